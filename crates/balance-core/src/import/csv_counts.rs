@@ -1,0 +1,114 @@
+//! Counts CSV: `source,target,count`, one row per (source, target) pair.
+//!
+//! An empty target is a rejected attempt from `source`; `source == target` is a self-loop. A
+//! header row `source,target,count` is optional. Counts must be finite and non-negative.
+
+use super::ImportError;
+use crate::model::Counts;
+
+/// Parses a counts CSV into a count model.
+pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut counts = Counts::new();
+    let mut rows = 0usize;
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(i + 1, |p| p.line() as usize);
+            ImportError::at(line, "row", format!("not valid CSV: {e}"))
+        })?;
+        let line = record.position().map_or(i + 1, |p| p.line() as usize);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if rows == 0 && is_header(&record) {
+            rows += 1;
+            continue;
+        }
+        rows += 1;
+        if record.len() != 3 {
+            return Err(ImportError::at(
+                line,
+                "row",
+                format!(
+                    "expected 3 fields (source,target,count), found {}",
+                    record.len()
+                ),
+            ));
+        }
+        let source = &record[0];
+        let target = &record[1];
+        if source.is_empty() {
+            return Err(ImportError::at(line, "source", "the source state is empty"));
+        }
+        let count = parse_count(&record[2]).map_err(|m| ImportError::at(line, "count", m))?;
+        if target.is_empty() {
+            counts.add_rejection(source, count);
+        } else {
+            counts.add_transition(source, target, count);
+        }
+    }
+    if counts.is_empty() {
+        return Err(ImportError::file("the file has no rows of counts"));
+    }
+    Ok(counts)
+}
+
+fn is_header(record: &csv::StringRecord) -> bool {
+    let fields: Vec<String> = record.iter().map(str::to_ascii_lowercase).collect();
+    fields == ["source", "target", "count"]
+}
+
+/// Parses a count: a finite, non-negative number.
+pub(crate) fn parse_count(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("{text:?} is not a finite, non-negative count"));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_transitions_self_loops_and_rejections() {
+        let c = parse_counts_csv("source,target,count\nA,B,3\nA,A,2\nA,,1\nB,A,4\n").unwrap();
+        let (a, b) = (c.states().get("A").unwrap(), c.states().get("B").unwrap());
+        assert_eq!(c.count(a, b), 3.0);
+        assert_eq!(c.self_loops(a), 2.0);
+        assert_eq!(c.rejected(a), 1.0);
+        assert_eq!(c.attempts(a), 6.0);
+        assert_eq!(c.count(b, a), 4.0);
+    }
+
+    #[test]
+    fn header_is_optional_and_quoted_labels_may_hold_commas() {
+        let c = parse_counts_csv("\"f(x, y)\",x,2\n").unwrap();
+        assert_eq!(c.states().label(0), "f(x, y)");
+        assert_eq!(c.total_transitions(), 2.0);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_field() {
+        let e = parse_counts_csv("source,target,count\nA,B,3\nA,B,three\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (3, Some("count")));
+        assert!(e.to_string().starts_with("line 3, field `count`"), "{e}");
+        let e = parse_counts_csv("A,B\n").unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (1, Some("row")));
+        let e = parse_counts_csv("A,B,-1\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("count"));
+        let e = parse_counts_csv(",B,1\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("source"));
+        let e = parse_counts_csv("A,B,NaN\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("count"));
+        assert!(parse_counts_csv("").is_err());
+        assert!(parse_counts_csv("source,target,count\n").is_err());
+    }
+}

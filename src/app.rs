@@ -1,0 +1,121 @@
+//! The app shell: header, navigation between the main areas, and the dataset picker.
+
+use balance_core::datasets::Bundled;
+use leptos::prelude::*;
+
+use crate::dataset_view::DatasetView;
+
+/// The main areas of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Area {
+    Analyse,
+    Experiment,
+    Learn,
+}
+
+impl Area {
+    const ALL: [Area; 3] = [Area::Analyse, Area::Experiment, Area::Learn];
+
+    fn title(self) -> &'static str {
+        match self {
+            Area::Analyse => "Analyse",
+            Area::Experiment => "Experiment",
+            Area::Learn => "Learn",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Area::Analyse => "analyse",
+            Area::Experiment => "experiment",
+            Area::Learn => "learn",
+        }
+    }
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let area = RwSignal::new(Area::Analyse);
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <span class="brand-mark" aria-hidden="true">"⇄"</span>
+                <h1>"Balance Lab"</h1>
+            </div>
+            <nav class="main-nav" aria-label="Main areas">
+                {Area::ALL
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <button
+                                type="button"
+                                id=format!("nav-{}", a.id())
+                                class="nav-tab"
+                                aria-current=move || (area.get() == a).then_some("page")
+                                on:click=move |_| area.set(a)
+                            >
+                                {a.title()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        </header>
+        <main id="main">
+            {move || match area.get() {
+                Area::Analyse => view! { <AnalyseArea /> }.into_any(),
+                Area::Experiment => view! { <ComingArea area=Area::Experiment /> }.into_any(),
+                Area::Learn => view! { <ComingArea area=Area::Learn /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// The Analyse area: pick a dataset and look at it.
+#[component]
+fn AnalyseArea() -> impl IntoView {
+    let selected = RwSignal::new(Bundled::Claude4Word);
+    let dataset = Memo::new(move |_| selected.get().load());
+    view! {
+        <section class="area" aria-labelledby="analyse-title">
+            <div class="toolbar">
+                <h2 id="analyse-title">"Analyse"</h2>
+                <label class="picker">
+                    "Dataset "
+                    <select
+                        id="dataset-picker"
+                        on:change=move |ev| {
+                            if let Some(b) = Bundled::from_id(&event_target_value(&ev)) {
+                                selected.set(b);
+                            }
+                        }
+                    >
+                        {Bundled::ALL
+                            .into_iter()
+                            .map(|b| {
+                                view! {
+                                    <option value=b.id() selected=move || selected.get() == b>
+                                        {b.load().name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            {move || view! { <DatasetView dataset=dataset.get() /> }}
+        </section>
+    }
+}
+
+/// Placeholder for an area whose issue has not landed yet.
+#[component]
+fn ComingArea(area: Area) -> impl IntoView {
+    view! {
+        <section class="area coming" id=format!("area-{}", area.id())>
+            <h2>{area.title()}</h2>
+            <p>"Coming soon."</p>
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+//! # Balance Lab, the browser app
+//!
+//! A Leptos client-side app over [`balance_core`]: components only lay out and draw what the
+//! core computes.
+
+mod app;
+mod dataset_view;
+mod format;
+
+pub use app::App;

@@ -1,0 +1,62 @@
+//! The app shell: opening page, dataset picker, navigation.
+
+use crate::support::Browser;
+
+/// The Claude-4 counts table of the paper, (source, target, count).
+const CLAUDE4: [(&str, &str, &str); 7] = [
+    ("ATTITUDE", "PERSONAL", "66"),
+    ("ATTITUDE", "PROBLEMS", "20"),
+    ("TURKEY", "ATTITUDE", "4122"),
+    ("PERSONAL", "ATTITUDE", "3879"),
+    ("PROBLEMS", "ATTITUDE", "3558"),
+    ("BUZZY", "ATTITUDE", "3859"),
+    ("BUZZY", "TURKEY", "238"),
+];
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn opens_on_the_claude4_word_task() {
+    let b = Browser::open("/").await;
+    assert!(b.text("#dataset-name").await.contains("Claude-4"));
+    assert_eq!(b.text("#stat-states").await, "5");
+    assert_eq!(b.text("#stat-attempts").await, "20000");
+    assert_eq!(b.text("#stat-unique").await, "7");
+    for state in ["ATTITUDE", "TURKEY", "PERSONAL", "PROBLEMS", "BUZZY"] {
+        b.find(&format!("#states-table tr[data-state='{state}']"))
+            .await;
+    }
+    for (source, target, count) in CLAUDE4 {
+        let cell = format!("td[data-source='{source}'][data-target='{target}']");
+        assert_eq!(b.text(&cell).await, count, "{source} -> {target}");
+    }
+    assert_eq!(
+        b.text("td[data-source='TURKEY'][data-target='BUZZY']")
+            .await,
+        "0"
+    );
+    b.screenshot("shell-claude4").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn picker_switches_to_gemini_and_nav_switches_area() {
+    let b = Browser::open("/").await;
+    b.find("#dataset-picker")
+        .await
+        .select_by_value("gemini25flash-word")
+        .await
+        .unwrap();
+    assert_eq!(b.wait_text("#stat-states", "13").await, "13");
+    assert_eq!(
+        b.text("td[data-source='ATTITUDE'][data-target='DISCIPLINE']")
+            .await,
+        "564"
+    );
+    b.screenshot("shell-gemini").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    assert!(b.text("#area-experiment").await.contains("Coming"));
+    b.find("#nav-analyse").await.click().await.unwrap();
+    b.find("#counts-table").await;
+    b.finish().await;
+}

@@ -1,0 +1,263 @@
+//! The end-to-end harness: serves the release build (`dist/`) on loopback, starts chromedriver
+//! and a fresh headless Chromium, and checks the browser console for errors.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+/// Root of the repository (the app package).
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The release build under test: `$BALANCE_DIST`, or `dist/` as `trunk build --release` leaves it.
+fn dist() -> PathBuf {
+    let dist = std::env::var_os("BALANCE_DIST").map_or_else(|| root().join("dist"), PathBuf::from);
+    assert!(
+        dist.join("index.html").is_file(),
+        "no app build at {}: run `trunk build --release` (make test does)",
+        dist.display()
+    );
+    dist
+}
+
+/// Where screenshots and other artifacts go: `target/e2e-artifacts/`.
+pub fn artifacts() -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let dir = target.join("e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create the artifacts folder");
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The base URL of a static server over the release build, started once per test process.
+pub fn app_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let dist = dist();
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("start the static server");
+        let port = server.server_addr().to_ip().unwrap().port();
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let path = request
+                    .url()
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .to_owned();
+                let relative = path.trim_start_matches('/');
+                let file = if relative.is_empty() || relative.contains("..") {
+                    dist.join("index.html")
+                } else {
+                    dist.join(relative)
+                };
+                let response = match std::fs::read(&file) {
+                    Ok(bytes) => {
+                        let header = tiny_http::Header::from_bytes(
+                            &b"Content-Type"[..],
+                            content_type(&file).as_bytes(),
+                        )
+                        .unwrap();
+                        tiny_http::Response::from_data(bytes)
+                            .with_header(header)
+                            .boxed()
+                    }
+                    Err(_) => tiny_http::Response::empty(404).boxed(),
+                };
+                let _ = request.respond(response);
+            }
+        });
+        format!("http://127.0.0.1:{port}")
+    })
+}
+
+/// The legacy chromedriver command that returns (and clears) the browser console log.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
+        )
+    }
+}
+
+/// A headless Chromium driven through its own chromedriver, on the app.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a fresh headless Chromium (1280x900), and opens the app at `path`.
+    pub async fn open(path: &str) -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (installed by scripts/setup.sh)");
+        let profile = tempfile::tempdir().unwrap();
+        let caps: Capabilities = serde_json::from_value(json!({
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        }))
+        .unwrap();
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let mut builder = ClientBuilder::new(HttpConnector::new());
+            match builder.capabilities(caps.clone()).connect(&webdriver).await {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("could not start a browser session: {e}"),
+            }
+        };
+        let browser = Browser {
+            client,
+            driver: Driver(driver),
+            _profile: profile,
+        };
+        browser.goto(path).await;
+        browser
+    }
+
+    /// Navigates to `path` (with its fragment) on the app.
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", app_url()))
+            .await
+            .expect("navigate");
+    }
+
+    /// Waits (up to 20 s) for an element matching `css`.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element matches {css}: {e}"))
+    }
+
+    /// The text of the first element matching `css`, once it exists.
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("read text")
+    }
+
+    /// Waits (up to 20 s) until the text of `css` equals `expected`; returns the last text seen.
+    pub async fn wait_text(&self, css: &str, expected: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text(css).await;
+            if text == expected || started.elapsed() > Duration::from_secs(20) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Saves a PNG screenshot of the page as `target/e2e-artifacts/NAME.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("take a screenshot");
+        std::fs::write(artifacts().join(format!("{name}.png")), png).expect("save screenshot");
+    }
+
+    /// Console messages of level SEVERE since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(BrowserLog)
+            .await
+            .expect("read the browser log");
+        log.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e["level"] == Value::from("SEVERE"))
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Asserts that the console shows no errors, then closes the browser.
+    pub async fn finish(self) {
+        let errors = self.console_errors().await;
+        assert!(
+            errors.is_empty(),
+            "errors in the browser console: {errors:#?}"
+        );
+        let Browser {
+            client,
+            driver,
+            _profile,
+        } = self;
+        let _ = client.close().await;
+        drop(driver);
+    }
+}
+
+/// The chromedriver process, stopped when dropped (also when a test fails).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

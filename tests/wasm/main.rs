@@ -1,0 +1,77 @@
+//! Browser-only tests of the app's components, run by wasm-bindgen-test in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app in a fresh element and returns the element with the handle keeping it alive.
+fn mount_app() -> (web_sys::Element, impl Drop) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), balance_lab::App);
+    (host, handle)
+}
+
+/// Lets the reactive system run its scheduled effects.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn text(host: &web_sys::Element, selector: &str) -> String {
+    host.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn app_opens_on_the_claude4_counts() {
+    let (host, _handle) = mount_app();
+    assert!(text(&host, "#dataset-name").contains("Claude-4"));
+    assert_eq!(text(&host, "#stat-states"), "5");
+    assert_eq!(text(&host, "#stat-attempts"), "20000");
+    assert_eq!(
+        text(&host, "td[data-source='PERSONAL'][data-target='ATTITUDE']"),
+        "3879"
+    );
+    assert_eq!(
+        text(&host, "td[data-source='BUZZY'][data-target='TURKEY']"),
+        "238"
+    );
+    assert_eq!(
+        host.query_selector_all("#states-table tbody tr")
+            .unwrap()
+            .length(),
+        5
+    );
+}
+
+#[wasm_bindgen_test]
+async fn navigation_marks_the_current_area() {
+    let (host, _handle) = mount_app();
+    let analyse = host.query_selector("#nav-analyse").unwrap().unwrap();
+    assert_eq!(
+        analyse.get_attribute("aria-current").as_deref(),
+        Some("page")
+    );
+    host.query_selector("#nav-learn")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    settle().await;
+    let learn = host.query_selector("#nav-learn").unwrap().unwrap();
+    assert_eq!(learn.get_attribute("aria-current").as_deref(), Some("page"));
+    assert_eq!(analyse.get_attribute("aria-current"), None);
+    assert!(host.query_selector("#area-learn").unwrap().is_some());
+}
