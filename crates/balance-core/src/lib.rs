@@ -3,6 +3,17 @@
 //! The science of Balance Lab, in pure Rust with no web or async dependencies: the data model,
 //! importers, estimators and the tests of detailed balance described in arXiv:2512.10047.
 
+pub mod bootstrap;
 pub mod datasets;
+pub mod detailed_balance;
+pub mod graph;
 pub mod import;
+pub mod markov;
 pub mod model;
+pub mod normalization;
+pub mod potential;
+pub mod random;
+pub mod report;
+
+pub use datasets::Dataset;
+pub use report::{Report, Settings, analyze};

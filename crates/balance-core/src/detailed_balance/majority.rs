@@ -1,0 +1,39 @@
+//! Majority voting (paper Supplement D): draw `M` candidates, accept a state that appears at
+//! least `n > M/2` times.
+
+use statrs::function::beta::beta_reg;
+
+/// `T_M = sum_{k=n}^{M} C(M,k) T^k (1-T)^(M-k) = I_T(n, M - n + 1)`.
+pub fn majority_vote(t: f64, m: u32, n: u32) -> f64 {
+    if t <= 0.0 {
+        return 0.0;
+    }
+    if t >= 1.0 {
+        return 1.0;
+    }
+    beta_reg(f64::from(n), f64::from(m - n + 1), t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_binomial_sum() {
+        let (m, n, t) = (5u32, 3u32, 0.3f64);
+        let binom = |k: u32| -> f64 {
+            let c = (1..=m).product::<u32>() as f64
+                / ((1..=k).product::<u32>() as f64 * (1..=m - k).product::<u32>() as f64);
+            c * t.powi(k as i32) * (1.0 - t).powi((m - k) as i32)
+        };
+        let sum: f64 = (n..=m).map(binom).sum();
+        assert!((majority_vote(t, m, n) - sum).abs() < 1e-12);
+    }
+
+    #[test]
+    fn small_ratios_are_raised_to_the_power_n() {
+        let (a, b) = (1e-4, 3e-5);
+        let ratio = majority_vote(a, 5, 3) / majority_vote(b, 5, 3);
+        assert!((ratio.ln() / (a / b).ln() - 3.0).abs() < 1e-3);
+    }
+}

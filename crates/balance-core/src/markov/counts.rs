@@ -1,0 +1,142 @@
+//! The sparse count matrix `C` the Markov estimators work on.
+
+use std::collections::BTreeMap;
+
+use petgraph::unionfind::UnionFind;
+
+use crate::model::{Counts, StateId};
+use crate::normalization::{Normalization, Weights};
+
+/// A sparse, row-major count matrix on a set of states, with the diagonal holding self-loops
+/// and rejections (so every row is one source's multinomial sample).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountMatrix {
+    /// The dataset's state of each row (local index -> state id).
+    pub states: Vec<StateId>,
+    /// Row `i`: `(j, C_ij)` sorted by `j`, positive counts only, diagonal included.
+    pub rows: Vec<Vec<(usize, f64)>>,
+}
+
+impl CountMatrix {
+    /// A matrix from dense rows (tests and small examples); zero entries are dropped.
+    pub fn from_dense(c: &[Vec<f64>]) -> CountMatrix {
+        let rows = c
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v > 0.0)
+                    .map(|(j, &v)| (j, v))
+                    .collect()
+            })
+            .collect();
+        CountMatrix {
+            states: (0..c.len()).collect(),
+            rows,
+        }
+    }
+
+    /// The count matrix of a dataset on its largest connected set (connected through counts in
+    /// either direction), among the states the normalisation keeps. The diagonal of a row holds
+    /// what did not leave the state: self-loops, and the rejections the normalisation counts
+    /// (observed: recorded rejections; high-reject: `N0(f)` less the recorded transitions).
+    pub fn from_counts(
+        counts: &Counts,
+        normalization: Normalization,
+        weights: &Weights,
+    ) -> CountMatrix {
+        let n = counts.len();
+        let mut uf = UnionFind::<usize>::new(n.max(1));
+        for (f, g, _) in counts.edges() {
+            if weights.active[f] && weights.active[g] {
+                uf.union(f, g);
+            }
+        }
+        let labels = uf.into_labeling();
+        let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
+        for s in (0..n).filter(|&s| weights.active[s]) {
+            *sizes.entry(labels[s]).or_default() += 1;
+        }
+        let Some((&best, _)) = sizes
+            .iter()
+            .max_by_key(|(l, size)| (**size, std::cmp::Reverse(**l)))
+        else {
+            return CountMatrix {
+                states: Vec::new(),
+                rows: Vec::new(),
+            };
+        };
+        let states: Vec<StateId> = (0..n)
+            .filter(|&s| weights.active[s] && labels[s] == best)
+            .collect();
+        let mut local = vec![usize::MAX; n];
+        for (i, &s) in states.iter().enumerate() {
+            local[s] = i;
+        }
+        let mut rows: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); states.len()];
+        for (f, g, c) in counts.edges() {
+            if local[f] != usize::MAX && local[g] != usize::MAX {
+                rows[local[f]].insert(local[g], c);
+            }
+        }
+        for (i, &s) in states.iter().enumerate() {
+            let diag = match normalization {
+                Normalization::LowReject => counts.self_loops(s),
+                Normalization::Observed => counts.self_loops(s) + counts.rejected(s),
+                Normalization::HighReject => (counts.self_loops(s) + counts.rejected(s))
+                    .max(weights.n0[s] - counts.out_transitions(s)),
+            };
+            if diag > 0.0 {
+                rows[i].insert(i, diag);
+            }
+        }
+        let rows = rows.into_iter().map(|r| r.into_iter().collect()).collect();
+        CountMatrix { states, rows }
+    }
+
+    /// Number of states.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the matrix is empty.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Row sums `c_i`.
+    pub fn row_sums(&self) -> Vec<f64> {
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(|e| e.1).sum())
+            .collect()
+    }
+
+    /// `C_ij` (0 when absent).
+    pub fn get(&self, i: usize, j: usize) -> f64 {
+        self.rows[i]
+            .binary_search_by_key(&j, |e| e.0)
+            .map_or(0.0, |k| self.rows[i][k].1)
+    }
+
+    /// Off-diagonal directed edges `(i, j)` with `C_ij > 0`.
+    pub fn off_diagonal(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        self.rows.iter().enumerate().flat_map(|(i, r)| {
+            r.iter()
+                .filter(move |e| e.0 != i)
+                .map(move |&(j, c)| (i, j, c))
+        })
+    }
+
+    /// A copy with every count multiplied by `factor`.
+    pub fn scaled(&self, factor: f64) -> CountMatrix {
+        CountMatrix {
+            states: self.states.clone(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|&(j, c)| (j, c * factor)).collect())
+                .collect(),
+        }
+    }
+}
