@@ -60,3 +60,20 @@ async fn picker_switches_to_gemini_and_nav_switches_area() {
     b.find("#counts-table").await;
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn console_errors_are_caught_by_the_harness() {
+    let b = Browser::open("/").await;
+    b.find("#counts-table").await;
+    b.client
+        .execute("console.error('harness probe')", vec![])
+        .await
+        .unwrap();
+    let errors = b.console_errors().await;
+    assert!(
+        errors.iter().any(|e| e.contains("harness probe")),
+        "{errors:?}"
+    );
+    b.finish().await;
+}

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::unionfind::UnionFind;
-
+use crate::graph::Components;
 use crate::model::{Counts, StateId};
 use crate::normalization::{Normalization, Weights};
 
@@ -36,39 +35,37 @@ impl CountMatrix {
         }
     }
 
-    /// The count matrix of a dataset on its largest connected set (connected through counts in
-    /// either direction), among the states the normalisation keeps. The diagonal of a row holds
-    /// what did not leave the state: self-loops, and the rejections the normalisation counts
-    /// (observed: recorded rejections; high-reject: `N0(f)` less the recorded transitions).
+    /// The count matrix of a dataset on its largest strongly connected set among the states the
+    /// normalisation keeps (as MSM estimators do: transient states, never re-entered, have no
+    /// stationary weight and would stall the reversible fixed point). The diagonal of a row
+    /// holds what did not leave the state: self-loops, and the rejections the normalisation
+    /// counts (observed: recorded rejections; high-reject: `N0(f)` less the recorded
+    /// transitions).
     pub fn from_counts(
         counts: &Counts,
         normalization: Normalization,
         weights: &Weights,
     ) -> CountMatrix {
         let n = counts.len();
-        let mut uf = UnionFind::<usize>::new(n.max(1));
-        for (f, g, _) in counts.edges() {
-            if weights.active[f] && weights.active[g] {
-                uf.union(f, g);
-            }
-        }
-        let labels = uf.into_labeling();
-        let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
-        for s in (0..n).filter(|&s| weights.active[s]) {
-            *sizes.entry(labels[s]).or_default() += 1;
-        }
-        let Some((&best, _)) = sizes
-            .iter()
-            .max_by_key(|(l, size)| (**size, std::cmp::Reverse(**l)))
+        let active_edges = counts
+            .edges()
+            .filter(|&(f, g, _)| weights.active[f] && weights.active[g]);
+        let comps = Components::new(n, active_edges.map(|(f, g, _)| (f, g)));
+        let Some(best) = (0..comps.len())
+            .filter(|&c| weights.active[comps.members[c][0]])
+            .max_by_key(|&c| {
+                (
+                    comps.members[c].len(),
+                    std::cmp::Reverse(comps.members[c][0]),
+                )
+            })
         else {
             return CountMatrix {
                 states: Vec::new(),
                 rows: Vec::new(),
             };
         };
-        let states: Vec<StateId> = (0..n)
-            .filter(|&s| weights.active[s] && labels[s] == best)
-            .collect();
+        let states: Vec<StateId> = comps.members[best].clone();
         let mut local = vec![usize::MAX; n];
         for (i, &s) in states.iter().enumerate() {
             local[s] = i;
