@@ -62,6 +62,7 @@ fn load(file: Option<PathBuf>, bundled: Option<String>) -> Result<Dataset, Strin
                 description: String::new(),
                 counts,
                 total_attempts: None,
+                scores: Default::default(),
             })
         }
         (None, None) => Err("give a file or --bundled ID".to_owned()),

@@ -1,5 +1,7 @@
 //! Datasets bundled with Balance Lab: the paper's measured word tasks.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::import::parse_counts_csv;
@@ -17,6 +19,9 @@ pub struct Dataset {
     /// Total attempts `A` of the experiment when the data do not record every attempt (the
     /// paper's word tasks: 20000 generations, of which only accepted transitions were published).
     pub total_attempts: Option<f64>,
+    /// Task score of the states that have one (the paper format's `score` fields).
+    #[serde(default)]
+    pub scores: BTreeMap<String, f64>,
 }
 
 /// Identifiers of the bundled datasets.
@@ -67,6 +72,7 @@ impl Bundled {
             description: description.to_owned(),
             counts,
             total_attempts: Some(20000.0),
+            scores: BTreeMap::new(),
         }
     }
 }

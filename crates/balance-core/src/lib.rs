@@ -6,6 +6,8 @@
 pub mod bootstrap;
 pub mod datasets;
 pub mod detailed_balance;
+pub mod experiment;
+mod fixed_point;
 pub mod graph;
 pub mod import;
 pub mod markov;
@@ -14,6 +16,7 @@ pub mod normalization;
 pub mod potential;
 pub mod random;
 pub mod report;
+pub mod simulate;
 
 pub use datasets::Dataset;
 pub use report::{Report, Settings, analyze};

@@ -136,6 +136,14 @@ impl Counts {
         self.rejected[f] += count;
     }
 
+    /// As [`Counts::add_rejection`], by id.
+    ///
+    /// # Panics
+    /// If `f` is not a state of this model.
+    pub fn add_rejection_id(&mut self, f: StateId, count: f64) {
+        self.rejected[f] += count;
+    }
+
     /// The state table.
     pub fn states(&self) -> &States {
         &self.states

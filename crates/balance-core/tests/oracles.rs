@@ -59,6 +59,7 @@ fn dataset(rows: &[&[f64]]) -> Dataset {
         description: String::new(),
         counts,
         total_attempts: None,
+        scores: Default::default(),
     }
 }
 

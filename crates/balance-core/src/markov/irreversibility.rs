@@ -4,10 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::counts::CountMatrix;
+use crate::fixed_point::squarem;
 use crate::graph::{Components, TwoWay};
 
 /// Stationary distribution of the non-reversible MLE `C_ij / c_i` on its largest strongly
-/// connected class (0 elsewhere), by power iteration of the lazy chain `(P + I) / 2`.
+/// connected class (0 elsewhere): Gauss-Seidel sweeps on the jump chain (the chain without
+/// its self-loops), accelerated by SQUAREM, then weighted back by each state's holding time.
 /// Returns the distribution and whether the iteration converged.
 pub fn nonrev_stationary(c: &CountMatrix) -> (Vec<f64>, bool) {
     let n = c.len();
@@ -16,43 +18,59 @@ pub fn nonrev_stationary(c: &CountMatrix) -> (Vec<f64>, bool) {
         return (Vec::new(), true);
     };
     let inside: Vec<bool> = (0..n).map(|i| comps.of[i] == best).collect();
-    let rows = c.row_sums();
-    // Restricted chain: edges leaving the class are dropped and the row renormalised.
+    // The jump chain of the restricted chain: edges leaving the class and the diagonal are
+    // dropped and each row renormalised (its stationary vector converges much faster).
     let kept: Vec<f64> = (0..n)
         .map(|i| {
             c.rows[i]
                 .iter()
-                .filter(|e| inside[e.0])
+                .filter(|e| inside[e.0] && e.0 != i)
                 .map(|e| e.1)
                 .sum::<f64>()
         })
         .collect();
     let size = comps.members[best].len() as f64;
-    let mut pi: Vec<f64> = (0..n)
-        .map(|i| if inside[i] { 1.0 / size } else { 0.0 })
-        .collect();
-    let mut next = vec![0.0; n];
-    for _ in 0..200_000 {
-        next.iter_mut().for_each(|v| *v = 0.0);
-        for i in (0..n).filter(|&i| inside[i] && rows[i] > 0.0) {
-            for &(j, v) in c.rows[i].iter().filter(|e| inside[e.0]) {
-                next[j] += pi[i] * v / kept[i];
+    let members = &comps.members[best];
+    let start: Vec<f64> = vec![1.0 / size; members.len()];
+    let mut local = vec![usize::MAX; n];
+    for (k, &i) in members.iter().enumerate() {
+        local[i] = k;
+    }
+    // Incoming edges of the jump chain, for Gauss-Seidel sweeps of pi_j = sum_i pi_i Q_ij.
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); members.len()];
+    for (k, &i) in members.iter().enumerate() {
+        if kept[i] > 0.0 {
+            for &(j, v) in c.rows[i].iter().filter(|e| inside[e.0] && e.0 != i) {
+                incoming[local[j]].push((k, v / kept[i]));
             }
-        }
-        let mut change: f64 = 0.0;
-        for i in 0..n {
-            let v = 0.5 * (pi[i] + next[i]);
-            if inside[i] {
-                change = change.max((v - pi[i]).abs() / v.max(1e-300));
-            }
-            next[i] = v;
-        }
-        std::mem::swap(&mut pi, &mut next);
-        if change < 1e-13 {
-            return (pi, true);
         }
     }
-    (pi, false)
+    let map = |x: &[f64]| {
+        let mut next = x.to_vec();
+        for j in 0..next.len() {
+            let inflow: f64 = incoming[j].iter().map(|&(k, q)| next[k] * q).sum();
+            if inflow > 0.0 {
+                next[j] = inflow;
+            }
+        }
+        let sum: f64 = next.iter().sum();
+        next.iter_mut().for_each(|v| *v /= sum);
+        next
+    };
+    let (x, _, converged) = squarem(start, map, 1e-13, 400_000);
+    // Back from the jump chain: a state is held 1 / (1 - P_ii) steps per visit.
+    let mut pi = vec![0.0; n];
+    for (k, &i) in members.iter().enumerate() {
+        let held = kept[i] + c.get(i, i);
+        pi[i] = if kept[i] > 0.0 {
+            x[k] * held / kept[i]
+        } else {
+            x[k]
+        };
+    }
+    let sum: f64 = pi.iter().sum();
+    pi.iter_mut().for_each(|v| *v /= sum);
+    (pi, converged)
 }
 
 /// Entropy production per step on the two-way support, with `P = C_ij / c_i` and the given

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::counts::CountMatrix;
+use crate::fixed_point::squarem;
 
 /// The reversible MLE of a count matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +13,7 @@ pub struct ReversibleFit {
     pub pi: Vec<f64>,
     /// Sparse rows of `P_rev` on the symmetrised support, diagonal included, sorted by column.
     pub p: Vec<Vec<(usize, f64)>>,
-    /// Iterations of the fixed point.
+    /// Evaluations of the fixed-point map (accelerated by SQUAREM).
     pub iterations: usize,
     /// Whether the relative change fell below the tolerance.
     pub converged: bool,
@@ -41,12 +42,12 @@ impl ReversibleFit {
 
 /// Relative change of `x` below which the fixed point stops.
 const TOLERANCE: f64 = 1e-13;
-/// Iteration cap of the fixed point.
+/// Cap on evaluations of the fixed-point map.
 const MAX_ITER: usize = 1_000_000;
 
 /// Computes the reversible MLE: with `S = C + C^T` and `c_i = sum_j C_ij`, iterate
-/// `x_i <- sum_j S_ij / (c_i/x_i + c_j/x_j)`, normalise, until the largest relative change is
-/// below 1e-13; then `P_ij = X_ij / sum_k X_ik` with `X_ij = S_ij / (c_i/x_i + c_j/x_j)`.
+/// `x_i <- sum_j S_ij / (c_i/x_i + c_j/x_j)`, normalise (accelerated by SQUAREM), until the
+/// largest relative change is below 1e-13; then `P_ij = X_ij / sum_k X_ik` with `X_ij = S_ij / (c_i/x_i + c_j/x_j)`.
 pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
     let n = c.len();
     let rows = c.row_sums();
@@ -64,36 +65,44 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
         }
     }
     let sym: Vec<Vec<(usize, f64)>> = sym.into_iter().map(|m| m.into_iter().collect()).collect();
-    let total: f64 = rows.iter().sum::<f64>() * 2.0;
-    let mut x: Vec<f64> = (0..n)
-        .map(|i| (2.0 * diag[i] + sym[i].iter().map(|e| e.1).sum::<f64>()) / total)
+    // The diagonal only makes states sticky: with y_i = x_i c'_i / c_i (c'_i = c_i - C_ii) the
+    // fixed point is the same iteration on the counts without their diagonal, which converges
+    // much faster; x is recovered from y afterwards.
+    let off: Vec<f64> = (0..n).map(|i| rows[i] - diag[i]).collect();
+    let total: f64 = off.iter().sum::<f64>() * 2.0;
+    let y0: Vec<f64> = (0..n)
+        .map(|i| sym[i].iter().map(|e| e.1).sum::<f64>() / total)
         .collect();
-    let mut next = vec![0.0; n];
-    let mut iterations = 0;
-    let mut converged = n == 0;
-    while iterations < MAX_ITER && !converged {
-        iterations += 1;
-        for i in 0..n {
-            let qi = rows[i] / x[i];
-            let mut s = if rows[i] > 0.0 {
-                diag[i] * x[i] / rows[i]
-            } else {
-                0.0
-            };
-            for &(j, sij) in &sym[i] {
-                s += sij / (qi + rows[j] / x[j]);
-            }
-            next[i] = s;
-        }
+    let map = |y: &[f64]| {
+        let mut next: Vec<f64> = (0..n)
+            .map(|i| {
+                let qi = off[i] / y[i];
+                sym[i]
+                    .iter()
+                    .map(|&(j, sij)| sij / (qi + off[j] / y[j]))
+                    .sum::<f64>()
+            })
+            .collect();
         let norm: f64 = next.iter().sum();
-        let mut change: f64 = 0.0;
-        for i in 0..n {
-            let v = next[i] / norm;
-            change = change.max(((v - x[i]) / v).abs());
-            x[i] = v;
-        }
-        converged = change < TOLERANCE;
-    }
+        next.iter_mut().for_each(|v| *v /= norm);
+        next
+    };
+    let (y, iterations, converged) = if n < 2 || total == 0.0 {
+        (vec![1.0; n], 0, true)
+    } else {
+        squarem(y0, map, TOLERANCE, MAX_ITER)
+    };
+    let mut x: Vec<f64> = (0..n)
+        .map(|i| {
+            if off[i] > 0.0 {
+                y[i] * rows[i] / off[i]
+            } else {
+                y[i]
+            }
+        })
+        .collect();
+    let norm: f64 = x.iter().sum();
+    x.iter_mut().for_each(|v| *v /= norm);
     let p = (0..n)
         .map(|i| {
             let qi = rows[i] / x[i];

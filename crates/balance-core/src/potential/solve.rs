@@ -117,6 +117,7 @@ impl Problem {
         let mut grad = vec![0.0; self.m];
         let tol = 1e-15 * self.scale();
         let mut s = self.value(&v);
+        let mut first_norm = None;
         for it in 1..=200 {
             self.gradient(&v, &mut grad);
             if grad.iter().all(|g| g.abs() <= tol) {
@@ -126,8 +127,12 @@ impl Problem {
                     converged: true,
                 };
             }
+            // Inexact Newton: solve loosely while far from the optimum, tightly near it.
+            let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+            let g0 = *first_norm.get_or_insert(norm);
+            let forcing = (norm / g0).clamp(1e-15, 0.1);
             let h = self.hessian_weights(&v);
-            let step = pinned_laplacian_solve(self.m, &self.edges, &h, &grad);
+            let step = pinned_laplacian_solve(self.m, &self.edges, &h, &grad, forcing);
             // Backtracking (Armijo) along the Newton direction -step; near the optimum a value
             // equal to rounding is accepted, since the full Newton step is then exact.
             let slope: f64 = -grad.iter().zip(&step).map(|(g, d)| g * d).sum::<f64>();
@@ -325,12 +330,14 @@ impl Problem {
 }
 
 /// Solves `L x = b` for the Laplacian with edge weights `h`, with `x[0] = 0` pinned, by
-/// Jacobi-preconditioned conjugate gradients on the other unknowns.
+/// Jacobi-preconditioned conjugate gradients on the other unknowns, to a residual `rtol`
+/// relative to `b`.
 pub(crate) fn pinned_laplacian_solve(
     m: usize,
     edges: &[(usize, usize, f64)],
     h: &[f64],
     b: &[f64],
+    rtol: f64,
 ) -> Vec<f64> {
     let mut diag = vec![0.0; m];
     for (e, &(f, g, _)) in edges.iter().enumerate() {
@@ -379,7 +386,7 @@ pub(crate) fn pinned_laplacian_solve(
             r[i] -= alpha * ap[i];
         }
         let rnorm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if rnorm <= 1e-15 * bnorm {
+        if rnorm <= rtol * bnorm {
             break;
         }
         precond(&r, &mut z);

@@ -1,0 +1,273 @@
+//! Balance Lab's own versioned experiment file: the settings of a run and every attempt, with
+//! the raw answer, what it became, token usage and timing.
+//!
+//! ```json
+//! {"format": "balance-lab-experiment", "version": 1, "name": "...", "settings": {...},
+//!  "total_attempts": null,
+//!  "attempts": [{"source": "BUZZY", "outcome": "transition", "state": "ATTITUDE",
+//!                "raw": "attitude", "usage": {"input_tokens": 80, "output_tokens": 3},
+//!                "elapsed_ms": 412.0}]}
+//! ```
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::datasets::Dataset;
+use crate::import::ImportError;
+use crate::model::Counts;
+
+/// The value of the `format` field.
+pub const FORMAT: &str = "balance-lab-experiment";
+/// The newest version this build reads and writes.
+pub const VERSION: u64 = 1;
+
+/// What one attempt gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// A new state (`state` set, different from the source).
+    Transition,
+    /// The source state itself.
+    SelfLoop,
+    /// No state: the answer was rejected (`reason` says why).
+    Rejected,
+    /// An invalid answer mapped to a sink state (`state` is the sink, e.g. `INVALID00`).
+    Invalid,
+}
+
+/// Tokens an LLM call used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Prompt tokens.
+    pub input_tokens: u64,
+    /// Answer tokens.
+    pub output_tokens: u64,
+}
+
+/// One attempt: a source state put into the prompt and what came back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attempt {
+    /// The state put into the prompt.
+    pub source: String,
+    /// What the answer became.
+    pub outcome: Outcome,
+    /// The resulting state (transitions and invalid answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Why the answer was rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The raw answer, as untrusted text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// Tokens used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// Wall time of the call in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<f64>,
+}
+
+/// A whole experiment file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentFile {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Format version.
+    pub version: u64,
+    /// A name for people.
+    pub name: String,
+    /// The experiment's settings (provider, prompt, parser, protocol), as the runner wrote them.
+    #[serde(default)]
+    pub settings: Value,
+    /// Total attempts of the experiment, when not every attempt is recorded.
+    #[serde(default)]
+    pub total_attempts: Option<f64>,
+    /// Every attempt, in order.
+    pub attempts: Vec<Attempt>,
+}
+
+impl ExperimentFile {
+    /// The counts the attempts add up to.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::new();
+        for a in &self.attempts {
+            match (&a.outcome, &a.state) {
+                (Outcome::Transition | Outcome::Invalid, Some(s)) => {
+                    c.add_transition(&a.source, s, 1.0)
+                }
+                (Outcome::SelfLoop, _) => c.add_transition(&a.source, &a.source, 1.0),
+                _ => c.add_rejection(&a.source, 1.0),
+            }
+        }
+        c
+    }
+
+    /// The dataset of this experiment.
+    pub fn dataset(&self) -> Dataset {
+        Dataset {
+            name: self.name.clone(),
+            description: format!("Balance Lab experiment, {} attempts", self.attempts.len()),
+            counts: self.counts(),
+            total_attempts: self.total_attempts,
+            scores: Default::default(),
+        }
+    }
+
+    /// The file as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("experiment files always serialise")
+    }
+}
+
+/// Parses an experiment file, checking its format and version and every attempt (errors name
+/// the 1-based attempt and the field).
+pub fn parse_experiment(text: &str) -> Result<ExperimentFile, ImportError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ImportError::at(e.line(), "json", format!("not valid JSON: {e}")))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| ImportError::file("expected a JSON object"))?;
+    match obj.get("format").and_then(Value::as_str) {
+        Some(FORMAT) => {}
+        _ => {
+            return Err(ImportError::file(format!(
+                "not a Balance Lab experiment (format must be {FORMAT:?})"
+            )));
+        }
+    }
+    let version = obj
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| ImportError::file("missing version"))?;
+    if version == 0 || version > VERSION {
+        return Err(ImportError::file(format!(
+            "experiment file version {version} is not supported (this build reads 1 to {VERSION})"
+        )));
+    }
+    let name = obj
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("experiment")
+        .to_owned();
+    let total_attempts = match obj.get("total_attempts") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_f64()
+                .filter(|a| a.is_finite() && *a > 0.0)
+                .ok_or_else(|| ImportError::file("total_attempts must be a positive number"))?,
+        ),
+    };
+    let list = obj
+        .get("attempts")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ImportError::file("missing the list of attempts"))?;
+    let mut attempts = Vec::with_capacity(list.len());
+    for (i, a) in list.iter().enumerate() {
+        let attempt: Attempt = serde_json::from_value(a.clone())
+            .map_err(|e| ImportError::at(i + 1, "attempt", e.to_string()))?;
+        if attempt.source.is_empty() {
+            return Err(ImportError::at(
+                i + 1,
+                "source",
+                "the source state is empty",
+            ));
+        }
+        let needs_state = matches!(attempt.outcome, Outcome::Transition | Outcome::Invalid);
+        match (&attempt.state, needs_state) {
+            (Some(s), true) if s.is_empty() => {
+                return Err(ImportError::at(i + 1, "state", "the state is empty"));
+            }
+            (None, true) => {
+                return Err(ImportError::at(i + 1, "state", "missing for this outcome"));
+            }
+            _ => {}
+        }
+        attempts.push(attempt);
+    }
+    Ok(ExperimentFile {
+        format: FORMAT.to_owned(),
+        version,
+        name,
+        settings: obj.get("settings").cloned().unwrap_or(Value::Null),
+        total_attempts,
+        attempts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ExperimentFile {
+        let at = |source: &str, outcome, state: Option<&str>| Attempt {
+            source: source.into(),
+            outcome,
+            state: state.map(Into::into),
+            reason: None,
+            raw: Some("<b>x</b>".into()),
+            usage: Some(Usage {
+                input_tokens: 10,
+                output_tokens: 2,
+            }),
+            elapsed_ms: Some(5.0),
+        };
+        ExperimentFile {
+            format: FORMAT.into(),
+            version: 1,
+            name: "t".into(),
+            settings: serde_json::json!({"model": "m"}),
+            total_attempts: None,
+            attempts: vec![
+                at("A", Outcome::Transition, Some("B")),
+                at("B", Outcome::SelfLoop, None),
+                at("B", Outcome::Rejected, None),
+                at("A", Outcome::Invalid, Some("INVALID00")),
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_counts() {
+        let f = sample();
+        let back = parse_experiment(&f.to_json()).unwrap();
+        assert_eq!(back, f);
+        let c = back.counts();
+        let s = c.states();
+        let (a, b, inv) = (
+            s.get("A").unwrap(),
+            s.get("B").unwrap(),
+            s.get("INVALID00").unwrap(),
+        );
+        assert_eq!(c.count(a, b), 1.0);
+        assert_eq!(c.self_loops(b), 1.0);
+        assert_eq!(c.rejected(b), 1.0);
+        assert_eq!(c.count(a, inv), 1.0);
+        assert_eq!(c.total_attempts(), 4.0);
+    }
+
+    #[test]
+    fn bad_files_are_named() {
+        assert!(
+            parse_experiment("{}")
+                .unwrap_err()
+                .to_string()
+                .contains("format")
+        );
+        let newer = r#"{"format":"balance-lab-experiment","version":9,"attempts":[]}"#;
+        assert!(
+            parse_experiment(newer)
+                .unwrap_err()
+                .to_string()
+                .contains("version 9")
+        );
+        let missing = r#"{"format":"balance-lab-experiment","version":1,"attempts":[
+            {"source":"A","outcome":"rejected"},{"source":"A","outcome":"transition"}]}"#;
+        let e = parse_experiment(missing).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (2, Some("state")));
+        let unknown = r#"{"format":"balance-lab-experiment","version":1,"attempts":[
+            {"source":"A","outcome":"teleport","state":"B"}]}"#;
+        assert_eq!(parse_experiment(unknown).unwrap_err().line, 1);
+    }
+}

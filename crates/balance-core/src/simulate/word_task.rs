@@ -1,0 +1,140 @@
+//! The paper's word task, simulated: real English words whose letters (A = 1 ... Z = 26) sum to
+//! 100, and an "LLM" that moves between them with a hidden potential.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use super::engine::{Agent, Step, restart_sampling};
+use super::{Simulation, lowest_zero};
+use crate::datasets::Dataset;
+use crate::random::Random;
+
+/// The built-in words, each summing to 100 (the paper's words among them).
+pub static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/words100.txt")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .collect()
+});
+
+/// Letter sum with A = 1 ... Z = 26 (case-insensitive); `None` if a character is not a letter.
+pub fn letter_sum(word: &str) -> Option<u32> {
+    word.chars()
+        .map(|c| {
+            c.is_ascii_alphabetic()
+                .then(|| u32::from(c.to_ascii_uppercase() as u8 - b'A' + 1))
+        })
+        .sum()
+}
+
+/// The simulated word agent. ATTITUDE is the deep well (potential 0), every other word sits at
+/// `floor + sigma |z|`. From a word the agent proposes any other word uniformly and keeps it with
+/// `min(1, exp(-(V_g - V_f)))`, else repeats the prompt word (a rejected answer); a fraction
+/// `invalid_rate` of answers are words that do not sum to 100, mapped to `INVALID00`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordTask {
+    /// Potential of the words other than ATTITUDE, at least this.
+    pub floor: f64,
+    /// Spread above the floor.
+    pub sigma: f64,
+    /// Share of answers that are invalid.
+    pub invalid_rate: f64,
+    /// Default number of attempts (the paper's 20000).
+    pub attempts: usize,
+}
+
+impl Default for WordTask {
+    fn default() -> Self {
+        WordTask {
+            floor: 3.0,
+            sigma: 2.0,
+            invalid_rate: 0.02,
+            attempts: 20_000,
+        }
+    }
+}
+
+/// The seed word of the paper's runs.
+const SEED_WORD: &str = "BUZZY";
+/// The sink of invalid answers.
+const INVALID: &str = "INVALID00";
+
+struct Words {
+    potential: Vec<f64>,
+    invalid_rate: f64,
+}
+
+impl Agent for Words {
+    fn label(&self, i: usize) -> String {
+        WORDS.get(i).map_or(INVALID, |w| w).to_owned()
+    }
+
+    fn step(&mut self, f: usize, rng: &mut Random) -> Step {
+        let k = WORDS.len();
+        if rng.uniform() < self.invalid_rate {
+            return Step::Sink(k);
+        }
+        let mut g = rng.below(k - 1);
+        if g >= f {
+            g += 1;
+        }
+        let accept = libm::exp(-(self.potential[g] - self.potential[f])).min(1.0);
+        if rng.uniform() < accept {
+            Step::To(g)
+        } else {
+            Step::Rejected
+        }
+    }
+}
+
+impl WordTask {
+    /// The hidden potential of every built-in word (fixed: the same "LLM" in every run).
+    pub fn potential(&self) -> Vec<f64> {
+        let mut rng = Random::new(2512_10047);
+        WORDS
+            .iter()
+            .map(|w| {
+                let z = rng.normal().abs();
+                if *w == "ATTITUDE" {
+                    0.0
+                } else {
+                    self.floor + self.sigma * z
+                }
+            })
+            .collect()
+    }
+
+    /// Runs `attempts` attempts of restart sampling from BUZZY.
+    pub fn run(&self, seed: u64, attempts: usize) -> Simulation {
+        let potential = self.potential();
+        let start = WORDS
+            .iter()
+            .position(|w| *w == SEED_WORD)
+            .expect("BUZZY is a built-in word");
+        let mut agent = Words {
+            potential,
+            invalid_rate: self.invalid_rate,
+        };
+        let mut rng = Random::new(seed);
+        let (counts, index) = restart_sampling(&mut agent, &[start], attempts, &mut rng);
+        let truth: BTreeMap<String, f64> = index
+            .iter()
+            .filter(|&&i| i < WORDS.len())
+            .map(|&i| (agent.label(i), agent.potential[i]))
+            .collect();
+        Simulation {
+            dataset: Dataset {
+                name: format!("Simulated word task (seed {seed})"),
+                description: format!(
+                    "Simulated LLM on the paper's word-sum-100 task: {} real words, hidden \
+                     potential, {attempts} attempts from {SEED_WORD}.",
+                    WORDS.len()
+                ),
+                counts,
+                total_attempts: None,
+                scores: BTreeMap::new(),
+            },
+            truth: lowest_zero(truth),
+        }
+    }
+}
