@@ -103,9 +103,7 @@ fn StatesTable(counts: Counts) -> impl IntoView {
 fn CountsMatrix(counts: Counts) -> impl IntoView {
     let n = counts.len();
     let label = |i: usize| counts.states().label(i).to_owned();
-    let header = (0..n)
-        .map(|g| view! { <th scope="col">{label(g)}</th> })
-        .collect_view();
+    let header = (0..n).map(|g| view! { <th scope="col">{label(g)}</th> }).collect_view();
     let rows = (0..n)
         .map(|f| {
             let cells = (0..n)

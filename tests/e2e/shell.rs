@@ -22,18 +22,13 @@ async fn opens_on_the_claude4_word_task() {
     assert_eq!(b.text("#stat-attempts").await, "20000");
     assert_eq!(b.text("#stat-unique").await, "7");
     for state in ["ATTITUDE", "TURKEY", "PERSONAL", "PROBLEMS", "BUZZY"] {
-        b.find(&format!("#states-table tr[data-state='{state}']"))
-            .await;
+        b.find(&format!("#states-table tr[data-state='{state}']")).await;
     }
     for (source, target, count) in CLAUDE4 {
         let cell = format!("td[data-source='{source}'][data-target='{target}']");
         assert_eq!(b.text(&cell).await, count, "{source} -> {target}");
     }
-    assert_eq!(
-        b.text("td[data-source='TURKEY'][data-target='BUZZY']")
-            .await,
-        "0"
-    );
+    assert_eq!(b.text("td[data-source='TURKEY'][data-target='BUZZY']").await, "0");
     b.screenshot("shell-claude4").await;
     b.finish().await;
 }
@@ -42,17 +37,9 @@ async fn opens_on_the_claude4_word_task() {
 #[ignore = "end-to-end"]
 async fn picker_switches_to_gemini_and_nav_switches_area() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker")
-        .await
-        .select_by_value("gemini25flash-word")
-        .await
-        .unwrap();
+    b.find("#dataset-picker").await.select_by_value("gemini25flash-word").await.unwrap();
     assert_eq!(b.wait_text("#stat-states", "13").await, "13");
-    assert_eq!(
-        b.text("td[data-source='ATTITUDE'][data-target='DISCIPLINE']")
-            .await,
-        "564"
-    );
+    assert_eq!(b.text("td[data-source='ATTITUDE'][data-target='DISCIPLINE']").await, "564");
     b.screenshot("shell-gemini").await;
     b.find("#nav-experiment").await.click().await.unwrap();
     assert!(b.text("#area-experiment").await.contains("Coming"));
@@ -66,14 +53,8 @@ async fn picker_switches_to_gemini_and_nav_switches_area() {
 async fn console_errors_are_caught_by_the_harness() {
     let b = Browser::open("/").await;
     b.find("#counts-table").await;
-    b.client
-        .execute("console.error('harness probe')", vec![])
-        .await
-        .unwrap();
+    b.client.execute("console.error('harness probe')", vec![]).await.unwrap();
     let errors = b.console_errors().await;
-    assert!(
-        errors.iter().any(|e| e.contains("harness probe")),
-        "{errors:?}"
-    );
+    assert!(errors.iter().any(|e| e.contains("harness probe")), "{errors:?}");
     b.finish().await;
 }

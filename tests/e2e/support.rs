@@ -39,11 +39,7 @@ pub fn artifacts() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -68,12 +64,7 @@ pub fn app_url() -> &'static str {
         let port = server.server_addr().to_ip().unwrap().port();
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let path = request
-                    .url()
-                    .split(['?', '#'])
-                    .next()
-                    .unwrap_or("/")
-                    .to_owned();
+                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
                 let relative = path.trim_start_matches('/');
                 let file = if relative.is_empty() || relative.contains("..") {
                     dist.join("index.html")
@@ -87,9 +78,7 @@ pub fn app_url() -> &'static str {
                             content_type(&file).as_bytes(),
                         )
                         .unwrap();
-                        tiny_http::Response::from_data(bytes)
-                            .with_header(header)
-                            .boxed()
+                        tiny_http::Response::from_data(bytes).with_header(header).boxed()
                     }
                     Err(_) => tiny_http::Response::empty(404).boxed(),
                 };
@@ -114,10 +103,7 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "type": "browser" }).to_string()),
-        )
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
     }
 }
 
@@ -167,21 +153,14 @@ impl Browser {
                 Err(e) => panic!("could not start a browser session: {e}"),
             }
         };
-        let browser = Browser {
-            client,
-            driver: Driver(driver),
-            _profile: profile,
-        };
+        let browser = Browser { client, driver: Driver(driver), _profile: profile };
         browser.goto(path).await;
         browser
     }
 
     /// Navigates to `path` (with its fragment) on the app.
     pub async fn goto(&self, path: &str) {
-        self.client
-            .goto(&format!("{}{path}", app_url()))
-            .await
-            .expect("navigate");
+        self.client.goto(&format!("{}{path}", app_url())).await.expect("navigate");
     }
 
     /// Waits (up to 20 s) for an element matching `css`.
@@ -219,11 +198,7 @@ impl Browser {
 
     /// Console messages of level SEVERE since the last call.
     pub async fn console_errors(&self) -> Vec<String> {
-        let log = self
-            .client
-            .issue_cmd(BrowserLog)
-            .await
-            .expect("read the browser log");
+        let log = self.client.issue_cmd(BrowserLog).await.expect("read the browser log");
         log.as_array()
             .map(|entries| {
                 entries
@@ -238,15 +213,8 @@ impl Browser {
     /// Asserts that the console shows no errors, then closes the browser.
     pub async fn finish(self) {
         let errors = self.console_errors().await;
-        assert!(
-            errors.is_empty(),
-            "errors in the browser console: {errors:#?}"
-        );
-        let Browser {
-            client,
-            driver,
-            _profile,
-        } = self;
+        assert!(errors.is_empty(), "errors in the browser console: {errors:#?}");
+        let Browser { client, driver, _profile } = self;
         let _ = client.close().await;
         drop(driver);
     }

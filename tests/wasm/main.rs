@@ -40,30 +40,16 @@ fn app_opens_on_the_claude4_counts() {
     assert!(text(&host, "#dataset-name").contains("Claude-4"));
     assert_eq!(text(&host, "#stat-states"), "5");
     assert_eq!(text(&host, "#stat-attempts"), "20000");
-    assert_eq!(
-        text(&host, "td[data-source='PERSONAL'][data-target='ATTITUDE']"),
-        "3879"
-    );
-    assert_eq!(
-        text(&host, "td[data-source='BUZZY'][data-target='TURKEY']"),
-        "238"
-    );
-    assert_eq!(
-        host.query_selector_all("#states-table tbody tr")
-            .unwrap()
-            .length(),
-        5
-    );
+    assert_eq!(text(&host, "td[data-source='PERSONAL'][data-target='ATTITUDE']"), "3879");
+    assert_eq!(text(&host, "td[data-source='BUZZY'][data-target='TURKEY']"), "238");
+    assert_eq!(host.query_selector_all("#states-table tbody tr").unwrap().length(), 5);
 }
 
 #[wasm_bindgen_test]
 async fn navigation_marks_the_current_area() {
     let (host, _handle) = mount_app();
     let analyse = host.query_selector("#nav-analyse").unwrap().unwrap();
-    assert_eq!(
-        analyse.get_attribute("aria-current").as_deref(),
-        Some("page")
-    );
+    assert_eq!(analyse.get_attribute("aria-current").as_deref(), Some("page"));
     host.query_selector("#nav-learn")
         .unwrap()
         .unwrap()

@@ -1,13 +1,19 @@
 //! `balance`: Balance Lab's command line over balance-core.
 
+mod summary;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use balance_core::datasets::{Bundled, Dataset};
-use balance_core::import::parse_counts_csv;
-use clap::{Parser, Subcommand};
+use balance_core::import::{Format, load, write_counts_csv, write_paper_json};
+use balance_core::normalization::Normalization;
+use balance_core::potential::{Kernel, Solver};
+use balance_core::report::{Settings, analyze};
+use balance_core::simulate::Preset;
+use clap::{Parser, Subcommand, ValueEnum};
 
-/// Balance Lab on the command line: look at datasets of LLM-agent transitions.
+/// Balance Lab on the command line: measure detailed balance in LLM-agent transitions.
 #[derive(Parser)]
 #[command(name = "balance", version, about)]
 struct Cli {
@@ -17,19 +23,116 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print a dataset's states and transition counts.
-    Show {
-        /// A counts CSV (`source,target,count`).
-        file: Option<PathBuf>,
-        /// A bundled dataset instead of a file: claude4-word or gemini25flash-word.
-        #[arg(long, conflicts_with = "file")]
-        bundled: Option<String>,
+    /// Analyse a dataset: potentials, tests of detailed balance, uncertainties.
+    Analyze(AnalyzeArgs),
+    /// Simulate an agent and write the dataset in the paper's JSON format to standard output.
+    Simulate {
+        /// Which simulated agent.
+        #[arg(long, value_enum)]
+        preset: PresetArg,
+        /// Seed of the simulation.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Number of attempts (the preset's default when absent).
+        #[arg(long)]
+        attempts: Option<usize>,
+        /// Also write the true potential as `state,potential` CSV to this file.
+        #[arg(long)]
+        truth: Option<PathBuf>,
+        /// Output format: the paper's JSON (transitions only) or counts CSV (which keeps the
+        /// rejected attempts).
+        #[arg(long, value_enum, default_value_t = OutputArg::PaperJson)]
+        format: OutputArg,
     },
+}
+
+#[derive(clap::Args)]
+struct AnalyzeArgs {
+    /// The data file (or, with `--bundled`, a bundled dataset's id: claude4-word, gemini25flash-word).
+    file: String,
+    /// The file's format.
+    #[arg(long, value_enum, default_value_t = InputArg::Csv)]
+    input: InputArg,
+    /// Read a bundled dataset instead of a file.
+    #[arg(long)]
+    bundled: bool,
+    /// How N0(f) is chosen.
+    #[arg(long, value_enum, default_value_t = NormArg::Observed)]
+    normalization: NormArg,
+    /// Total attempts A of the experiment (high-reject).
+    #[arg(long)]
+    total_attempts: Option<f64>,
+    /// Low-reject filter: drop states sampled at most this many times.
+    #[arg(long, default_value_t = 1.0)]
+    threshold: f64,
+    /// The action's kernel.
+    #[arg(long, value_enum, default_value_t = KernelArg::Softplus)]
+    kernel: KernelArg,
+    /// Inverse temperature of the kernel.
+    #[arg(long, default_value_t = 1.0)]
+    beta: f64,
+    /// The minimiser.
+    #[arg(long, value_enum, default_value_t = SolverArg::Newton)]
+    solver: SolverArg,
+    /// Bootstrap replicates for intervals (0: none).
+    #[arg(long, default_value_t = 0)]
+    bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print the full report as JSON (schema in docs/report.md).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputArg {
+    PaperJson,
+    Csv,
+    Trajectory,
+    Experiment,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NormArg {
+    HighReject,
+    LowReject,
+    Observed,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KernelArg {
+    Softplus,
+    Exp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SolverArg {
+    Newton,
+    Lbfgs,
+    Mm,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputArg {
+    PaperJson,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Metropolis,
+    DrivenCycle,
+    WordTask,
+    PaperScale,
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
         Err(message) => {
             eprintln!("balance: {message}");
             ExitCode::FAILURE
@@ -37,73 +140,220 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+/// Runs a command and returns what it prints.
+fn run(cli: Cli) -> Result<String, String> {
     match cli.command {
-        Command::Show { file, bundled } => {
-            let dataset = load(file, bundled)?;
-            print!("{}", describe(&dataset));
-            Ok(())
+        Command::Analyze(args) => {
+            let dataset = read_dataset(&args)?;
+            let report = analyze(&dataset, &settings(&args)).map_err(|e| e.to_string())?;
+            if args.json {
+                serde_json::to_string_pretty(&report)
+                    .map(|s| s + "\n")
+                    .map_err(|e| format!("cannot write the report: {e}"))
+            } else {
+                Ok(summary::render(&dataset, &report))
+            }
         }
-    }
-}
-
-fn load(file: Option<PathBuf>, bundled: Option<String>) -> Result<Dataset, String> {
-    match (file, bundled) {
-        (_, Some(id)) => Bundled::from_id(&id).map(Bundled::load).ok_or_else(|| {
-            let ids: Vec<_> = Bundled::ALL.iter().map(|b| b.id()).collect();
-            format!("no bundled dataset {id:?} (choose from {})", ids.join(", "))
-        }),
-        (Some(path), None) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let counts = parse_counts_csv(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(Dataset {
-                name: path.display().to_string(),
-                description: String::new(),
-                counts,
-                total_attempts: None,
-                scores: Default::default(),
+        Command::Simulate { preset, seed, attempts, truth, format } => {
+            let preset = match preset {
+                PresetArg::Metropolis => Preset::Metropolis,
+                PresetArg::DrivenCycle => Preset::DrivenCycle,
+                PresetArg::WordTask => Preset::WordTask,
+                PresetArg::PaperScale => Preset::PaperScale,
+            };
+            let sim = preset.run(seed, attempts);
+            if let Some(path) = truth {
+                let mut csv = String::from("state,potential\n");
+                for (label, v) in &sim.truth {
+                    csv += &format!("{},{v}\n", csv_field(label));
+                }
+                std::fs::write(&path, csv)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            Ok(match format {
+                OutputArg::PaperJson => {
+                    write_paper_json(&sim.dataset.counts, &sim.dataset.scores) + "\n"
+                }
+                OutputArg::Csv => write_counts_csv(&sim.dataset.counts),
             })
         }
-        (None, None) => Err("give a file or --bundled ID".to_owned()),
     }
 }
 
-/// A plain-text summary: one line per state, then the transitions.
-fn describe(d: &Dataset) -> String {
-    let c = &d.counts;
-    let mut out = format!(
-        "{}\n{} states, {} recorded transitions, {} unique\n\nstate\tattempts\n",
-        d.name,
-        c.len(),
-        c.total_transitions(),
-        c.edge_count()
-    );
-    for f in 0..c.len() {
-        out += &format!("{}\t{}\n", c.states().label(f), c.attempts(f));
+/// Quotes a CSV field when it needs it.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
     }
-    out += "\nsource\ttarget\tcount\n";
-    for (f, g, n) in c.edges() {
-        out += &format!("{}\t{}\t{n}\n", c.states().label(f), c.states().label(g));
+}
+
+fn read_dataset(args: &AnalyzeArgs) -> Result<Dataset, String> {
+    if args.bundled {
+        return Bundled::from_id(&args.file).map(Bundled::load).ok_or_else(|| {
+            let ids: Vec<_> = Bundled::ALL.iter().map(|b| b.id()).collect();
+            format!("no bundled dataset {:?} (choose from {})", args.file, ids.join(", "))
+        });
     }
-    out
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file))?;
+    let format = match args.input {
+        InputArg::PaperJson => Format::PaperJson,
+        InputArg::Csv => Format::Csv,
+        InputArg::Trajectory => Format::Trajectory,
+        InputArg::Experiment => Format::Experiment,
+    };
+    load(&args.file, &text, format).map_err(|e| format!("{}: {e}", args.file))
+}
+
+fn settings(args: &AnalyzeArgs) -> Settings {
+    Settings {
+        normalization: match args.normalization {
+            NormArg::HighReject => Normalization::HighReject,
+            NormArg::LowReject => Normalization::LowReject,
+            NormArg::Observed => Normalization::Observed,
+        },
+        total_attempts: args.total_attempts,
+        threshold: args.threshold,
+        kernel: match args.kernel {
+            KernelArg::Softplus => Kernel::Softplus,
+            KernelArg::Exp => Kernel::Exp,
+        },
+        beta: args.beta,
+        solver: match args.solver {
+            SolverArg::Newton => Solver::Newton,
+            SolverArg::Lbfgs => Solver::Lbfgs,
+            SolverArg::Mm => Solver::MinorizeMaximize,
+        },
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+        ..Settings::default()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn describes_the_bundled_claude4_dataset() {
-        let d = load(None, Some("claude4-word".into())).unwrap();
-        let text = describe(&d);
-        assert!(text.contains("5 states, 15742 recorded transitions, 7 unique"));
-        assert!(text.contains("PERSONAL\tATTITUDE\t3879\n"));
+    fn cli(args: &[&str]) -> Result<String, String> {
+        let mut all = vec!["balance"];
+        all.extend_from_slice(args);
+        run(Cli::try_parse_from(all).map_err(|e| e.to_string())?)
     }
 
     #[test]
-    fn unknown_bundled_id_names_the_choices() {
-        let e = load(None, Some("gpt".into())).unwrap_err();
+    fn analyze_claude4_reports_the_papers_potentials() {
+        let out = cli(&["analyze", "claude4-word", "--bundled", "--normalization", "high-reject"])
+            .unwrap();
+        assert!(out.contains("PERSONAL"), "{out}");
+        assert!(out.contains("4.0737"), "{out}");
+        assert!(out.contains("5.1812"), "{out}");
+        assert!(out.contains("TURKEY") && out.contains("unbounded"), "{out}");
+    }
+
+    #[test]
+    fn analyze_json_has_the_fixed_field_names() {
+        let dir = std::env::temp_dir().join(format!("balance-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("gemini.csv");
+        std::fs::write(&file, include_str!("../../balance-core/data/gemini25flash-word.csv"))
+            .unwrap();
+        let out = cli(&[
+            "analyze",
+            file.to_str().unwrap(),
+            "--input",
+            "csv",
+            "--normalization",
+            "high-reject",
+            "--total-attempts",
+            "20000",
+            "--json",
+        ])
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let states = v["states"].as_array().unwrap();
+        assert_eq!(states.len(), 13);
+        let blissful = states.iter().find(|s| s["label"] == "BLISSFUL").unwrap();
+        assert!((blissful["potential"].as_f64().unwrap() - (353.0f64 / 2.0).ln()).abs() < 1e-9);
+        let buzzy = states.iter().find(|s| s["label"] == "BUZZY").unwrap();
+        assert!(buzzy["potential"].is_null() && buzzy["identifiable"] == false);
+        for key in ["potential_bound", "potential_se", "stationary", "free_energy", "attempts"] {
+            assert!(blissful.get(key).is_some(), "{key}");
+        }
+        for path in [
+            "/action/minimum",
+            "/lrt/statistic",
+            "/lrt/df",
+            "/lrt/p_value",
+            "/pairwise/n",
+            "/pairwise/pearson_r",
+            "/pairwise/chi2_ndf",
+            "/pairwise/chi2_ndf_paper",
+            "/loops/n",
+            "/loops/chi2_ndf",
+            "/entropy_production/value",
+        ] {
+            assert!(v.pointer(path).is_some(), "{path}");
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn simulate_writes_paper_json_that_analyze_reads() {
+        let dir = std::env::temp_dir().join(format!("balance-sim-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let truth = dir.join("truth.csv");
+        let json = cli(&[
+            "simulate",
+            "--preset",
+            "metropolis",
+            "--seed",
+            "3",
+            "--attempts",
+            "4000",
+            "--truth",
+            truth.to_str().unwrap(),
+        ])
+        .unwrap();
+        let again =
+            cli(&["simulate", "--preset", "metropolis", "--seed", "3", "--attempts", "4000"])
+                .unwrap();
+        assert_eq!(json, again, "same seed, same data");
+        let file = dir.join("sim.json");
+        std::fs::write(&file, &json).unwrap();
+        let out = cli(&["analyze", file.to_str().unwrap(), "--input", "paper-json"]).unwrap();
+        assert!(out.contains("S00"), "{out}");
+        assert!(std::fs::read_to_string(&truth).unwrap().starts_with("state,potential\nS"));
+        let csv = cli(&[
+            "simulate",
+            "--preset",
+            "metropolis",
+            "--seed",
+            "3",
+            "--attempts",
+            "4000",
+            "--format",
+            "csv",
+        ])
+        .unwrap();
+        let counts = balance_core::import::parse_counts_csv(&csv).unwrap();
+        assert_eq!(counts.total_attempts(), 4000.0, "every attempt, rejections included");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn bad_input_gets_a_specific_error() {
+        let dir = std::env::temp_dir().join(format!("balance-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.csv");
+        std::fs::write(&file, "source,target,count\nA,B,x\n").unwrap();
+        let e = cli(&["analyze", file.to_str().unwrap()]).unwrap_err();
+        assert!(e.contains("line 2, field `count`"), "{e}");
+        let e = cli(&["analyze", "nope", "--bundled"]).unwrap_err();
         assert!(e.contains("claude4-word"), "{e}");
+        let e = cli(&["analyze", "claude4-word", "--bundled", "--beta=-1"]).unwrap_err();
+        assert!(e.contains("beta"), "{e}");
+        std::fs::remove_dir_all(dir).ok();
     }
 }

@@ -37,11 +37,7 @@ pub fn resample(
     let n = counts.len();
     let n0 = if settings.normalization == Normalization::HighReject && n > 0 {
         Some(
-            settings
-                .total_attempts
-                .or(total)
-                .unwrap_or_else(|| counts.total_attempts())
-                / n as f64,
+            settings.total_attempts.or(total).unwrap_or_else(|| counts.total_attempts()) / n as f64,
         )
     } else {
         None
@@ -57,10 +53,8 @@ pub fn resample(
     for f in 0..n {
         // Outcomes: a state (self-loop included), a recorded rejection, an unrecorded attempt.
         let unrecorded = n0.map_or(0.0, |a| (a - counts.attempts(f)).max(0.0));
-        let mut outcomes: Vec<(Outcome, f64)> = out_edges[f]
-            .iter()
-            .map(|&(g, c)| (Outcome::State(g), c))
-            .collect();
+        let mut outcomes: Vec<(Outcome, f64)> =
+            out_edges[f].iter().map(|&(g, c)| (Outcome::State(g), c)).collect();
         outcomes.push((Outcome::State(f), counts.self_loops(f)));
         outcomes.push((Outcome::Rejected, counts.rejected(f)));
         outcomes.push((Outcome::Unrecorded, unrecorded));
@@ -160,17 +154,7 @@ pub fn bootstrap(
     }
     let potential = vs
         .into_iter()
-        .map(|v| {
-            if 2 * v.len() >= replicates {
-                percentile_interval(v)
-            } else {
-                None
-            }
-        })
+        .map(|v| if 2 * v.len() >= replicates { percentile_interval(v) } else { None })
         .collect();
-    Bootstrap {
-        potential,
-        lrt: percentile_interval(gs),
-        entropy: percentile_interval(sigmas),
-    }
+    Bootstrap { potential, lrt: percentile_interval(gs), entropy: percentile_interval(sigmas) }
 }

@@ -126,9 +126,7 @@ impl ExperimentFile {
 pub fn parse_experiment(text: &str) -> Result<ExperimentFile, ImportError> {
     let value: Value = serde_json::from_str(text)
         .map_err(|e| ImportError::at(e.line(), "json", format!("not valid JSON: {e}")))?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| ImportError::file("expected a JSON object"))?;
+    let obj = value.as_object().ok_or_else(|| ImportError::file("expected a JSON object"))?;
     match obj.get("format").and_then(Value::as_str) {
         Some(FORMAT) => {}
         _ => {
@@ -146,11 +144,7 @@ pub fn parse_experiment(text: &str) -> Result<ExperimentFile, ImportError> {
             "experiment file version {version} is not supported (this build reads 1 to {VERSION})"
         )));
     }
-    let name = obj
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("experiment")
-        .to_owned();
+    let name = obj.get("name").and_then(Value::as_str).unwrap_or("experiment").to_owned();
     let total_attempts = match obj.get("total_attempts") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
@@ -168,11 +162,7 @@ pub fn parse_experiment(text: &str) -> Result<ExperimentFile, ImportError> {
         let attempt: Attempt = serde_json::from_value(a.clone())
             .map_err(|e| ImportError::at(i + 1, "attempt", e.to_string()))?;
         if attempt.source.is_empty() {
-            return Err(ImportError::at(
-                i + 1,
-                "source",
-                "the source state is empty",
-            ));
+            return Err(ImportError::at(i + 1, "source", "the source state is empty"));
         }
         let needs_state = matches!(attempt.outcome, Outcome::Transition | Outcome::Invalid);
         match (&attempt.state, needs_state) {
@@ -207,10 +197,7 @@ mod tests {
             state: state.map(Into::into),
             reason: None,
             raw: Some("<b>x</b>".into()),
-            usage: Some(Usage {
-                input_tokens: 10,
-                output_tokens: 2,
-            }),
+            usage: Some(Usage { input_tokens: 10, output_tokens: 2 }),
             elapsed_ms: Some(5.0),
         };
         ExperimentFile {
@@ -235,11 +222,7 @@ mod tests {
         assert_eq!(back, f);
         let c = back.counts();
         let s = c.states();
-        let (a, b, inv) = (
-            s.get("A").unwrap(),
-            s.get("B").unwrap(),
-            s.get("INVALID00").unwrap(),
-        );
+        let (a, b, inv) = (s.get("A").unwrap(), s.get("B").unwrap(), s.get("INVALID00").unwrap());
         assert_eq!(c.count(a, b), 1.0);
         assert_eq!(c.self_loops(b), 1.0);
         assert_eq!(c.rejected(b), 1.0);
@@ -249,19 +232,9 @@ mod tests {
 
     #[test]
     fn bad_files_are_named() {
-        assert!(
-            parse_experiment("{}")
-                .unwrap_err()
-                .to_string()
-                .contains("format")
-        );
+        assert!(parse_experiment("{}").unwrap_err().to_string().contains("format"));
         let newer = r#"{"format":"balance-lab-experiment","version":9,"attempts":[]}"#;
-        assert!(
-            parse_experiment(newer)
-                .unwrap_err()
-                .to_string()
-                .contains("version 9")
-        );
+        assert!(parse_experiment(newer).unwrap_err().to_string().contains("version 9"));
         let missing = r#"{"format":"balance-lab-experiment","version":1,"attempts":[
             {"source":"A","outcome":"rejected"},{"source":"A","outcome":"transition"}]}"#;
         let e = parse_experiment(missing).unwrap_err();

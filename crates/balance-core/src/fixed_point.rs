@@ -11,10 +11,7 @@ pub fn squarem(
     max_maps: usize,
 ) -> (Vec<f64>, usize, bool) {
     let change = |a: &[f64], b: &[f64]| {
-        a.iter()
-            .zip(b)
-            .map(|(u, v)| ((u - v) / u.abs().max(1e-300)).abs())
-            .fold(0.0, f64::max)
+        a.iter().zip(b).map(|(u, v)| ((u - v) / u.abs().max(1e-300)).abs()).fold(0.0, f64::max)
     };
     let mut maps = 0;
     while maps < max_maps {
@@ -25,12 +22,7 @@ pub fn squarem(
             return (x1, maps, true);
         }
         let r: Vec<f64> = x1.iter().zip(&x).map(|(a, b)| a - b).collect();
-        let v: Vec<f64> = x2
-            .iter()
-            .zip(&x1)
-            .zip(&r)
-            .map(|((a, b), r)| a - b - r)
-            .collect();
+        let v: Vec<f64> = x2.iter().zip(&x1).zip(&r).map(|((a, b), r)| a - b - r).collect();
         let rn = r.iter().map(|a| a * a).sum::<f64>().sqrt();
         let vn = v.iter().map(|a| a * a).sum::<f64>().sqrt();
         if vn == 0.0 {

@@ -111,11 +111,7 @@ impl TwoWay {
     /// The two-way pairs among directed edges `(f, g)` (`f != g`).
     pub fn new(n: usize, edges: impl IntoIterator<Item = (StateId, StateId)>) -> TwoWay {
         let set: BTreeSet<(StateId, StateId)> = edges.into_iter().filter(|(f, g)| f != g).collect();
-        let pairs = set
-            .iter()
-            .filter(|&&(f, g)| f < g && set.contains(&(g, f)))
-            .copied()
-            .collect();
+        let pairs = set.iter().filter(|&&(f, g)| f < g && set.contains(&(g, f))).copied().collect();
         TwoWay { n, pairs }
     }
 
@@ -173,10 +169,8 @@ impl TwoWay {
             depth[root] = 0;
             let mut queue = std::collections::VecDeque::from([root]);
             while let Some(u) = queue.pop_front() {
-                let mut nbrs: Vec<StateId> = g
-                    .neighbors(NodeIndex::new(u))
-                    .map(NodeIndex::index)
-                    .collect();
+                let mut nbrs: Vec<StateId> =
+                    g.neighbors(NodeIndex::new(u)).map(NodeIndex::index).collect();
                 nbrs.sort_unstable();
                 for v in nbrs {
                     if depth[v] == usize::MAX {
@@ -235,17 +229,7 @@ mod tests {
 
     #[test]
     fn two_way_pairs_cycle_rank_and_triangles() {
-        let edges = [
-            (0, 1),
-            (1, 0),
-            (1, 2),
-            (2, 1),
-            (2, 0),
-            (0, 2),
-            (2, 3),
-            (3, 2),
-            (3, 4),
-        ];
+        let edges = [(0, 1), (1, 0), (1, 2), (2, 1), (2, 0), (0, 2), (2, 3), (3, 2), (3, 4)];
         let t = TwoWay::new(5, edges);
         assert_eq!(t.pairs, vec![(0, 1), (0, 2), (1, 2), (2, 3)]);
         assert_eq!(t.component_count(), 2); // {0,1,2,3} and {4}

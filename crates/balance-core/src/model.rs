@@ -161,19 +161,12 @@ impl Counts {
 
     /// `N(g <- f)` for `g != f` (0 when never observed; the self-loop count when `f == g`).
     pub fn count(&self, f: StateId, g: StateId) -> f64 {
-        if f == g {
-            self.self_loops[f]
-        } else {
-            self.edges.get(&(f, g)).copied().unwrap_or(0.0)
-        }
+        if f == g { self.self_loops[f] } else { self.edges.get(&(f, g)).copied().unwrap_or(0.0) }
     }
 
     /// Observed edges `(f, g, N(g <- f))` with `f != g` and a positive count, ordered by `(f, g)`.
     pub fn edges(&self) -> impl Iterator<Item = (StateId, StateId, f64)> + '_ {
-        self.edges
-            .iter()
-            .filter(|(_, c)| **c > 0.0)
-            .map(|(&(f, g), &c)| (f, g, c))
+        self.edges.iter().filter(|(_, c)| **c > 0.0).map(|(&(f, g), &c)| (f, g, c))
     }
 
     /// Number of distinct observed edges (unique transitions).
@@ -261,9 +254,7 @@ impl TryFrom<CountsRepr> for Counts {
         }
         for (f, g, count) in r.edges {
             if f >= n || g >= n || f == g {
-                return Err(format!(
-                    "edge ({f}, {g}) does not join two distinct known states"
-                ));
+                return Err(format!("edge ({f}, {g}) does not join two distinct known states"));
             }
             if !valid(count) {
                 return Err(format!(

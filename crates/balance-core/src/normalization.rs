@@ -20,11 +20,8 @@ pub enum Normalization {
 
 impl Normalization {
     /// Every normalisation, for pickers.
-    pub const ALL: [Normalization; 3] = [
-        Normalization::HighReject,
-        Normalization::LowReject,
-        Normalization::Observed,
-    ];
+    pub const ALL: [Normalization; 3] =
+        [Normalization::HighReject, Normalization::LowReject, Normalization::Observed];
 
     /// The kebab-case name used in files and on the command line.
     pub fn id(self) -> &'static str {
@@ -86,13 +83,7 @@ impl Weights {
             .map(|(f, g, c)| (f, g, (c / n0[f]).min(1.0)))
             .collect();
         let n_active = (0..n).filter(|&f| active[f] && n0[f] > 0.0).count();
-        Weights {
-            n0,
-            active,
-            edges,
-            n_active,
-            total_attempts: total,
-        }
+        Weights { n0, active, edges, n_active, total_attempts: total }
     }
 
     /// Number of states (active or not).

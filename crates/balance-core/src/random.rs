@@ -36,9 +36,7 @@ impl Random {
     pub fn pick(&mut self, cumulative: &[f64]) -> usize {
         let total = cumulative[cumulative.len() - 1];
         let u = self.uniform() * total;
-        cumulative
-            .partition_point(|&c| c <= u)
-            .min(cumulative.len() - 1)
+        cumulative.partition_point(|&c| c <= u).min(cumulative.len() - 1)
     }
 
     /// A standard normal deviate (Box-Muller with the platform-independent `libm`).

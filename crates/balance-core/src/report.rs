@@ -102,11 +102,7 @@ impl Preset {
     /// every attempt unless the data only give a total (the paper's own data).
     pub fn settings(self, dataset: &Dataset) -> Settings {
         let small = dataset.counts.len() <= 50;
-        let paper_norm = if small {
-            Normalization::HighReject
-        } else {
-            Normalization::LowReject
-        };
+        let paper_norm = if small { Normalization::HighReject } else { Normalization::LowReject };
         let base = Settings::default();
         match self {
             Preset::PaperText => Settings {
@@ -312,16 +308,9 @@ fn validate(s: &Settings) -> Result<(), AnalyzeError> {
 
 /// The weights an analysis uses: normalised, then majority-voted if asked.
 pub(crate) fn analysis_weights(counts: &Counts, s: &Settings, total: Option<f64>) -> Weights {
-    let mut w = Weights::new(
-        counts,
-        s.normalization,
-        s.total_attempts.or(total),
-        s.threshold,
-    );
+    let mut w = Weights::new(counts, s.normalization, s.total_attempts.or(total), s.threshold);
     if let Some(Majority { m, n }) = s.majority {
-        w.edges
-            .iter_mut()
-            .for_each(|e| e.2 = majority_vote(e.2, m, n));
+        w.edges.iter_mut().for_each(|e| e.2 = majority_vote(e.2, m, n));
         w.edges.retain(|e| e.2 > 0.0);
     }
     w
@@ -364,13 +353,8 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
 
     let mut stationary = vec![None; n];
     let mut free_energy = vec![None; n];
-    let f_min = rev
-        .pi
-        .iter()
-        .copied()
-        .filter(|p| *p > 0.0)
-        .map(|p| -p.ln())
-        .fold(f64::INFINITY, f64::min);
+    let f_min =
+        rev.pi.iter().copied().filter(|p| *p > 0.0).map(|p| -p.ln()).fold(f64::INFINITY, f64::min);
     for (i, &s) in cm.states.iter().enumerate() {
         if rev.pi[i] > 0.0 {
             stationary[s] = Some(rev.pi[i]);
@@ -382,9 +366,7 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
     if !cm.is_empty() && cm.len() <= settings.max_dense_states {
         let chain = DenseChain::new(&rev.dense());
         timescales = Some(chain.implied_timescales(&rev.pi));
-        let target = (0..cm.len())
-            .max_by(|&a, &b| rev.pi[a].total_cmp(&rev.pi[b]))
-            .unwrap_or(0);
+        let target = (0..cm.len()).max_by(|&a, &b| rev.pi[a].total_cmp(&rev.pi[b])).unwrap_or(0);
         if let Some(m) = mean_first_passage(&chain, target) {
             for (i, &s) in cm.states.iter().enumerate() {
                 mfpt[s] = Some(m[i]);
@@ -392,13 +374,7 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
         }
     }
 
-    let pairwise = pairwise_test(
-        counts,
-        &weights,
-        &fit.value,
-        &fit.component,
-        settings.pair_rule,
-    );
+    let pairwise = pairwise_test(counts, &weights, &fit.value, &fit.component, settings.pair_rule);
     let loops = loop_test(counts, &weights, settings.loop_threshold);
     let one_way = one_way_pairs(&weights, &fit.value, &fit.component);
     let cycles = cycle_affinities(&cm)

@@ -64,10 +64,7 @@ fn dataset(rows: &[&[f64]]) -> Dataset {
 }
 
 fn potentials(r: &Report) -> Vec<f64> {
-    r.states
-        .iter()
-        .map(|s| s.potential.expect("identifiable"))
-        .collect()
+    r.states.iter().map(|s| s.potential.expect("identifiable")).collect()
 }
 
 #[test]
@@ -85,19 +82,11 @@ fn r1_reversible_mle_of_the_msmtools_case() {
         close_all(&p[i], &expected[i], 1e-8);
     }
     close_all(&rev.pi, &[0.2645667421, 0.4016902257, 0.3337430322], 1e-10);
-    let f: Vec<f64> = rev
-        .pi
-        .iter()
-        .map(|p| -p.ln() + 0.4016902257f64.ln())
-        .collect();
+    let f: Vec<f64> = rev.pi.iter().map(|p| -p.ln() + 0.4016902257f64.ln()).collect();
     close_all(&f, &[0.41759, 0.0, 0.18531], 1e-5);
     let (pi_nonrev, ok) = nonrev_stationary(&c);
     assert!(ok);
-    close_all(
-        &pi_nonrev,
-        &[0.2359550562, 0.4044943820, 0.3595505618],
-        1e-10,
-    );
+    close_all(&pi_nonrev, &[0.2359550562, 0.4044943820, 0.3595505618], 1e-10);
     close(log_likelihood_nonrev(&c), -18.4937584346, 1e-9, 0.0);
     close(log_likelihood_rev(&c, &rev), -18.7566830889, 1e-9, 0.0);
     close(g_stat(&c), 0.5258493085, 1e-7, 0.0);
@@ -140,24 +129,12 @@ fn r3_msmbuilder_prinz_case_and_tree_supports() {
     let rev = reversible_mle(&c);
     close_all(
         &rev.pi,
-        &[
-            0.2366372307,
-            0.1759801073,
-            0.2352822733,
-            0.2227303565,
-            0.1293700321,
-        ],
+        &[0.2366372307, 0.1759801073, 0.2352822733, 0.2227303565, 0.1293700321],
         1e-10,
     );
     close_all(
         &rev.dense()[0],
-        &[
-            0.2777777778,
-            0.1839449601,
-            0.2075861712,
-            0.1843857753,
-            0.1463053156,
-        ],
+        &[0.2777777778, 0.1839449601, 0.2075861712, 0.1843857753, 0.1463053156],
         1e-10,
     );
     let g = g_stat(&c);
@@ -172,11 +149,8 @@ fn r3_msmbuilder_prinz_case_and_tree_supports() {
     // Tree supports: the reversible MLE is the non-reversible one and G = 0.
     let tree = cm(&[&[5., 0., 3.], &[0., 3., 5.], &[7., 6., 8.]]);
     let rev = reversible_mle(&tree);
-    let expected = [
-        [0.625, 0.0, 0.375],
-        [0.0, 0.375, 0.625],
-        [0.3333333333, 0.2857142857, 0.3809523810],
-    ];
+    let expected =
+        [[0.625, 0.0, 0.375], [0.0, 0.375, 0.625], [0.3333333333, 0.2857142857, 0.3809523810]];
     for i in 0..3 {
         close_all(&rev.dense()[i], &expected[i], 1e-10);
     }
@@ -184,11 +158,8 @@ fn r3_msmbuilder_prinz_case_and_tree_supports() {
     close(g_stat(&tree), 0.0, 0.0, 1e-10);
     let tree2 = cm(&[&[0., 0., 3.], &[0., 3., 5.], &[7., 6., 8.]]);
     let rev = reversible_mle(&tree2);
-    let expected = [
-        [0.0, 0.0, 1.0],
-        [0.0, 0.375, 0.625],
-        [0.3333333333, 0.2857142857, 0.3809523810],
-    ];
+    let expected =
+        [[0.0, 0.0, 1.0], [0.0, 0.375, 0.625], [0.3333333333, 0.2857142857, 0.3809523810]];
     for i in 0..3 {
         close_all(&rev.dense()[i], &expected[i], 1e-10);
     }
@@ -218,22 +189,13 @@ fn r4_two_states_are_always_reversible() {
 
 #[test]
 fn r5_a_directed_five_cycle_becomes_the_symmetric_ring() {
-    let rows: Vec<Vec<f64>> = (0..5)
-        .map(|i| {
-            (0..5)
-                .map(|j| f64::from(u8::from(j == (i + 1) % 5)))
-                .collect()
-        })
-        .collect();
+    let rows: Vec<Vec<f64>> =
+        (0..5).map(|i| (0..5).map(|j| f64::from(u8::from(j == (i + 1) % 5))).collect()).collect();
     let rev = reversible_mle(&CountMatrix::from_dense(&rows));
     let p = rev.dense();
     for i in 0..5 {
         for j in 0..5 {
-            let expected = if j == (i + 1) % 5 || i == (j + 1) % 5 {
-                0.5
-            } else {
-                0.0
-            };
+            let expected = if j == (i + 1) % 5 || i == (j + 1) % 5 { 0.5 } else { 0.0 };
             close(p[i][j], expected, 0.0, 1e-12);
         }
     }
@@ -242,31 +204,15 @@ fn r5_a_directed_five_cycle_becomes_the_symmetric_ring() {
 
 #[test]
 fn r6_birth_death_chain_closed_forms() {
-    let chain = DenseChain::new(&[
-        vec![0.3, 0.7, 0.0],
-        vec![0.4, 0.1, 0.5],
-        vec![0.0, 0.6, 0.4],
-    ]);
+    let chain = DenseChain::new(&[vec![0.3, 0.7, 0.0], vec![0.4, 0.1, 0.5], vec![0.0, 0.6, 0.4]]);
     close_all(
         &stationary_dense(&chain).unwrap(),
         &[0.2376237624, 0.4158415842, 0.3465346535],
         1e-10,
     );
-    close_all(
-        &mean_first_passage(&chain, 0).unwrap(),
-        &[0.0, 4.5833333333, 6.25],
-        1e-9,
-    );
-    close_all(
-        &mean_first_passage(&chain, 2).unwrap(),
-        &[4.5714285714, 3.1428571429, 0.0],
-        1e-9,
-    );
-    close_all(
-        &committor(&chain, &[0], &[2]).unwrap(),
-        &[0.0, 0.5555555556, 1.0],
-        1e-9,
-    );
+    close_all(&mean_first_passage(&chain, 0).unwrap(), &[0.0, 4.5833333333, 6.25], 1e-9);
+    close_all(&mean_first_passage(&chain, 2).unwrap(), &[4.5714285714, 3.1428571429, 0.0], 1e-9);
+    close_all(&committor(&chain, &[0], &[2]).unwrap(), &[0.0, 0.5555555556, 1.0], 1e-9);
     assert!(committor(&chain, &[0], &[0]).is_none());
 }
 
@@ -309,11 +255,7 @@ fn s1_metropolis_energies_are_recovered_by_every_estimator() {
             let r = analyze(&d, &s).unwrap();
             close_all(&potentials(&r), &[0.0, 1.0, 2.0, 0.5], 1e-9);
             let pi: Vec<f64> = r.states.iter().map(|s| s.stationary.unwrap()).collect();
-            close_all(
-                &pi,
-                &[0.4739908463, 0.1743714876, 0.0641476854, 0.2874899807],
-                1e-10,
-            );
+            close_all(&pi, &[0.4739908463, 0.1743714876, 0.0641476854, 0.2874899807], 1e-10);
             let f: Vec<f64> = r.states.iter().map(|s| s.free_energy.unwrap()).collect();
             close_all(&f, &[0.0, 1.0, 2.0, 0.5], 1e-9);
             close(r.lrt.statistic, 0.0, 0.0, 1e-9);
@@ -323,15 +265,8 @@ fn s1_metropolis_energies_are_recovered_by_every_estimator() {
 
 #[test]
 fn s2_driven_cycle_is_caught_by_every_test() {
-    let d = dataset(&[
-        &[500., 400., 100.],
-        &[100., 500., 400.],
-        &[400., 100., 500.],
-    ]);
-    let s = Settings {
-        normalization: Normalization::Observed,
-        ..Settings::default()
-    };
+    let d = dataset(&[&[500., 400., 100.], &[100., 500., 400.], &[400., 100., 500.]]);
+    let s = Settings { normalization: Normalization::Observed, ..Settings::default() };
     let r = analyze(&d, &s).unwrap();
     close(r.entropy_production.value, 0.4158883083, 1e-9, 0.0);
     close(r.cycles[0].affinity, 4.1588830834, 1e-9, 0.0);
@@ -344,14 +279,7 @@ fn s2_driven_cycle_is_caught_by_every_test() {
     close_all(&pi, &[1.0 / 3.0; 3], 1e-12);
     // Paper action: the same potential for all three states, with either kernel.
     for kernel in Kernel::ALL {
-        let r = analyze(
-            &d,
-            &Settings {
-                kernel,
-                ..s.clone()
-            },
-        )
-        .unwrap();
+        let r = analyze(&d, &Settings { kernel, ..s.clone() }).unwrap();
         close_all(&potentials(&r), &[0.0; 3], 1e-9);
     }
     assert_eq!(r.loops.n, 1);
@@ -360,11 +288,7 @@ fn s2_driven_cycle_is_caught_by_every_test() {
     close(t.backward, -6.907755, 1e-6, 0.0);
     close(r.loops.chi2, 397.616287, 1e-6, 0.0);
     // The reversible estimate itself.
-    let c = cm(&[
-        &[500., 400., 100.],
-        &[100., 500., 400.],
-        &[400., 100., 500.],
-    ]);
+    let c = cm(&[&[500., 400., 100.], &[100., 500., 400.], &[400., 100., 500.]]);
     let rev = reversible_mle(&c);
     let expected = [[0.5, 0.25, 0.25], [0.25, 0.5, 0.25], [0.25, 0.25, 0.5]];
     for i in 0..3 {
@@ -372,12 +296,7 @@ fn s2_driven_cycle_is_caught_by_every_test() {
     }
     let (pi, _) = nonrev_stationary(&c);
     close(entropy_production(&c, &pi).0, 0.3 * 4f64.ln(), 1e-10, 0.0);
-    close(
-        cycle_affinities(&c)[0].affinity,
-        3.0 * 4f64.ln(),
-        1e-12,
-        0.0,
-    );
+    close(cycle_affinities(&c)[0].affinity, 3.0 * 4f64.ln(), 1e-12, 0.0);
 }
 
 const S3: [[f64; 6]; 6] = [
@@ -396,54 +315,26 @@ fn s3_sparse_six_states_markov_estimators() {
     let (pi_nonrev, _) = nonrev_stationary(&c);
     close_all(
         &pi_nonrev,
-        &[
-            0.1331677855,
-            0.1541424671,
-            0.1647651774,
-            0.2296894409,
-            0.2124498727,
-            0.1057852564,
-        ],
+        &[0.1331677855, 0.1541424671, 0.1647651774, 0.2296894409, 0.2124498727, 0.1057852564],
         1e-10,
     );
     let r = analyze(&dataset(&rows), &Settings::default()).unwrap();
     let pi: Vec<f64> = r.states.iter().map(|s| s.stationary.unwrap()).collect();
     close_all(
         &pi,
-        &[
-            0.1346565226,
-            0.1546319671,
-            0.1642608120,
-            0.2318361457,
-            0.2119100160,
-            0.1027045366,
-        ],
+        &[0.1346565226, 0.1546319671, 0.1642608120, 0.2318361457, 0.2119100160, 0.1027045366],
         1e-10,
     );
     let f: Vec<f64> = r.states.iter().map(|s| s.free_energy.unwrap()).collect();
     close_all(
         &f,
-        &[
-            0.5433035939,
-            0.4049829660,
-            0.3445753716,
-            0.0,
-            0.0898691217,
-            0.8141745645,
-        ],
+        &[0.5433035939, 0.4049829660, 0.3445753716, 0.0, 0.0898691217, 0.8141745645],
         1e-9,
     );
     let rev = reversible_mle(&c);
     close_all(
         &rev.dense()[0],
-        &[
-            0.7692307692,
-            0.1535192153,
-            0.0,
-            0.0681240627,
-            0.0,
-            0.0091259527,
-        ],
+        &[0.7692307692, 0.1535192153, 0.0, 0.0681240627, 0.0, 0.0091259527],
         1e-10,
     );
     close(r.lrt.log_likelihood_nonrev, -268.2710032819, 1e-10, 0.0);
@@ -453,13 +344,7 @@ fn s3_sparse_six_states_markov_estimators() {
     close(r.lrt.p_value.unwrap(), 0.2894, 1e-3, 0.0);
     close_all(
         r.timescales.as_ref().unwrap(),
-        &[
-            8.0274380688,
-            3.1045197336,
-            2.9284064332,
-            1.5852781067,
-            0.9984116281,
-        ],
+        &[8.0274380688, 3.1045197336, 2.9284064332, 1.5852781067, 0.9984116281],
         1e-8,
     );
 }
@@ -468,14 +353,7 @@ fn s3_sparse_six_states_markov_estimators() {
 fn s3_paper_action_and_pairwise_test() {
     let rows: Vec<&[f64]> = S3.iter().map(|r| r.as_slice()).collect();
     let d = dataset(&rows);
-    let expected_v = [
-        0.5007561279,
-        0.3956452540,
-        0.3591707981,
-        0.0,
-        0.0783737797,
-        0.7909727188,
-    ];
+    let expected_v = [0.5007561279, 0.3956452540, 0.3591707981, 0.0, 0.0783737797, 0.7909727188];
     for solver in Solver::ALL {
         let s = Settings {
             normalization: Normalization::LowReject,
@@ -493,14 +371,7 @@ fn s3_paper_action_and_pairwise_test() {
         close(r.pairwise.pearson_r.unwrap(), 0.851798, 1e-6, 0.0);
         close(r.pairwise.chi2_ndf.unwrap(), 0.093277, 1e-5, 0.0);
         // The mean-zero gauge only shifts.
-        let m = analyze(
-            &d,
-            &Settings {
-                gauge: Gauge::MeanZero,
-                ..s
-            },
-        )
-        .unwrap();
+        let m = analyze(&d, &Settings { gauge: Gauge::MeanZero, ..s }).unwrap();
         let shift = potentials(&m)[3];
         let mean = potentials(&m).iter().sum::<f64>() / 6.0;
         close(mean, 0.0, 0.0, 1e-12);
@@ -510,11 +381,7 @@ fn s3_paper_action_and_pairwise_test() {
 }
 
 fn paper_settings(kernel: Kernel) -> Settings {
-    Settings {
-        normalization: Normalization::HighReject,
-        kernel,
-        ..Settings::default()
-    }
+    Settings { normalization: Normalization::HighReject, kernel, ..Settings::default() }
 }
 
 #[test]
@@ -537,12 +404,7 @@ fn p1_claude4_potentials_and_unbounded_states() {
             assert_eq!(s.potential_bound.unwrap().kind, BoundKind::Lower);
         }
         // TURKEY -> ATTITUDE (w capped at 1): V >= log(4000); BUZZY via TURKEY.
-        close(
-            state("TURKEY").potential_bound.unwrap().value,
-            4000f64.ln(),
-            1e-12,
-            0.0,
-        );
+        close(state("TURKEY").potential_bound.unwrap().value, 4000f64.ln(), 1e-12, 0.0);
         close(
             state("BUZZY").potential_bound.unwrap().value,
             4000f64.ln() + (238.0f64).ln(),
@@ -581,10 +443,5 @@ fn p3_table_iv_arithmetic() {
     }
     // The scaled error function stays finite and continuous where exp(x^2) would overflow.
     close(erfcx(24.999), erfcx(25.0), 1e-4, 0.0);
-    close(
-        erfcx(30.0),
-        1.0 / (30.0 * std::f64::consts::PI.sqrt()),
-        1e-3,
-        0.0,
-    );
+    close(erfcx(30.0), 1.0 / (30.0 * std::f64::consts::PI.sqrt()), 1e-3, 0.0);
 }

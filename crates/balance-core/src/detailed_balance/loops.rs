@@ -52,10 +52,7 @@ pub fn loop_test(counts: &Counts, weights: &Weights, threshold: f64) -> LoopResu
             continue;
         }
         let sum_log = |edges: &[(StateId, StateId)]| {
-            edges
-                .iter()
-                .map(|&(a, b)| (c(a, b) / n(a)).ln())
-                .sum::<f64>()
+            edges.iter().map(|&(a, b)| (c(a, b) / n(a)).ln()).sum::<f64>()
         };
         let var: f64 = all.map(|&(a, b)| 1.0 / c(a, b) + 1.0 / n(a)).sum();
         if var >= MAX_VAR {
@@ -68,15 +65,7 @@ pub fn loop_test(counts: &Counts, weights: &Weights, threshold: f64) -> LoopResu
             var,
         });
     }
-    let chi2: f64 = triples
-        .iter()
-        .map(|t| (t.backward - t.forward).powi(2) / t.var)
-        .sum();
+    let chi2: f64 = triples.iter().map(|t| (t.backward - t.forward).powi(2) / t.var).sum();
     let n = triples.len();
-    LoopResult {
-        triples,
-        n,
-        chi2,
-        chi2_ndf: (n > 0).then(|| chi2 / n as f64),
-    }
+    LoopResult { triples, n, chi2, chi2_ndf: (n > 0).then(|| chi2 / n as f64) }
 }

@@ -82,13 +82,7 @@ pub fn pairwise_test(
             continue;
         }
         let sigma = (1.0 / nab + 1.0 / weights.n0[a] + 1.0 / nba + 1.0 / weights.n0[b]).sqrt();
-        points.push(PairPoint {
-            a,
-            b,
-            x: (wab / wba).ln(),
-            y,
-            sigma,
-        });
+        points.push(PairPoint { a, b, x: (wab / wba).ln(), y, sigma });
     }
     let n = points.len();
     let (chi2_ndf, chi2_ndf_paper) = if n > 0 {
@@ -100,13 +94,7 @@ pub fn pairwise_test(
     };
     let xs: Vec<f64> = points.iter().map(|p| p.x).collect();
     let ys: Vec<f64> = points.iter().map(|p| p.y).collect();
-    PairwiseResult {
-        pearson_r: pearson(&xs, &ys),
-        points,
-        n,
-        chi2_ndf,
-        chi2_ndf_paper,
-    }
+    PairwiseResult { pearson_r: pearson(&xs, &ys), points, n, chi2_ndf, chi2_ndf_paper }
 }
 
 /// Pearson correlation, `None` with fewer than 2 points or no spread.

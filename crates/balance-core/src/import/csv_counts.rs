@@ -33,10 +33,7 @@ pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
             return Err(ImportError::at(
                 line,
                 "row",
-                format!(
-                    "expected 3 fields (source,target,count), found {}",
-                    record.len()
-                ),
+                format!("expected 3 fields (source,target,count), found {}", record.len()),
             ));
         }
         let source = &record[0];
@@ -57,6 +54,30 @@ pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
     Ok(counts)
 }
 
+/// Writes counts as `source,target,count` rows: transitions, self-loops (`source == target`)
+/// and rejections (empty target); labels are quoted where CSV needs it.
+pub fn write_counts_csv(counts: &Counts) -> String {
+    let label = |i: usize| counts.states().label(i);
+    let mut rows: Vec<[String; 3]> = vec![["source".into(), "target".into(), "count".into()]];
+    for (f, g, c) in counts.edges() {
+        rows.push([label(f).into(), label(g).into(), c.to_string()]);
+    }
+    for f in 0..counts.len() {
+        if counts.self_loops(f) > 0.0 {
+            rows.push([label(f).into(), label(f).into(), counts.self_loops(f).to_string()]);
+        }
+        if counts.rejected(f) > 0.0 {
+            rows.push([label(f).into(), String::new(), counts.rejected(f).to_string()]);
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in &rows {
+        w.write_record(row).expect("writing CSV to memory cannot fail");
+    }
+    let bytes = w.into_inner().expect("writing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV of UTF-8 labels is UTF-8")
+}
+
 fn is_header(record: &csv::StringRecord) -> bool {
     let fields: Vec<String> = record.iter().map(str::to_ascii_lowercase).collect();
     fields == ["source", "target", "count"]
@@ -64,9 +85,7 @@ fn is_header(record: &csv::StringRecord) -> bool {
 
 /// Parses a count: a finite, non-negative number.
 pub(crate) fn parse_count(text: &str) -> Result<f64, String> {
-    let value: f64 = text
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number"))?;
+    let value: f64 = text.parse().map_err(|_| format!("{text:?} is not a number"))?;
     if !value.is_finite() || value < 0.0 {
         return Err(format!("{text:?} is not a finite, non-negative count"));
     }
@@ -86,6 +105,17 @@ mod tests {
         assert_eq!(c.rejected(a), 1.0);
         assert_eq!(c.attempts(a), 6.0);
         assert_eq!(c.count(b, a), 4.0);
+    }
+
+    #[test]
+    fn write_then_read_round_trips() {
+        let c = parse_counts_csv("A,B,3\nA,A,2\nA,,1\n\"x, y\",A,4\n").unwrap();
+        assert_eq!(parse_counts_csv(&write_counts_csv(&c)).unwrap().total_attempts(), 10.0);
+        let back = parse_counts_csv(&write_counts_csv(&c)).unwrap();
+        let (a, xy) = (back.states().get("A").unwrap(), back.states().get("x, y").unwrap());
+        assert_eq!(back.rejected(a), 1.0);
+        assert_eq!(back.self_loops(a), 2.0);
+        assert_eq!(back.count(xy, a), 4.0);
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod csv_counts;
 mod paper_json;
 mod trajectory;
 
-pub use csv_counts::parse_counts_csv;
+pub use csv_counts::{parse_counts_csv, write_counts_csv};
 pub use paper_json::{PaperData, parse_paper_json, write_paper_json};
 pub use trajectory::parse_trajectories;
 
@@ -34,12 +34,8 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 4] = [
-        Format::PaperJson,
-        Format::Csv,
-        Format::Trajectory,
-        Format::Experiment,
-    ];
+    pub const ALL: [Format; 4] =
+        [Format::PaperJson, Format::Csv, Format::Trajectory, Format::Experiment];
 
     /// The kebab-case name used on the command line.
     pub fn id(self) -> &'static str {
@@ -81,14 +77,12 @@ pub fn load(name: &str, text: &str, format: Format) -> Result<Dataset, ImportErr
     match format {
         Format::Csv => parse_counts_csv(text).map(plain),
         Format::Trajectory => parse_trajectories(text).map(plain),
-        Format::PaperJson => parse_paper_json(text).map(|d| Dataset {
-            scores: d.scores,
-            ..plain(d.counts)
-        }),
-        Format::Experiment => parse_experiment(text).map(|f| Dataset {
-            name: name.to_owned(),
-            ..f.dataset()
-        }),
+        Format::PaperJson => {
+            parse_paper_json(text).map(|d| Dataset { scores: d.scores, ..plain(d.counts) })
+        }
+        Format::Experiment => {
+            parse_experiment(text).map(|f| Dataset { name: name.to_owned(), ..f.dataset() })
+        }
     }
 }
 
@@ -106,20 +100,12 @@ pub struct ImportError {
 impl ImportError {
     /// An error at `line` in `field`.
     pub fn at(line: usize, field: &str, message: impl Into<String>) -> Self {
-        ImportError {
-            line,
-            field: Some(field.to_owned()),
-            message: message.into(),
-        }
+        ImportError { line, field: Some(field.to_owned()), message: message.into() }
     }
 
     /// An error about the file as a whole.
     pub fn file(message: impl Into<String>) -> Self {
-        ImportError {
-            line: 0,
-            field: None,
-            message: message.into(),
-        }
+        ImportError { line: 0, field: None, message: message.into() }
     }
 }
 
@@ -141,22 +127,10 @@ mod tests {
 
     #[test]
     fn detects_each_format() {
-        assert_eq!(
-            Format::detect("a.csv", "source,target,count\n"),
-            Format::Csv
-        );
-        assert_eq!(
-            Format::detect("a.json", "[{\"target_expression\":1}]"),
-            Format::PaperJson
-        );
-        assert_eq!(
-            Format::detect("a.json", "[[\"A\",\"B\"]]"),
-            Format::Trajectory
-        );
-        assert_eq!(
-            Format::detect("a.json", "{\"format\":1}"),
-            Format::Experiment
-        );
+        assert_eq!(Format::detect("a.csv", "source,target,count\n"), Format::Csv);
+        assert_eq!(Format::detect("a.json", "[{\"target_expression\":1}]"), Format::PaperJson);
+        assert_eq!(Format::detect("a.json", "[[\"A\",\"B\"]]"), Format::Trajectory);
+        assert_eq!(Format::detect("a.json", "{\"format\":1}"), Format::Experiment);
         assert_eq!(Format::detect("walk.txt", "A\nB\n"), Format::Trajectory);
     }
 }

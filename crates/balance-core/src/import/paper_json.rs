@@ -41,19 +41,9 @@ pub fn parse_paper_json(text: &str) -> Result<PaperData, ImportError> {
             .as_str()
             .ok_or_else(|| ImportError::at(at, "target_expression", "expected a string"))?;
         if target.is_empty() {
-            return Err(ImportError::at(
-                at,
-                "target_expression",
-                "the state is empty",
-            ));
+            return Err(ImportError::at(at, "target_expression", "the state is empty"));
         }
-        read_score(
-            obj.get("target_score"),
-            at,
-            "target_score",
-            target,
-            &mut scores,
-        )?;
+        read_score(obj.get("target_score"), at, "target_score", target, &mut scores)?;
         let sources = obj
             .get("source_expressions")
             .ok_or_else(|| ImportError::at(at, "source_expressions", "missing"))?
@@ -66,11 +56,7 @@ pub fn parse_paper_json(text: &str) -> Result<PaperData, ImportError> {
                 .as_object()
                 .ok_or_else(|| ImportError::at(at, &field, "expected an object"))?;
             let f = s.get("expression").and_then(Value::as_str).ok_or_else(|| {
-                ImportError::at(
-                    at,
-                    &format!("{field}.expression"),
-                    "missing or not a string",
-                )
+                ImportError::at(at, &format!("{field}.expression"), "missing or not a string")
             })?;
             if f.is_empty() {
                 return Err(ImportError::at(
@@ -79,13 +65,7 @@ pub fn parse_paper_json(text: &str) -> Result<PaperData, ImportError> {
                     "the state is empty",
                 ));
             }
-            read_score(
-                s.get("score"),
-                at,
-                &format!("{field}.score"),
-                f,
-                &mut scores,
-            )?;
+            read_score(s.get("score"), at, &format!("{field}.score"), f, &mut scores)?;
             counts.add_transition(f, target, 1.0);
         }
     }
@@ -165,14 +145,8 @@ mod tests {
         ]"#;
         let d = parse_paper_json(text).unwrap();
         let s = d.counts.states();
-        assert_eq!(
-            d.counts.count(s.get("x").unwrap(), s.get("x+1").unwrap()),
-            2.0
-        );
-        assert_eq!(
-            d.counts.count(s.get("x+1").unwrap(), s.get("x").unwrap()),
-            1.0
-        );
+        assert_eq!(d.counts.count(s.get("x").unwrap(), s.get("x+1").unwrap()), 2.0);
+        assert_eq!(d.counts.count(s.get("x+1").unwrap(), s.get("x").unwrap()), 1.0);
         assert_eq!(d.scores["x+1"], 0.5);
         assert_eq!(d.scores["x"], 0.1);
     }

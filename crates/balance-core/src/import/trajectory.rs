@@ -14,9 +14,8 @@ pub fn parse_trajectories(text: &str) -> Result<Counts, ImportError> {
     if text.trim_start().starts_with('[') {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| ImportError::at(e.line(), "json", format!("not valid JSON: {e}")))?;
-        let list = value
-            .as_array()
-            .ok_or_else(|| ImportError::file("expected a list of trajectories"))?;
+        let list =
+            value.as_array().ok_or_else(|| ImportError::file("expected a list of trajectories"))?;
         for (i, t) in list.iter().enumerate() {
             let states = t
                 .as_array()
@@ -71,11 +70,7 @@ mod tests {
         let json = parse_trajectories(r#"[["A","B","A","A"],["C","A"]]"#).unwrap();
         assert_eq!(text, json);
         let s = text.states();
-        let (a, b, c) = (
-            s.get("A").unwrap(),
-            s.get("B").unwrap(),
-            s.get("C").unwrap(),
-        );
+        let (a, b, c) = (s.get("A").unwrap(), s.get("B").unwrap(), s.get("C").unwrap());
         assert_eq!(text.count(a, b), 1.0);
         assert_eq!(text.count(b, a), 1.0);
         assert_eq!(text.self_loops(a), 1.0);

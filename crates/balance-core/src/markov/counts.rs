@@ -22,17 +22,10 @@ impl CountMatrix {
         let rows = c
             .iter()
             .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, v)| **v > 0.0)
-                    .map(|(j, &v)| (j, v))
-                    .collect()
+                row.iter().enumerate().filter(|(_, v)| **v > 0.0).map(|(j, &v)| (j, v)).collect()
             })
             .collect();
-        CountMatrix {
-            states: (0..c.len()).collect(),
-            rows,
-        }
+        CountMatrix { states: (0..c.len()).collect(), rows }
     }
 
     /// The count matrix of a dataset on its largest strongly connected set among the states the
@@ -47,23 +40,14 @@ impl CountMatrix {
         weights: &Weights,
     ) -> CountMatrix {
         let n = counts.len();
-        let active_edges = counts
-            .edges()
-            .filter(|&(f, g, _)| weights.active[f] && weights.active[g]);
+        let active_edges =
+            counts.edges().filter(|&(f, g, _)| weights.active[f] && weights.active[g]);
         let comps = Components::new(n, active_edges.map(|(f, g, _)| (f, g)));
         let Some(best) = (0..comps.len())
             .filter(|&c| weights.active[comps.members[c][0]])
-            .max_by_key(|&c| {
-                (
-                    comps.members[c].len(),
-                    std::cmp::Reverse(comps.members[c][0]),
-                )
-            })
+            .max_by_key(|&c| (comps.members[c].len(), std::cmp::Reverse(comps.members[c][0])))
         else {
-            return CountMatrix {
-                states: Vec::new(),
-                rows: Vec::new(),
-            };
+            return CountMatrix { states: Vec::new(), rows: Vec::new() };
         };
         let states: Vec<StateId> = comps.members[best].clone();
         let mut local = vec![usize::MAX; n];
@@ -103,26 +87,20 @@ impl CountMatrix {
 
     /// Row sums `c_i`.
     pub fn row_sums(&self) -> Vec<f64> {
-        self.rows
-            .iter()
-            .map(|r| r.iter().map(|e| e.1).sum())
-            .collect()
+        self.rows.iter().map(|r| r.iter().map(|e| e.1).sum()).collect()
     }
 
     /// `C_ij` (0 when absent).
     pub fn get(&self, i: usize, j: usize) -> f64 {
-        self.rows[i]
-            .binary_search_by_key(&j, |e| e.0)
-            .map_or(0.0, |k| self.rows[i][k].1)
+        self.rows[i].binary_search_by_key(&j, |e| e.0).map_or(0.0, |k| self.rows[i][k].1)
     }
 
     /// Off-diagonal directed edges `(i, j)` with `C_ij > 0`.
     pub fn off_diagonal(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
-        self.rows.iter().enumerate().flat_map(|(i, r)| {
-            r.iter()
-                .filter(move |e| e.0 != i)
-                .map(move |&(j, c)| (i, j, c))
-        })
+        self.rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.iter().filter(move |e| e.0 != i).map(move |&(j, c)| (i, j, c)))
     }
 
     /// A copy with every count multiplied by `factor`.

@@ -13,9 +13,7 @@ impl DenseChain {
     /// Wraps dense rows; each row must sum to 1.
     pub fn new(rows: &[Vec<f64>]) -> DenseChain {
         let n = rows.len();
-        DenseChain {
-            p: DMatrix::from_fn(n, n, |i, j| rows[i][j]),
-        }
+        DenseChain { p: DMatrix::from_fn(n, n, |i, j| rows[i][j]) }
     }
 
     /// Number of states.
@@ -72,9 +70,7 @@ pub fn stationary_dense(chain: &DenseChain) -> Option<Vec<f64>> {
     let mut b = DVector::zeros(n);
     b[n - 1] = 1.0;
     let pi = a.lu().solve(&b)?;
-    pi.iter()
-        .all(|v| v.is_finite() && *v > -1e-12)
-        .then(|| pi.iter().map(|v| v.max(0.0)).collect())
+    pi.iter().all(|v| v.is_finite() && *v > -1e-12).then(|| pi.iter().map(|v| v.max(0.0)).collect())
 }
 
 /// Mean first-passage times to `target`: `m_target = 0`, `m_i = 1 + sum_j P_ij m_j`.
@@ -121,7 +117,5 @@ pub fn committor(chain: &DenseChain, a: &[usize], b: &[usize]) -> Option<Vec<f64
         }
     }
     let q = m.lu().solve(&rhs)?;
-    q.iter()
-        .all(|v| v.is_finite())
-        .then(|| q.iter().map(|v| v.clamp(0.0, 1.0)).collect())
+    q.iter().all(|v| v.is_finite()).then(|| q.iter().map(|v| v.clamp(0.0, 1.0)).collect())
 }

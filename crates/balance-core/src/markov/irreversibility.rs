@@ -21,13 +21,7 @@ pub fn nonrev_stationary(c: &CountMatrix) -> (Vec<f64>, bool) {
     // The jump chain of the restricted chain: edges leaving the class and the diagonal are
     // dropped and each row renormalised (its stationary vector converges much faster).
     let kept: Vec<f64> = (0..n)
-        .map(|i| {
-            c.rows[i]
-                .iter()
-                .filter(|e| inside[e.0] && e.0 != i)
-                .map(|e| e.1)
-                .sum::<f64>()
-        })
+        .map(|i| c.rows[i].iter().filter(|e| inside[e.0] && e.0 != i).map(|e| e.1).sum::<f64>())
         .collect();
     let size = comps.members[best].len() as f64;
     let members = &comps.members[best];
@@ -62,11 +56,7 @@ pub fn nonrev_stationary(c: &CountMatrix) -> (Vec<f64>, bool) {
     let mut pi = vec![0.0; n];
     for (k, &i) in members.iter().enumerate() {
         let held = kept[i] + c.get(i, i);
-        pi[i] = if kept[i] > 0.0 {
-            x[k] * held / kept[i]
-        } else {
-            x[k]
-        };
+        pi[i] = if kept[i] > 0.0 { x[k] * held / kept[i] } else { x[k] };
     }
     let sum: f64 = pi.iter().sum();
     pi.iter_mut().for_each(|v| *v /= sum);
@@ -125,11 +115,7 @@ pub fn cycle_affinities(c: &CountMatrix) -> Vec<CycleAffinity> {
                 states.reverse();
                 a = -a;
             }
-            CycleAffinity {
-                states,
-                affinity: a,
-                se: var.sqrt(),
-            }
+            CycleAffinity { states, affinity: a, se: var.sqrt() }
         })
         .collect();
     out.sort_by(|x, y| (y.affinity / y.se).total_cmp(&(x.affinity / x.se)));

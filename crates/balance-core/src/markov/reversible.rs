@@ -22,9 +22,7 @@ pub struct ReversibleFit {
 impl ReversibleFit {
     /// `P_rev[i][j]` (0 off the support).
     pub fn get(&self, i: usize, j: usize) -> f64 {
-        self.p[i]
-            .binary_search_by_key(&j, |e| e.0)
-            .map_or(0.0, |k| self.p[i][k].1)
+        self.p[i].binary_search_by_key(&j, |e| e.0).map_or(0.0, |k| self.p[i][k].1)
     }
 
     /// Dense copy of `P_rev`.
@@ -70,17 +68,12 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
     // much faster; x is recovered from y afterwards.
     let off: Vec<f64> = (0..n).map(|i| rows[i] - diag[i]).collect();
     let total: f64 = off.iter().sum::<f64>() * 2.0;
-    let y0: Vec<f64> = (0..n)
-        .map(|i| sym[i].iter().map(|e| e.1).sum::<f64>() / total)
-        .collect();
+    let y0: Vec<f64> = (0..n).map(|i| sym[i].iter().map(|e| e.1).sum::<f64>() / total).collect();
     let map = |y: &[f64]| {
         let mut next: Vec<f64> = (0..n)
             .map(|i| {
                 let qi = off[i] / y[i];
-                sym[i]
-                    .iter()
-                    .map(|&(j, sij)| sij / (qi + off[j] / y[j]))
-                    .sum::<f64>()
+                sym[i].iter().map(|&(j, sij)| sij / (qi + off[j] / y[j])).sum::<f64>()
             })
             .collect();
         let norm: f64 = next.iter().sum();
@@ -92,24 +85,15 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
     } else {
         squarem(y0, map, TOLERANCE, MAX_ITER)
     };
-    let mut x: Vec<f64> = (0..n)
-        .map(|i| {
-            if off[i] > 0.0 {
-                y[i] * rows[i] / off[i]
-            } else {
-                y[i]
-            }
-        })
-        .collect();
+    let mut x: Vec<f64> =
+        (0..n).map(|i| if off[i] > 0.0 { y[i] * rows[i] / off[i] } else { y[i] }).collect();
     let norm: f64 = x.iter().sum();
     x.iter_mut().for_each(|v| *v /= norm);
     let p = (0..n)
         .map(|i| {
             let qi = rows[i] / x[i];
-            let mut row: Vec<(usize, f64)> = sym[i]
-                .iter()
-                .map(|&(j, sij)| (j, sij / (qi + rows[j] / x[j])))
-                .collect();
+            let mut row: Vec<(usize, f64)> =
+                sym[i].iter().map(|&(j, sij)| (j, sij / (qi + rows[j] / x[j]))).collect();
             if diag[i] > 0.0 {
                 row.push((i, diag[i] * x[i] / rows[i]));
             }
@@ -119,12 +103,7 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
             row
         })
         .collect();
-    ReversibleFit {
-        pi: x,
-        p,
-        iterations,
-        converged,
-    }
+    ReversibleFit { pi: x, p, iterations, converged }
 }
 
 /// `log L(P_nonrev) = sum_ij C_ij log(C_ij / c_i)`.

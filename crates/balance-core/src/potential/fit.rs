@@ -84,12 +84,7 @@ pub fn fit_potential(
     let n = weights.len();
     let comps = Components::new(n, weights.edges.iter().map(|&(f, g, _)| (f, g)));
     let mut order: Vec<usize> = comps.nontrivial().collect();
-    order.sort_by_key(|&c| {
-        (
-            std::cmp::Reverse(comps.members[c].len()),
-            comps.members[c][0],
-        )
-    });
+    order.sort_by_key(|&c| (std::cmp::Reverse(comps.members[c].len()), comps.members[c][0]));
 
     let mut fit = PotentialFit {
         value: vec![None; n],
@@ -113,18 +108,11 @@ pub fn fit_potential(
             .filter(|&&(f, g, _)| comps.of[f] == c && comps.of[g] == c)
             .map(|&(f, g, w)| (local[f], local[g], w))
             .collect();
-        let problem = Problem {
-            m: members.len(),
-            edges,
-            kernel,
-            beta,
-        };
+        let problem = Problem { m: members.len(), edges, kernel, beta };
         let v0: Vec<f64> = members.iter().map(|&s| levels[s] as f64).collect();
         let sol = problem.solve(solver, &v0)?;
         total_action += problem.value(&sol.v);
-        let min_i = (0..members.len())
-            .min_by(|&a, &b| sol.v[a].total_cmp(&sol.v[b]))
-            .unwrap_or(0);
+        let min_i = (0..members.len()).min_by(|&a, &b| sol.v[a].total_cmp(&sol.v[b])).unwrap_or(0);
         let lowest = sol.v[min_i];
         let se = (members.len() <= max_se_states)
             .then(|| standard_errors(&problem, &sol.v, min_i, weights, members))
@@ -143,21 +131,13 @@ pub fn fit_potential(
             has_standard_errors: se.is_some(),
         });
     }
-    fit.action = if weights.n_active > 0 {
-        total_action / weights.n_active as f64
-    } else {
-        0.0
-    };
+    fit.action = if weights.n_active > 0 { total_action / weights.n_active as f64 } else { 0.0 };
     if !fit.components.is_empty() {
         bounds(&mut fit, weights, &comps, &levels);
     }
     if gauge == Gauge::MeanZero {
         for (ci, comp) in fit.components.iter().enumerate() {
-            let mean = comp
-                .states
-                .iter()
-                .filter_map(|&s| fit.value[s])
-                .sum::<f64>()
+            let mean = comp.states.iter().filter_map(|&s| fit.value[s]).sum::<f64>()
                 / comp.states.len() as f64;
             for &s in &comp.states {
                 fit.value[s] = fit.value[s].map(|v| v - mean);
@@ -202,13 +182,7 @@ fn standard_errors(
     let inv = mat.cholesky()?.inverse();
     Some(
         (0..m)
-            .map(|i| {
-                if i == pinned {
-                    0.0
-                } else {
-                    inv[(idx(i), idx(i))].max(0.0).sqrt()
-                }
-            })
+            .map(|i| if i == pinned { 0.0 } else { inv[(idx(i), idx(i))].max(0.0).sqrt() })
             .collect(),
     )
 }
@@ -223,9 +197,8 @@ fn bounds(fit: &mut PotentialFit, weights: &Weights, comps: &Components, levels:
         in_ref[s] = true;
     }
     // Known lower (resp. upper) values: V itself inside the reference component.
-    let mut lower: Vec<Option<f64>> = (0..n)
-        .map(|s| if in_ref[s] { fit.value[s] } else { None })
-        .collect();
+    let mut lower: Vec<Option<f64>> =
+        (0..n).map(|s| if in_ref[s] { fit.value[s] } else { None }).collect();
     let mut upper = lower.clone();
     let mut by_level: Vec<StateId> = (0..n).collect();
     by_level.sort_by_key(|&s| levels[s]);
@@ -268,14 +241,8 @@ fn bounds(fit: &mut PotentialFit, weights: &Weights, comps: &Components, levels:
             continue;
         }
         fit.bound[s] = match (lower[s], upper[s]) {
-            (Some(v), _) => Some(Bound {
-                kind: BoundKind::Lower,
-                value: v,
-            }),
-            (None, Some(v)) => Some(Bound {
-                kind: BoundKind::Upper,
-                value: v,
-            }),
+            (Some(v), _) => Some(Bound { kind: BoundKind::Lower, value: v }),
+            (None, Some(v)) => Some(Bound { kind: BoundKind::Upper, value: v }),
             _ => None,
         };
     }

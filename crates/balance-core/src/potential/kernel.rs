@@ -29,11 +29,7 @@ impl Kernel {
         match self {
             Kernel::Softplus => {
                 let z = -beta * x;
-                if z > 0.0 {
-                    z + (-z).exp().ln_1p()
-                } else {
-                    z.exp().ln_1p()
-                }
+                if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() }
             }
             Kernel::Exp => (-beta * x / 2.0).exp(),
         }
@@ -78,10 +74,7 @@ mod tests {
                 for &x in &[-3.0, -0.4, 0.0, 0.7, 5.0] {
                     let lhs = k.d1(x, beta);
                     let rhs = k.d1(-x, beta) * (-beta * x).exp();
-                    assert!(
-                        (lhs - rhs).abs() < 1e-12 * lhs.abs().max(1e-300),
-                        "{k:?} {x}"
-                    );
+                    assert!((lhs - rhs).abs() < 1e-12 * lhs.abs().max(1e-300), "{k:?} {x}");
                 }
             }
         }

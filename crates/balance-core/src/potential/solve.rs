@@ -60,10 +60,7 @@ pub struct SolveError(pub String);
 impl Problem {
     /// `S(V)`.
     pub fn value(&self, v: &[f64]) -> f64 {
-        self.edges
-            .iter()
-            .map(|&(f, g, w)| w * self.kernel.value(v[f] - v[g], self.beta))
-            .sum()
+        self.edges.iter().map(|&(f, g, w)| w * self.kernel.value(v[f] - v[g], self.beta)).sum()
     }
 
     /// The gradient of `S` at `v`, written into `grad`.
@@ -78,29 +75,18 @@ impl Problem {
 
     /// Hessian edge weights `h_e = w_e K''(d_e)`: the Hessian is the Laplacian with these weights.
     pub fn hessian_weights(&self, v: &[f64]) -> Vec<f64> {
-        self.edges
-            .iter()
-            .map(|&(f, g, w)| w * self.kernel.d2(v[f] - v[g], self.beta))
-            .collect()
+        self.edges.iter().map(|&(f, g, w)| w * self.kernel.d2(v[f] - v[g], self.beta)).collect()
     }
 
     /// Sum of edge weights: the scale for stopping tolerances.
     fn scale(&self) -> f64 {
-        self.edges
-            .iter()
-            .map(|e| e.2)
-            .sum::<f64>()
-            .max(f64::MIN_POSITIVE)
+        self.edges.iter().map(|e| e.2).sum::<f64>().max(f64::MIN_POSITIVE)
     }
 
     /// Minimises with the chosen solver, starting from `v0` (any gauge).
     pub fn solve(&self, solver: Solver, v0: &[f64]) -> Result<Solution, SolveError> {
         if self.m < 2 {
-            return Ok(Solution {
-                v: vec![0.0; self.m],
-                iterations: 0,
-                converged: true,
-            });
+            return Ok(Solution { v: vec![0.0; self.m], iterations: 0, converged: true });
         }
         let mut sol = match solver {
             Solver::Newton => self.newton(v0),
@@ -121,11 +107,7 @@ impl Problem {
         for it in 1..=200 {
             self.gradient(&v, &mut grad);
             if grad.iter().all(|g| g.abs() <= tol) {
-                return Solution {
-                    v,
-                    iterations: it - 1,
-                    converged: true,
-                };
+                return Solution { v, iterations: it - 1, converged: true };
             }
             // Inexact Newton: solve loosely while far from the optimum, tightly near it.
             let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
@@ -150,29 +132,17 @@ impl Problem {
                 }
                 t *= 0.5;
                 if t < 1e-12 {
-                    return Solution {
-                        v,
-                        iterations: it,
-                        converged: false,
-                    };
+                    return Solution { v, iterations: it, converged: false };
                 }
             }
             let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
             v.clone_from(&trial);
             let size = v.iter().map(|x| x.abs()).fold(1.0, f64::max);
             if moved <= 1e-14 * size {
-                return Solution {
-                    v,
-                    iterations: it,
-                    converged: true,
-                };
+                return Solution { v, iterations: it, converged: true };
             }
         }
-        Solution {
-            v,
-            iterations: 200,
-            converged: false,
-        }
+        Solution { v, iterations: 200, converged: false }
     }
 
     fn lbfgs(&self, v0: &[f64]) -> Solution {
@@ -190,11 +160,7 @@ impl Problem {
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
         for it in 1..=MAX_ITER {
             if g.iter().all(|v| v.abs() <= tol) {
-                return Solution {
-                    v: x,
-                    iterations: it - 1,
-                    converged: true,
-                };
+                return Solution { v: x, iterations: it - 1, converged: true };
             }
             // Two-loop recursion: d = -H g.
             let mut q = g.clone();
@@ -268,11 +234,7 @@ impl Problem {
                 rho.push(1.0 / sy);
             }
         }
-        Solution {
-            v: x,
-            iterations: MAX_ITER,
-            converged: false,
-        }
+        Solution { v: x, iterations: MAX_ITER, converged: false }
     }
 
     fn minorize_maximize(&self, v0: &[f64]) -> Result<Solution, SolveError> {
@@ -313,19 +275,11 @@ impl Problem {
             gamma = next;
             if change < 1e-15 {
                 let v = gamma.iter().map(|g| g.ln() / beta).collect();
-                return Ok(Solution {
-                    v,
-                    iterations: it,
-                    converged: true,
-                });
+                return Ok(Solution { v, iterations: it, converged: true });
             }
         }
         let v = gamma.iter().map(|g| g.ln() / beta).collect();
-        Ok(Solution {
-            v,
-            iterations: MAX_ITER,
-            converged: false,
-        })
+        Ok(Solution { v, iterations: MAX_ITER, converged: false })
     }
 }
 
@@ -355,11 +309,7 @@ pub(crate) fn pinned_laplacian_solve(
     };
     let precond = |r: &[f64], z: &mut [f64]| {
         for i in 0..m {
-            z[i] = if i == 0 || diag[i] <= 0.0 {
-                0.0
-            } else {
-                r[i] / diag[i]
-            };
+            z[i] = if i == 0 || diag[i] <= 0.0 { 0.0 } else { r[i] / diag[i] };
         }
     };
     let mut x = vec![0.0; m];
@@ -461,11 +411,7 @@ mod tests {
                 };
                 let s = p.solve(solver, &[0.0, 0.0]).unwrap();
                 let expected = -(3879.0f64 / 66.0).ln();
-                assert!(
-                    (s.v[1] - expected).abs() < 1e-9,
-                    "{kernel:?} {solver:?} {:?}",
-                    s.v
-                );
+                assert!((s.v[1] - expected).abs() < 1e-9, "{kernel:?} {solver:?} {:?}", s.v);
             }
         }
     }

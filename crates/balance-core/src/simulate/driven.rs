@@ -24,12 +24,7 @@ pub struct DrivenCycle {
 
 impl Default for DrivenCycle {
     fn default() -> Self {
-        DrivenCycle {
-            states: 3,
-            forward: 0.4,
-            backward: 0.1,
-            attempts: 3_000,
-        }
+        DrivenCycle { states: 3, forward: 0.4, backward: 0.1, attempts: 3_000 }
     }
 }
 
@@ -38,12 +33,7 @@ impl DrivenCycle {
     /// `ln(forward / backward) = drive` (0: detailed balance).
     pub fn with_drive(states: usize, rate: f64, drive: f64, attempts: usize) -> DrivenCycle {
         let forward = rate / (1.0 + (-drive).exp());
-        DrivenCycle {
-            states,
-            forward,
-            backward: rate - forward,
-            attempts,
-        }
+        DrivenCycle { states, forward, backward: rate - forward, attempts }
     }
 }
 
@@ -73,11 +63,8 @@ impl Agent for Ring {
 impl DrivenCycle {
     /// Runs `attempts` attempts of restart sampling from state 0.
     pub fn run(&self, seed: u64, attempts: usize) -> Simulation {
-        let mut agent = Ring {
-            n: self.states.max(3),
-            forward: self.forward,
-            backward: self.backward,
-        };
+        let mut agent =
+            Ring { n: self.states.max(3), forward: self.forward, backward: self.backward };
         let mut rng = Random::new(seed);
         let (counts, index) = restart_sampling(&mut agent, &[0], attempts, &mut rng);
         let truth = if self.forward == self.backward {

@@ -25,12 +25,7 @@ pub struct Metropolis {
 
 impl Default for Metropolis {
     fn default() -> Self {
-        Metropolis {
-            states: 30,
-            sigma: 1.5,
-            beta: 1.0,
-            attempts: 20_000,
-        }
+        Metropolis { states: 30, sigma: 1.5, beta: 1.0, attempts: 20_000 }
     }
 }
 
@@ -47,17 +42,9 @@ impl Agent for Landscape {
     fn step(&mut self, f: usize, rng: &mut Random) -> Step {
         let n = self.energies.len();
         let offset = [1, 2, 7][rng.below(3)];
-        let g = if rng.below(2) == 0 {
-            (f + offset) % n
-        } else {
-            (f + n - offset) % n
-        };
+        let g = if rng.below(2) == 0 { (f + offset) % n } else { (f + n - offset) % n };
         let accept = libm::exp(-self.beta * (self.energies[g] - self.energies[f])).min(1.0);
-        if rng.uniform() < accept {
-            Step::To(g)
-        } else {
-            Step::Rejected
-        }
+        if rng.uniform() < accept { Step::To(g) } else { Step::Rejected }
     }
 }
 
@@ -65,23 +52,16 @@ impl Metropolis {
     /// The hidden energies for `seed`.
     pub fn energies(&self, seed: u64) -> Vec<f64> {
         let mut rng = Random::new(seed ^ 0x4d45_5452_4f50_4f4c);
-        (0..self.states.max(15))
-            .map(|_| self.sigma * rng.normal())
-            .collect()
+        (0..self.states.max(15)).map(|_| self.sigma * rng.normal()).collect()
     }
 
     /// Runs `attempts` attempts of restart sampling from state 0.
     pub fn run(&self, seed: u64, attempts: usize) -> Simulation {
-        let mut agent = Landscape {
-            energies: self.energies(seed),
-            beta: self.beta,
-        };
+        let mut agent = Landscape { energies: self.energies(seed), beta: self.beta };
         let mut rng = Random::new(seed);
         let (counts, index) = restart_sampling(&mut agent, &[0], attempts, &mut rng);
-        let truth: BTreeMap<String, f64> = index
-            .iter()
-            .map(|&i| (agent.label(i), self.beta * agent.energies[i]))
-            .collect();
+        let truth: BTreeMap<String, f64> =
+            index.iter().map(|&i| (agent.label(i), self.beta * agent.energies[i])).collect();
         Simulation {
             dataset: Dataset {
                 name: format!("Metropolis landscape (seed {seed})"),

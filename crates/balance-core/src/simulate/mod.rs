@@ -51,12 +51,8 @@ pub enum Preset {
 
 impl Preset {
     /// Every preset.
-    pub const ALL: [Preset; 4] = [
-        Preset::Metropolis,
-        Preset::DrivenCycle,
-        Preset::WordTask,
-        Preset::PaperScale,
-    ];
+    pub const ALL: [Preset; 4] =
+        [Preset::Metropolis, Preset::DrivenCycle, Preset::WordTask, Preset::PaperScale];
 
     /// The kebab-case name used on the command line.
     pub fn id(self) -> &'static str {

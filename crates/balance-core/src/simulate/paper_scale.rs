@@ -28,13 +28,7 @@ pub struct PaperScale {
 
 impl Default for PaperScale {
     fn default() -> Self {
-        PaperScale {
-            universe: 10_000,
-            jump: 0.03,
-            sigma: 2.5,
-            reach: 3,
-            attempts: 100_000,
-        }
+        PaperScale { universe: 10_000, jump: 0.03, sigma: 2.5, reach: 3, attempts: 100_000 }
     }
 }
 
@@ -46,9 +40,7 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-const TERMS: [&str; 8] = [
-    "x", "x**2", "log(x)", "exp(-x)", "sqrt(x)", "1/x", "tanh(x)", "x**3",
-];
+const TERMS: [&str; 8] = ["x", "x**2", "log(x)", "exp(-x)", "sqrt(x)", "1/x", "tanh(x)", "x**3"];
 
 struct Landscape {
     universe: usize,
@@ -80,21 +72,13 @@ impl Agent for Landscape {
             rng.below(n)
         } else {
             let offset = [1, 37, 1031][rng.below(self.reach)];
-            if rng.below(2) == 0 {
-                (f + offset) % n
-            } else {
-                (f + n - offset) % n
-            }
+            if rng.below(2) == 0 { (f + offset) % n } else { (f + n - offset) % n }
         };
         if g == f {
             return Step::To(f);
         }
         let accept = libm::exp(-(self.potential(g) - self.potential(f))).min(1.0);
-        if rng.uniform() < accept {
-            Step::To(g)
-        } else {
-            Step::Rejected
-        }
+        if rng.uniform() < accept { Step::To(g) } else { Step::Rejected }
     }
 }
 
@@ -112,10 +96,8 @@ impl PaperScale {
         let mut rng = Random::new(seed);
         let start = rng.below(agent.universe);
         let (counts, index) = restart_sampling(&mut agent, &[start], attempts, &mut rng);
-        let truth: BTreeMap<String, f64> = index
-            .iter()
-            .map(|&i| (agent.label(i), agent.potential(i)))
-            .collect();
+        let truth: BTreeMap<String, f64> =
+            index.iter().map(|&i| (agent.label(i), agent.potential(i))).collect();
         Simulation {
             dataset: Dataset {
                 name: format!("Paper-scale synthetic (seed {seed})"),

@@ -11,25 +11,23 @@ use crate::random::Random;
 
 /// The built-in words, each summing to 100 (the paper's words among them).
 pub static WORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-    include_str!("../../data/words100.txt")
-        .lines()
-        .filter(|l| !l.is_empty())
-        .collect()
+    include_str!("../../data/words100.txt").lines().filter(|l| !l.is_empty()).collect()
 });
 
 /// Letter sum with A = 1 ... Z = 26 (case-insensitive); `None` if a character is not a letter.
 pub fn letter_sum(word: &str) -> Option<u32> {
     word.chars()
         .map(|c| {
-            c.is_ascii_alphabetic()
-                .then(|| u32::from(c.to_ascii_uppercase() as u8 - b'A' + 1))
+            c.is_ascii_alphabetic().then(|| u32::from(c.to_ascii_uppercase() as u8 - b'A' + 1))
         })
         .sum()
 }
 
 /// The simulated word agent. ATTITUDE is the deep well (potential 0), every other word sits at
-/// `floor + sigma |z|`. From a word the agent proposes any other word uniformly and keeps it with
-/// `min(1, exp(-(V_g - V_f)))`, else repeats the prompt word (a rejected answer); a fraction
+/// `floor + sigma |z|`. Like an LLM with favourite words, it proposes word `g` with a popularity
+/// `q(g)` falling off with its place in the built-in list (`exp(-rank / spread)`), and keeps it
+/// with the Metropolis-Hastings probability `min(1, exp(-(V_g - V_f)) q(f) / q(g))`, else repeats
+/// the prompt word (a rejected answer): detailed balance holds exactly with `V`. A fraction
 /// `invalid_rate` of answers are words that do not sum to 100, mapped to `INVALID00`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WordTask {
@@ -39,18 +37,15 @@ pub struct WordTask {
     pub sigma: f64,
     /// Share of answers that are invalid.
     pub invalid_rate: f64,
+    /// How far down the word list proposals reach (popularity `exp(-rank / spread)`).
+    pub spread: f64,
     /// Default number of attempts (the paper's 20000).
     pub attempts: usize,
 }
 
 impl Default for WordTask {
     fn default() -> Self {
-        WordTask {
-            floor: 3.0,
-            sigma: 2.0,
-            invalid_rate: 0.02,
-            attempts: 20_000,
-        }
+        WordTask { floor: 3.0, sigma: 2.0, invalid_rate: 0.02, spread: 4.0, attempts: 20_000 }
     }
 }
 
@@ -61,6 +56,8 @@ const INVALID: &str = "INVALID00";
 
 struct Words {
     potential: Vec<f64>,
+    popularity: Vec<f64>,
+    cumulative: Vec<f64>,
     invalid_rate: f64,
 }
 
@@ -74,16 +71,13 @@ impl Agent for Words {
         if rng.uniform() < self.invalid_rate {
             return Step::Sink(k);
         }
-        let mut g = rng.below(k - 1);
-        if g >= f {
-            g += 1;
+        let g = rng.pick(&self.cumulative);
+        if g == f {
+            return Step::Rejected;
         }
-        let accept = libm::exp(-(self.potential[g] - self.potential[f])).min(1.0);
-        if rng.uniform() < accept {
-            Step::To(g)
-        } else {
-            Step::Rejected
-        }
+        let ratio = self.popularity[f] / self.popularity[g];
+        let accept = (libm::exp(-(self.potential[g] - self.potential[f])) * ratio).min(1.0);
+        if rng.uniform() < accept { Step::To(g) } else { Step::Rejected }
     }
 }
 
@@ -95,11 +89,7 @@ impl WordTask {
             .iter()
             .map(|w| {
                 let z = rng.normal().abs();
-                if *w == "ATTITUDE" {
-                    0.0
-                } else {
-                    self.floor + self.sigma * z
-                }
+                if *w == "ATTITUDE" { 0.0 } else { self.floor + self.sigma * z }
             })
             .collect()
     }
@@ -107,14 +97,18 @@ impl WordTask {
     /// Runs `attempts` attempts of restart sampling from BUZZY.
     pub fn run(&self, seed: u64, attempts: usize) -> Simulation {
         let potential = self.potential();
-        let start = WORDS
+        let start = WORDS.iter().position(|w| *w == SEED_WORD).expect("BUZZY is a built-in word");
+        let popularity: Vec<f64> =
+            (0..WORDS.len()).map(|r| libm::exp(-(r as f64) / self.spread.max(0.1))).collect();
+        let cumulative = popularity
             .iter()
-            .position(|w| *w == SEED_WORD)
-            .expect("BUZZY is a built-in word");
-        let mut agent = Words {
-            potential,
-            invalid_rate: self.invalid_rate,
-        };
+            .scan(0.0, |acc, p| {
+                *acc += p;
+                Some(*acc)
+            })
+            .collect();
+        let mut agent =
+            Words { potential, popularity, cumulative, invalid_rate: self.invalid_rate };
         let mut rng = Random::new(seed);
         let (counts, index) = restart_sampling(&mut agent, &[start], attempts, &mut rng);
         let truth: BTreeMap<String, f64> = index

@@ -1,0 +1,122 @@
+//! The readable summary of a report.
+
+use std::fmt::Write;
+
+use balance_core::datasets::Dataset;
+use balance_core::potential::BoundKind;
+use balance_core::report::Report;
+
+/// Largest number of states listed one per line.
+const MAX_STATES: usize = 60;
+
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or_else(|| "-".to_owned(), |v| format!("{v:.digits$}"))
+}
+
+/// Renders the report for a terminal.
+pub fn render(dataset: &Dataset, r: &Report) -> String {
+    let c = &dataset.counts;
+    let mut o = String::new();
+    let s = &r.settings;
+    let _ = writeln!(o, "{}", dataset.name);
+    let _ = writeln!(
+        o,
+        "{} states, {} transitions ({} unique), {} attempts recorded; A = {}",
+        c.len(),
+        c.total_transitions(),
+        c.edge_count(),
+        c.total_attempts(),
+        r.total_attempts
+    );
+    let _ = writeln!(
+        o,
+        "settings: {} normalisation, {} kernel, beta {}, {:?} solver\n",
+        s.normalization.id(),
+        s.kernel.id(),
+        s.beta,
+        s.solver
+    );
+
+    let _ =
+        writeln!(o, "{:<24} {:>9} {:>10} {:>8} {:>9}  status", "state", "attempts", "V", "SE", "F");
+    let mut order: Vec<usize> = (0..r.states.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| r.states[i].potential.unwrap_or(f64::INFINITY);
+        key(a).total_cmp(&key(b))
+    });
+    for &i in order.iter().take(MAX_STATES) {
+        let st = &r.states[i];
+        let status = match (st.potential, st.potential_bound) {
+            (Some(_), _) => match st.potential_interval {
+                Some([lo, hi]) => format!("95% [{lo:.3}, {hi:.3}]"),
+                None => format!("component {}", st.component.unwrap_or(0)),
+            },
+            (None, Some(b)) => format!(
+                "unbounded, V {} {:.3}",
+                if b.kind == BoundKind::Lower { ">=" } else { "<=" },
+                b.value
+            ),
+            (None, None) => format!("unbounded ({})", st.reason.as_deref().unwrap_or("no bound")),
+        };
+        let label: String = st.label.chars().take(24).collect();
+        let _ = writeln!(
+            o,
+            "{label:<24} {:>9} {:>10} {:>8} {:>9}  {status}",
+            st.attempts,
+            opt(st.potential, 4),
+            opt(st.potential_se, 4),
+            opt(st.free_energy, 4)
+        );
+    }
+    if r.states.len() > MAX_STATES {
+        let _ =
+            writeln!(o, "... and {} more states (use --json for all)", r.states.len() - MAX_STATES);
+    }
+
+    let _ = writeln!(
+        o,
+        "\nminimum action S = {:.6} ({} active states, {} component(s))",
+        r.action.minimum, r.action.n_active, r.action.components
+    );
+    let lrt = &r.lrt;
+    let verdict = match lrt.p_value {
+        Some(p) if p < 0.05 => format!("detailed balance rejected (p = {p:.3e})"),
+        Some(p) => format!("no evidence against detailed balance (p = {p:.4})"),
+        None => "nothing to test (no cycle of two-way pairs)".to_owned(),
+    };
+    let _ =
+        writeln!(o, "likelihood-ratio test: G = {:.4}, df = {}: {verdict}", lrt.statistic, lrt.df);
+    let p = &r.pairwise;
+    let _ = writeln!(
+        o,
+        "pairwise test: N = {}, r = {}, chi2/ndf = {} (paper-compatible {})",
+        p.n,
+        opt(p.pearson_r, 4),
+        opt(p.chi2_ndf, 4),
+        opt(p.chi2_ndf_paper, 4)
+    );
+    let _ =
+        writeln!(o, "loop test: {} triangles, chi2/ndf = {}", r.loops.n, opt(r.loops.chi2_ndf, 4));
+    let e = &r.entropy_production;
+    let _ = writeln!(
+        o,
+        "entropy production: {:.6} nats/step over {} two-way pairs{}",
+        e.value,
+        e.pairs,
+        e.interval.map_or(String::new(), |[lo, hi]| format!(", 95% [{lo:.4}, {hi:.4}]"))
+    );
+    for cycle in r.cycles.iter().take(3) {
+        let names: Vec<&str> = cycle.states.iter().map(|&i| r.states[i].label.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "  cycle {}: affinity {:.4} +- {:.4}",
+            names.join(" -> "),
+            cycle.affinity,
+            cycle.se
+        );
+    }
+    for note in &r.notes {
+        let _ = writeln!(o, "note: {note}");
+    }
+    o
+}
