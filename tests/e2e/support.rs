@@ -11,7 +11,7 @@ use fantoccini::elements::Element;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Root of the repository (the app package).
 fn root() -> &'static Path {
@@ -203,7 +203,7 @@ impl Browser {
             .map(|entries| {
                 entries
                     .iter()
-                    .filter(|e| e["level"] == Value::from("SEVERE"))
+                    .filter(|e| e["level"] == "SEVERE")
                     .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
                     .collect()
             })

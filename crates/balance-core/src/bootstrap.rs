@@ -50,11 +50,11 @@ pub fn resample(
     for s in 0..n {
         fresh.add_state(counts.states().label(s));
     }
-    for f in 0..n {
+    for (f, edges) in out_edges.iter().enumerate() {
         // Outcomes: a state (self-loop included), a recorded rejection, an unrecorded attempt.
         let unrecorded = n0.map_or(0.0, |a| (a - counts.attempts(f)).max(0.0));
         let mut outcomes: Vec<(Outcome, f64)> =
-            out_edges[f].iter().map(|&(g, c)| (Outcome::State(g), c)).collect();
+            edges.iter().map(|&(g, c)| (Outcome::State(g), c)).collect();
         outcomes.push((Outcome::State(f), counts.self_loops(f)));
         outcomes.push((Outcome::Rejected, counts.rejected(f)));
         outcomes.push((Outcome::Unrecorded, unrecorded));
@@ -138,10 +138,10 @@ pub fn bootstrap(
                 };
                 let offset = fit.value[r].unwrap_or(0.0);
                 for &s in &comp.states {
-                    if let (Some(v), Some(c)) = (rep.value[s], rep.component[s]) {
-                        if c == cr {
-                            vs[s].push(v - vr + offset);
-                        }
+                    if let (Some(v), Some(c)) = (rep.value[s], rep.component[s])
+                        && c == cr
+                    {
+                        vs[s].push(v - vr + offset);
                     }
                 }
             }
@@ -149,7 +149,7 @@ pub fn bootstrap(
         let cm = CountMatrix::from_counts(&counts, settings.normalization, &weights);
         let rev = reversible_mle(&cm);
         gs.push((2.0 * (log_likelihood_nonrev(&cm) - log_likelihood_rev(&cm, &rev))).max(0.0));
-        let (pi, _) = nonrev_stationary(&cm);
+        let (pi, _) = nonrev_stationary(&cm, Some(&rev.pi));
         sigmas.push(entropy_production(&cm, &pi).0);
     }
     let potential = vs

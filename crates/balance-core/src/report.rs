@@ -290,15 +290,15 @@ fn validate(s: &Settings) -> Result<(), AnalyzeError> {
     if !s.threshold.is_finite() || !s.loop_threshold.is_finite() {
         return bad("thresholds must be finite numbers");
     }
-    if let Some(a) = s.total_attempts {
-        if !(a.is_finite() && a > 0.0) {
-            return bad("total attempts must be a positive number");
-        }
+    if let Some(a) = s.total_attempts
+        && !(a.is_finite() && a > 0.0)
+    {
+        return bad("total attempts must be a positive number");
     }
-    if let Some(Majority { m, n }) = s.majority {
-        if !(m >= 1 && 2 * n > m && n <= m) {
-            return bad("majority voting needs M >= 1 and M/2 < n <= M");
-        }
+    if let Some(Majority { m, n }) = s.majority
+        && !(m >= 1 && 2 * n > m && n <= m)
+    {
+        return bad("majority voting needs M >= 1 and M/2 < n <= M");
     }
     if s.solver == Solver::MinorizeMaximize && s.kernel != Kernel::Softplus {
         return bad("the minorise-maximise solver needs the softplus kernel");
@@ -348,7 +348,7 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
     let p_value = (df > 0)
         .then(|| ChiSquared::new(df as f64).map_or(f64::NAN, |d| d.sf(statistic)))
         .filter(|p| p.is_finite());
-    let (pi_nonrev, _) = nonrev_stationary(&cm);
+    let (pi_nonrev, _) = nonrev_stationary(&cm, Some(&rev.pi));
     let (sigma, pairs) = entropy_production(&cm, &pi_nonrev);
 
     let mut stationary = vec![None; n];

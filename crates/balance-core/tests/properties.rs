@@ -1,4 +1,6 @@
 //! Property tests of the estimators, simulators and importers.
+// Matrix checks read most clearly with (i, j) indices.
+#![allow(clippy::needless_range_loop)]
 
 use balance_core::experiment::parse_experiment;
 use balance_core::import::{parse_counts_csv, parse_paper_json, parse_trajectories};

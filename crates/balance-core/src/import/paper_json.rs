@@ -101,10 +101,10 @@ fn read_score(
 pub fn write_paper_json(counts: &Counts, scores: &BTreeMap<String, f64>) -> String {
     let n = counts.len();
     let mut by_target: Vec<Vec<Value>> = vec![Vec::new(); n];
-    for f in 0..n {
+    for (f, records) in by_target.iter_mut().enumerate() {
         let loops = counts.self_loops(f).round() as usize;
         for _ in 0..loops {
-            by_target[f].push(source_record(counts.states().label(f), scores));
+            records.push(source_record(counts.states().label(f), scores));
         }
     }
     for (f, g, c) in counts.edges() {

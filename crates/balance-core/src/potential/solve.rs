@@ -138,7 +138,7 @@ impl Problem {
             let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
             v.clone_from(&trial);
             let size = v.iter().map(|x| x.abs()).fold(1.0, f64::max);
-            if moved <= 1e-14 * size {
+            if moved <= 1e-12 * size {
                 return Solution { v, iterations: it, converged: true };
             }
         }

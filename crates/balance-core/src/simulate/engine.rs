@@ -39,10 +39,10 @@ pub fn restart_sampling(
     for _ in 0..attempts {
         let f = sources[rng.below(sources.len())];
         let step = agent.step(f, rng);
-        if let Step::To(g) = step {
-            if is_source.insert(g) {
-                sources.push(g);
-            }
+        if let Step::To(g) = step
+            && is_source.insert(g)
+        {
+            sources.push(g);
         }
         steps.push((f, step));
     }
