@@ -44,6 +44,9 @@ impl DenseChain {
     /// longest first; eigenvalues of modulus 0 or 1 give no timescale.
     pub fn implied_timescales(&self, pi: &[f64]) -> Vec<f64> {
         let mut ev = self.reversible_eigenvalues(pi);
+        if ev.is_empty() {
+            return Vec::new();
+        }
         ev.remove(0);
         let mut ts: Vec<f64> = ev
             .into_iter()
@@ -77,6 +80,12 @@ pub fn stationary_dense(chain: &DenseChain) -> Option<Vec<f64>> {
 /// `None` when the target cannot be reached from every state.
 pub fn mean_first_passage(chain: &DenseChain, target: usize) -> Option<Vec<f64>> {
     let n = chain.len();
+    if target >= n {
+        return None;
+    }
+    if n == 1 {
+        return Some(vec![0.0]);
+    }
     let others: Vec<usize> = (0..n).filter(|&i| i != target).collect();
     let k = others.len();
     let a = DMatrix::from_fn(k, k, |r, c| {
