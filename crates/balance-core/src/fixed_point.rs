@@ -1,8 +1,8 @@
 //! SQUAREM (Varadhan and Roland 2008): acceleration of slowly converging fixed-point maps such
 //! as the reversible-MLE iteration and the power iteration, with the plain map as a fallback.
 
-/// Iterates `map` from `x` until the largest relative change of a plain step is below `tol`,
-/// or `max_maps` evaluations of the map. Returns the fixed point, the number of map evaluations
+/// Iterates `map` from `x` until a plain step changes the vector by less than `tol` in the
+/// 1-norm (deeptime's criterion for probability vectors), or `max_maps` evaluations of the map. Returns the fixed point, the number of map evaluations
 /// and whether it converged. `map` must keep its iterates positive and normalised.
 pub fn squarem(
     mut x: Vec<f64>,
@@ -10,9 +10,7 @@ pub fn squarem(
     tol: f64,
     max_maps: usize,
 ) -> (Vec<f64>, usize, bool) {
-    let change = |a: &[f64], b: &[f64]| {
-        a.iter().zip(b).map(|(u, v)| ((u - v) / u.abs().max(1e-300)).abs()).fold(0.0, f64::max)
-    };
+    let change = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(u, v)| (u - v).abs()).sum::<f64>();
     let mut maps = 0;
     while maps < max_maps {
         let x1 = map(&x);

@@ -15,7 +15,7 @@ pub struct ReversibleFit {
     pub p: Vec<Vec<(usize, f64)>>,
     /// Evaluations of the fixed-point map (accelerated by SQUAREM).
     pub iterations: usize,
-    /// Whether the relative change fell below the tolerance.
+    /// Whether the change fell below the tolerance.
     pub converged: bool,
 }
 
@@ -38,14 +38,14 @@ impl ReversibleFit {
     }
 }
 
-/// Relative change of `x` below which the fixed point stops.
+/// Change of `x` (1-norm) below which the fixed point stops.
 const TOLERANCE: f64 = 1e-13;
 /// Cap on evaluations of the fixed-point map.
 const MAX_ITER: usize = 1_000_000;
 
 /// Computes the reversible MLE: with `S = C + C^T` and `c_i = sum_j C_ij`, iterate
-/// `x_i <- sum_j S_ij / (c_i/x_i + c_j/x_j)`, normalise (accelerated by SQUAREM), until the
-/// largest relative change is below 1e-13; then `P_ij = X_ij / sum_k X_ik` with `X_ij = S_ij / (c_i/x_i + c_j/x_j)`.
+/// `x_i <- sum_j S_ij / (c_i/x_i + c_j/x_j)`, normalise (accelerated by SQUAREM), until a step
+/// changes `x` by less than 1e-13 in the 1-norm; then `P_ij = X_ij / sum_k X_ik` with `X_ij = S_ij / (c_i/x_i + c_j/x_j)`.
 pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
     let n = c.len();
     let rows = c.row_sums();
