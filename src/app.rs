@@ -3,6 +3,7 @@
 use balance_core::datasets::Bundled;
 use leptos::prelude::*;
 
+use crate::analysis_view::AnalysisPanel;
 use crate::dataset_view::DatasetView;
 
 /// The main areas of the app.
@@ -72,7 +73,7 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The Analyse area: pick a dataset and look at it.
+/// The Analyse area: pick a dataset, choose the settings, read the analysis and the data.
 #[component]
 fn AnalyseArea() -> impl IntoView {
     let selected = RwSignal::new(Bundled::Claude4Word);
@@ -104,6 +105,7 @@ fn AnalyseArea() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            <AnalysisPanel dataset=dataset />
             {move || view! { <DatasetView dataset=dataset.get() /> }}
         </section>
     }

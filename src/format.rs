@@ -1,20 +1,50 @@
-//! Formatting of numbers for display.
+//! Formatting of numbers for display. Nothing non-finite is ever shown as a number.
 
 /// A count as people write it: integers without decimals, fractional counts with two.
 pub fn count(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
+    if !value.is_finite() {
+        "–".to_owned()
+    } else if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{value:.0}")
     } else {
         format!("{value:.2}")
     }
 }
 
+/// A number with `digits` decimals ("–" if it is not finite).
+pub fn number(value: f64, digits: usize) -> String {
+    if value.is_finite() { format!("{value:.digits$}") } else { "–".to_owned() }
+}
+
+/// A p-value: four decimals, or scientific notation below 0.001.
+pub fn p_value(p: f64) -> String {
+    if !p.is_finite() {
+        "–".to_owned()
+    } else if p < 1e-3 {
+        format!("{p:.2e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn integers_have_no_decimals() {
-        assert_eq!(super::count(4122.0), "4122");
-        assert_eq!(super::count(0.0), "0");
-        assert_eq!(super::count(333.333), "333.33");
+        assert_eq!(count(4122.0), "4122");
+        assert_eq!(count(0.0), "0");
+        assert_eq!(count(333.333), "333.33");
+    }
+
+    #[test]
+    fn non_finite_values_are_never_shown_as_numbers() {
+        assert_eq!(count(f64::NAN), "–");
+        assert_eq!(number(f64::INFINITY, 2), "–");
+        assert_eq!(number(4.07369, 2), "4.07");
+        assert_eq!(p_value(2.04e-4), "2.04e-4");
+        assert_eq!(p_value(0.2894), "0.2894");
+        assert_eq!(p_value(f64::NAN), "–");
     }
 }

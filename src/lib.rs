@@ -3,6 +3,7 @@
 //! A Leptos client-side app over [`balance_core`]: components only lay out and draw what the
 //! core computes.
 
+mod analysis_view;
 mod app;
 mod dataset_view;
 mod format;

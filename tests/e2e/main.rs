@@ -4,5 +4,6 @@
 //! `cargo test`; `make test` builds the app and runs them with `--ignored`.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod analyse;
 mod shell;
 mod support;

@@ -190,6 +190,18 @@ impl Browser {
         }
     }
 
+    /// Waits (up to 20 s) until the text of `css` differs from `old`; returns the new text.
+    pub async fn wait_text_change(&self, css: &str, old: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text(css).await;
+            if text != old || started.elapsed() > Duration::from_secs(20) {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Saves a PNG screenshot of the page as `target/e2e-artifacts/NAME.png`.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("take a screenshot");

@@ -61,3 +61,15 @@ async fn navigation_marks_the_current_area() {
     assert_eq!(analyse.get_attribute("aria-current"), None);
     assert!(host.query_selector("#area-learn").unwrap().is_some());
 }
+
+#[wasm_bindgen_test]
+fn analysis_panel_shows_the_papers_potentials() {
+    let (host, _handle) = mount_app();
+    let potential = |state: &str| {
+        text(&host, &format!("#potentials-table tr[data-state='{state}'] td.potential"))
+    };
+    assert_eq!(potential("PERSONAL"), "4.0737");
+    assert_eq!(potential("PROBLEMS"), "5.1812");
+    assert_eq!(potential("TURKEY"), "unbounded");
+    assert_eq!(text(&host, "#verdict-identifiable"), "3 of 5 states are identifiable.");
+}

@@ -149,7 +149,7 @@ pub struct StateReport {
     /// Index of its fitted component (0 is the largest; potentials of different components
     /// are not comparable).
     pub component: Option<usize>,
-    /// Least-action potential `beta V`, or null when unbounded.
+    /// Least-action potential `V` (the data fix `beta V`), or null when unbounded.
     pub potential: Option<f64>,
     /// For an unbounded state, the bound the data give, in the largest component's gauge.
     pub potential_bound: Option<PotentialBound>,

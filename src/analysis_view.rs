@@ -1,0 +1,328 @@
+//! The analysis of the current dataset: settings, the verdict in plain words, and the potentials.
+//! Every number comes from `balance_core::analyze`.
+
+use balance_core::datasets::Dataset;
+use balance_core::normalization::Normalization;
+use balance_core::potential::{BoundKind, Kernel};
+use balance_core::report::{AnalyzeError, Preset, Report, Settings, analyze};
+use leptos::prelude::*;
+
+use crate::format;
+
+/// The preset names shown in the picker.
+fn preset_name(p: Preset) -> &'static str {
+    match p {
+        Preset::PaperText => "Paper (text)",
+        Preset::PaperCode => "Paper (code)",
+        Preset::BalanceLab => "Balance Lab",
+    }
+}
+
+fn preset_id(p: Preset) -> &'static str {
+    match p {
+        Preset::PaperText => "paper-text",
+        Preset::PaperCode => "paper-code",
+        Preset::BalanceLab => "balance-lab",
+    }
+}
+
+/// Settings, verdict and potentials of `dataset`.
+#[component]
+pub fn AnalysisPanel(dataset: Memo<Dataset>) -> impl IntoView {
+    // A preset sets everything together; changing one field makes the settings custom.
+    let preset = RwSignal::new(Some(Preset::BalanceLab));
+    let custom = RwSignal::new(Settings::default());
+    let settings = Memo::new(move |_| match preset.get() {
+        Some(p) => dataset.with(|d| p.settings(d)),
+        None => custom.get(),
+    });
+    let edit = move |change: &dyn Fn(&mut Settings)| {
+        let mut s = settings.get_untracked();
+        change(&mut s);
+        custom.set(s);
+        preset.set(None);
+    };
+    let beta_error = RwSignal::new(None::<String>);
+    let report = Memo::new(move |_| dataset.with(|d| analyze(d, &settings.get())));
+
+    view! {
+        <div class="card settings" id="settings">
+            <h3>"Settings"</h3>
+            <div class="settings-row">
+                <label>
+                    "Preset "
+                    <select
+                        id="preset-picker"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(p) = Preset::ALL.into_iter().find(|p| preset_id(*p) == v) {
+                                preset.set(Some(p));
+                            }
+                        }
+                    >
+                        {Preset::ALL
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option value=preset_id(p) selected=move || preset.get() == Some(p)>
+                                        {preset_name(p)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                        <option value="custom" disabled=true selected=move || preset.get().is_none()>
+                            "Custom"
+                        </option>
+                    </select>
+                </label>
+                <label>
+                    "Normalisation "
+                    <select
+                        id="normalization-picker"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(n) = Normalization::ALL.into_iter().find(|n| n.id() == v) {
+                                edit(&|s| s.normalization = n);
+                            }
+                        }
+                    >
+                        {Normalization::ALL
+                            .into_iter()
+                            .map(|n| {
+                                view! {
+                                    <option
+                                        value=n.id()
+                                        selected=move || settings.with(|s| s.normalization == n)
+                                    >
+                                        {n.id()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Kernel "
+                    <select
+                        id="kernel-picker"
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(k) = Kernel::ALL.into_iter().find(|k| k.id() == v) {
+                                edit(&|s| s.kernel = k);
+                            }
+                        }
+                    >
+                        {Kernel::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.id() selected=move || settings.with(|s| s.kernel == k)>
+                                        {k.id()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "β "
+                    <input
+                        id="beta-input"
+                        type="number"
+                        min="0.01"
+                        step="0.1"
+                        prop:value=move || settings.with(|s| s.beta.to_string())
+                        on:change=move |ev| {
+                            match event_target_value(&ev).parse::<f64>() {
+                                Ok(b) if b.is_finite() && b > 0.0 => {
+                                    beta_error.set(None);
+                                    edit(&|s| s.beta = b);
+                                }
+                                _ => beta_error.set(Some("β must be a positive number".into())),
+                            }
+                        }
+                    />
+                </label>
+            </div>
+            {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </div>
+        {move || match report.get() {
+            Ok(r) => view! { <Verdict report=r.clone() /> <PotentialsTable report=r /> }.into_any(),
+            Err(AnalyzeError(e)) => {
+                view! {
+                    <p class="error" role="alert" id="analysis-error">
+                        {format!("This analysis cannot be made: {e}")}
+                    </p>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// The verdict in plain words, with its numbers.
+#[component]
+fn Verdict(report: Report) -> impl IntoView {
+    let lrt = &report.lrt;
+    let test = match lrt.p_value {
+        Some(p) if p < 0.05 => format!(
+            "Detailed balance is rejected: G = {}, df = {}, p = {}.",
+            format::number(lrt.statistic, 2),
+            lrt.df,
+            format::p_value(p)
+        ),
+        Some(p) => format!(
+            "No evidence against detailed balance: G = {}, df = {}, p = {}.",
+            format::number(lrt.statistic, 2),
+            lrt.df,
+            format::p_value(p)
+        ),
+        None => "The two-way transitions form no cycle, so the likelihood-ratio test has nothing \
+                 to judge (df = 0)."
+            .to_owned(),
+    };
+    let ep = &report.entropy_production;
+    let entropy = format!(
+        "Entropy production {} nats per step over {} two-way pairs{}.",
+        format::number(ep.value, 4),
+        ep.pairs,
+        ep.interval.map_or(String::new(), |[lo, hi]| format!(
+            " (95% interval {} to {})",
+            format::number(lo, 4),
+            format::number(hi, 4)
+        ))
+    );
+    let n = report.states.len();
+    let identifiable = report.states.iter().filter(|s| s.identifiable).count();
+    let unplaced: Vec<String> = report
+        .states
+        .iter()
+        .filter(|s| !s.identifiable)
+        .map(|s| format!("{}: {}", s.label, s.reason.clone().unwrap_or_default()))
+        .collect();
+    let cycles: Vec<String> = report
+        .cycles
+        .iter()
+        .take(3)
+        .map(|c| {
+            let names: Vec<&str> =
+                c.states.iter().map(|&i| report.states[i].label.as_str()).collect();
+            format!(
+                "{}: affinity {} ± {}",
+                names.join(" → "),
+                format::number(c.affinity, 3),
+                format::number(c.se, 3)
+            )
+        })
+        .collect();
+    view! {
+        <div class="card verdict" id="verdict">
+            <h3>"Verdict"</h3>
+            <p id="verdict-lrt">{test}</p>
+            <p id="verdict-entropy">{entropy}</p>
+            <p id="verdict-identifiable">
+                {format!("{identifiable} of {n} states are identifiable.")}
+            </p>
+            {(!unplaced.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="reasons">
+                            {unplaced.into_iter().map(|u| view! { <li>{u}</li> }).collect_view()}
+                        </ul>
+                    }
+                })}
+            {(!cycles.is_empty())
+                .then(|| {
+                    view! {
+                        <p>"Most significant cycles:"</p>
+                        <ul class="cycles">
+                            {cycles.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                        </ul>
+                    }
+                })}
+            <dl class="stats">
+                <div>
+                    <dt>"Minimum action S"</dt>
+                    <dd id="stat-action">{format::number(report.action.minimum, 5)}</dd>
+                </div>
+                <div>
+                    <dt>"Pairwise test N, r"</dt>
+                    <dd id="stat-pairwise">
+                        {format!(
+                            "{}, {}",
+                            report.pairwise.n,
+                            report.pairwise.pearson_r.map_or("–".into(), |r| format::number(r, 3)),
+                        )}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"Loop test triangles"</dt>
+                    <dd id="stat-loops">{report.loops.n}</dd>
+                </div>
+            </dl>
+        </div>
+    }
+}
+
+/// The potential of every state: `V` with its standard error, the free energy, or the
+/// bound of an unbounded state.
+#[component]
+fn PotentialsTable(report: Report) -> impl IntoView {
+    let mut order: Vec<usize> = (0..report.states.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| report.states[i].potential.unwrap_or(f64::INFINITY);
+        key(a).total_cmp(&key(b))
+    });
+    let rows = order
+        .into_iter()
+        .map(|i| {
+            let s = &report.states[i];
+            let potential = match (s.potential, s.potential_bound) {
+                (Some(v), _) => format::number(v, 4),
+                (None, _) => "unbounded".to_owned(),
+            };
+            let detail = match (s.potential, s.potential_bound) {
+                (Some(_), _) => s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4))),
+                (None, Some(b)) => format!(
+                    "V {} {}",
+                    if b.kind == BoundKind::Lower { "≥" } else { "≤" },
+                    format::number(b.value, 2)
+                ),
+                (None, None) => String::new(),
+            };
+            view! {
+                <tr data-state=s.label.clone()>
+                    <th scope="row">{s.label.clone()}</th>
+                    <td class="num">{format::count(s.attempts)}</td>
+                    <td class="num potential">{potential}</td>
+                    <td class="num">{detail}</td>
+                    <td class="num">{s.free_energy.map_or("–".into(), |f| format::number(f, 4))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="card">
+            <h3>"Potentials"</h3>
+            <p class="muted">
+                "V is the least-action potential, lowest identifiable state at 0 (the paper \
+                 reports βV with β = 1); F = −log π is the reversible-likelihood estimate of the \
+                 same landscape."
+            </p>
+            <div class="table-scroll">
+                <table id="potentials-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"State"</th>
+                            <th scope="col" class="num">"Attempts"</th>
+                            <th scope="col" class="num">"V"</th>
+                            <th scope="col" class="num">"± SE or bound"</th>
+                            <th scope="col" class="num">"F"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
