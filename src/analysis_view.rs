@@ -26,16 +26,15 @@ fn preset_id(p: Preset) -> &'static str {
     }
 }
 
-/// Settings, verdict and potentials of `dataset`.
+/// Settings, verdict and potentials of `dataset`. A preset sets everything together; changing
+/// one field makes the settings custom (`preset` becomes `None` and `custom` holds them).
 #[component]
-pub fn AnalysisPanel(dataset: Memo<Dataset>) -> impl IntoView {
-    // A preset sets everything together; changing one field makes the settings custom.
-    let preset = RwSignal::new(Some(Preset::BalanceLab));
-    let custom = RwSignal::new(Settings::default());
-    let settings = Memo::new(move |_| match preset.get() {
-        Some(p) => dataset.with(|d| p.settings(d)),
-        None => custom.get(),
-    });
+pub fn AnalysisPanel(
+    dataset: RwSignal<Dataset>,
+    preset: RwSignal<Option<Preset>>,
+    custom: RwSignal<Settings>,
+    settings: Memo<Settings>,
+) -> impl IntoView {
     let edit = move |change: &dyn Fn(&mut Settings)| {
         let mut s = settings.get_untracked();
         change(&mut s);

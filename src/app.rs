@@ -1,10 +1,8 @@
 //! The app shell: header, navigation between the main areas, and the dataset picker.
 
-use balance_core::datasets::Bundled;
 use leptos::prelude::*;
 
-use crate::analysis_view::AnalysisPanel;
-use crate::dataset_view::DatasetView;
+use crate::analyse::AnalyseArea;
 
 /// The main areas of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,44 +68,6 @@ pub fn App() -> impl IntoView {
                 Area::Learn => view! { <ComingArea area=Area::Learn /> }.into_any(),
             }}
         </main>
-    }
-}
-
-/// The Analyse area: pick a dataset, choose the settings, read the analysis and the data.
-#[component]
-fn AnalyseArea() -> impl IntoView {
-    let selected = RwSignal::new(Bundled::Claude4Word);
-    let dataset = Memo::new(move |_| selected.get().load());
-    view! {
-        <section class="area" aria-labelledby="analyse-title">
-            <div class="toolbar">
-                <h2 id="analyse-title">"Analyse"</h2>
-                <label class="picker">
-                    "Dataset "
-                    <select
-                        id="dataset-picker"
-                        on:change=move |ev| {
-                            if let Some(b) = Bundled::from_id(&event_target_value(&ev)) {
-                                selected.set(b);
-                            }
-                        }
-                    >
-                        {Bundled::ALL
-                            .into_iter()
-                            .map(|b| {
-                                view! {
-                                    <option value=b.id() selected=move || selected.get() == b>
-                                        {b.load().name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-            </div>
-            <AnalysisPanel dataset=dataset />
-            {move || view! { <DatasetView dataset=dataset.get() /> }}
-        </section>
     }
 }
 

@@ -3,8 +3,10 @@
 //! A Leptos client-side app over [`balance_core`]: components only lay out and draw what the
 //! core computes.
 
+mod analyse;
 mod analysis_view;
 mod app;
+mod browser;
 mod dataset_view;
 mod format;
 

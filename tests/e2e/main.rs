@@ -5,5 +5,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod analyse;
+mod data;
 mod shell;
 mod support;

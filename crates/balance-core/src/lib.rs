@@ -16,6 +16,7 @@ pub mod normalization;
 pub mod potential;
 pub mod random;
 pub mod report;
+pub mod share;
 pub mod simulate;
 
 pub use datasets::Dataset;

@@ -1,0 +1,187 @@
+//! The Analyse area: where the data come from (bundled, simulated, imported, a share link), and
+//! sharing the current analysis as a link.
+
+use balance_core::datasets::{Bundled, Dataset};
+use balance_core::import::{Format, load};
+use balance_core::report::{Preset, Settings};
+use balance_core::share;
+use balance_core::simulate::Preset as Simulation;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::analysis_view::AnalysisPanel;
+use crate::browser;
+use crate::dataset_view::DatasetView;
+
+/// Seed of the simulated datasets offered in the picker.
+const SIMULATION_SEED: u64 = 1;
+
+/// A picker entry: its value and label.
+fn sources() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> =
+        Bundled::ALL.into_iter().map(|b| (b.id().to_owned(), b.load().name)).collect();
+    for (sim, label) in [
+        (Simulation::Metropolis, "Simulated: Metropolis landscape (true potential known)"),
+        (Simulation::DrivenCycle, "Simulated: driven cycle (detailed balance broken)"),
+        (Simulation::WordTask, "Simulated: word task (no key needed)"),
+    ] {
+        out.push((format!("sim-{}", sim.id()), label.to_owned()));
+    }
+    out
+}
+
+/// The dataset behind a picker value.
+fn load_source(value: &str) -> Option<Dataset> {
+    if let Some(b) = Bundled::from_id(value) {
+        return Some(b.load());
+    }
+    let id = value.strip_prefix("sim-")?;
+    let sim = Simulation::ALL.into_iter().find(|s| s.id() == id)?;
+    Some(sim.run(SIMULATION_SEED, None).dataset)
+}
+
+/// The Analyse area.
+#[component]
+pub fn AnalyseArea() -> impl IntoView {
+    let dataset = RwSignal::new(Bundled::Claude4Word.load());
+    let choice = RwSignal::new(Bundled::Claude4Word.id().to_owned());
+    let preset = RwSignal::new(Some(Preset::BalanceLab));
+    let custom = RwSignal::new(Settings::default());
+    let notice = RwSignal::new(None::<String>);
+    let link = RwSignal::new(None::<String>);
+
+    // A share link in the URL opens its dataset and settings; a broken one says why.
+    let fragment = browser::fragment();
+    if !fragment.is_empty() {
+        match share::decode(&fragment) {
+            Ok((d, s)) => {
+                dataset.set(d);
+                custom.set(s);
+                preset.set(None);
+                choice.set("shared".into());
+            }
+            Err(e) => notice.set(Some(format!(
+                "This share link cannot be opened: {e}. Showing the default dataset instead."
+            ))),
+        }
+    }
+
+    let settings = Memo::new(move |_| match preset.get() {
+        Some(p) => dataset.with(|d| p.settings(d)),
+        None => custom.get(),
+    });
+
+    let import = move |file: Option<web_sys::File>| {
+        let Some(file) = file else { return };
+        spawn_local(async move {
+            let result = browser::read_file(file).await.and_then(|(name, text)| {
+                let format = Format::detect(&name, &text);
+                load(&name, &text, format)
+                    .map_err(|e| format!("Could not import {name} (read as {}): {e}", format.id()))
+            });
+            match result {
+                Ok(d) => {
+                    dataset.set(d);
+                    choice.set("imported".into());
+                    notice.set(None);
+                    link.set(None);
+                }
+                Err(e) => notice.set(Some(format!("{e}. The current dataset is kept."))),
+            }
+        });
+    };
+
+    let on_share = move |_| match share::encode(&dataset.get_untracked(), &settings.get_untracked())
+    {
+        Ok(fragment) => {
+            link.set(browser::set_fragment(&fragment));
+            notice.set(None);
+        }
+        Err(e) => {
+            link.set(None);
+            notice.set(Some(format!("No link: {e}.")));
+        }
+    };
+
+    view! {
+        <section
+            class="area"
+            aria-labelledby="analyse-title"
+            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                import(browser::dropped_file(&ev));
+            }
+        >
+            <div class="toolbar">
+                <h2 id="analyse-title">"Analyse"</h2>
+                <label class="picker">
+                    "Dataset "
+                    <select
+                        id="dataset-picker"
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            if let Some(d) = load_source(&value) {
+                                dataset.set(d);
+                                choice.set(value);
+                                notice.set(None);
+                                link.set(None);
+                                browser::clear_fragment();
+                            }
+                        }
+                    >
+                        {sources()
+                            .into_iter()
+                            .map(|(value, label)| {
+                                let v = value.clone();
+                                view! {
+                                    <option value=value selected=move || choice.get() == v>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                        <option value="imported" disabled=true selected=move || choice.get() == "imported">
+                            "Imported file"
+                        </option>
+                        <option value="shared" disabled=true selected=move || choice.get() == "shared">
+                            "From a share link"
+                        </option>
+                    </select>
+                </label>
+                <label class="button">
+                    "Import a file…"
+                    <input
+                        id="import-file"
+                        type="file"
+                        accept=".csv,.json,.txt,.traj"
+                        on:change=move |ev| import(browser::picked_file(&ev))
+                    />
+                </label>
+                <button type="button" id="share-button" on:click=on_share>
+                    "Share as link"
+                </button>
+            </div>
+            <p class="muted hint">
+                "Import paper JSON, counts CSV (source,target,count), trajectories or a Balance Lab \
+                 experiment file, by the button or by dropping it here."
+            </p>
+            {move || notice.get().map(|n| view! { <p class="error" role="alert" id="notice">{n}</p> })}
+            {move || {
+                link.get()
+                    .map(|url| {
+                        view! {
+                            <p class="share">
+                                <label>
+                                    "Link to this analysis: "
+                                    <input id="share-link" readonly=true prop:value=url />
+                                </label>
+                            </p>
+                        }
+                    })
+            }}
+            <AnalysisPanel dataset=dataset preset=preset custom=custom settings=settings />
+            {move || view! { <DatasetView dataset=dataset.get() /> }}
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+//! Small wrappers over browser APIs: the URL fragment and reading dropped or picked files.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// The current URL fragment without its `#` (empty when there is none).
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL fragment without adding a history entry; returns the full URL.
+pub fn set_fragment(fragment: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
+    let url = format!("{base}#{fragment}");
+    window
+        .history()
+        .ok()?
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .ok()?;
+    Some(url)
+}
+
+/// Clears the URL fragment.
+pub fn clear_fragment() {
+    if let Some(window) = web_sys::window() {
+        let location = window.location();
+        if let (Ok(origin), Ok(path), Ok(history)) =
+            (location.origin(), location.pathname(), window.history())
+        {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{origin}{path}")),
+            );
+        }
+    }
+}
+
+/// The name and text of a file, or a message saying why it cannot be read.
+pub async fn read_file(file: web_sys::File) -> Result<(String, String), String> {
+    let name = file.name();
+    let text = JsFuture::from(file.text()).await.map_err(|_| format!("{name} cannot be read"))?;
+    let text = text.as_string().ok_or_else(|| format!("{name} is not text"))?;
+    Ok((name, text))
+}
+
+/// The first file of a file input's change event.
+pub fn picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = ev.target()?.dyn_into().ok()?;
+    input.files()?.get(0)
+}
+
+/// The first file of a drop event.
+pub fn dropped_file(ev: &web_sys::DragEvent) -> Option<web_sys::File> {
+    ev.data_transfer()?.files()?.get(0)
+}
