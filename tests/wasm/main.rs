@@ -73,3 +73,11 @@ fn analysis_panel_shows_the_papers_potentials() {
     assert_eq!(potential("TURKEY"), "unbounded");
     assert_eq!(text(&host, "#verdict-identifiable"), "3 of 5 states are identifiable.");
 }
+
+#[path = "../../crates/balance-core/tests/common/fingerprint.rs"]
+mod fingerprint;
+
+#[wasm_bindgen_test]
+fn simulators_give_the_same_data_in_the_browser_as_natively() {
+    assert_eq!(fingerprint::fingerprints(), fingerprint::expected());
+}

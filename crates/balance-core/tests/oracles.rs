@@ -8,7 +8,7 @@ use balance_core::graph::TwoWay;
 use balance_core::markov::{
     CountMatrix, DenseChain, committor, cycle_affinities, entropy_production,
     log_likelihood_nonrev, log_likelihood_rev, mean_first_passage, nonrev_stationary,
-    reversible_mle, stationary_dense,
+    nonreversible_mle, reversible_mle, stationary_dense,
 };
 use balance_core::model::Counts;
 use balance_core::normalization::Normalization;
@@ -72,6 +72,9 @@ fn potentials(r: &Report) -> Vec<f64> {
 #[test]
 fn r1_reversible_mle_of_the_msmtools_case() {
     let c = cm(&[&[1., 2., 0.], &[1., 1., 1.], &[1., 5., 10.]]);
+    let nonrev = nonreversible_mle(&c);
+    assert_eq!(nonrev[0], vec![(0, 1.0 / 3.0), (1, 2.0 / 3.0)]);
+    assert_eq!(nonrev[2], vec![(0, 0.0625), (1, 0.3125), (2, 0.625)]);
     let rev = reversible_mle(&c);
     assert!(rev.converged);
     let p = rev.dense();

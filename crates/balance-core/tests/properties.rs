@@ -13,6 +13,9 @@ use balance_core::report::{Settings, analyze};
 use balance_core::simulate::{DrivenCycle, Metropolis};
 use proptest::prelude::*;
 
+#[path = "common/fingerprint.rs"]
+mod fingerprint;
+
 /// Count matrices on 2 to 6 states, strongly connected through a ring of positive counts.
 fn count_matrix() -> impl Strategy<Value = Vec<Vec<f64>>> {
     (2usize..=6).prop_flat_map(|n| {
@@ -207,4 +210,9 @@ fn word_task_words_sum_to_100_and_the_paper_scale_generator_has_the_papers_size(
     assert!((45_000.0..56_000.0).contains(&c.total_transitions()), "{}", c.total_transitions());
     assert!((6_500..9_000).contains(&c.len()), "{}", c.len());
     assert!((17_000..25_000).contains(&c.edge_count()), "{}", c.edge_count());
+}
+
+#[test]
+fn simulators_match_the_recorded_fingerprints() {
+    assert_eq!(fingerprint::fingerprints(), fingerprint::expected());
 }

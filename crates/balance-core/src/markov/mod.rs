@@ -12,4 +12,6 @@ mod reversible;
 pub use counts::CountMatrix;
 pub use dense::{DenseChain, committor, mean_first_passage, stationary_dense};
 pub use irreversibility::{CycleAffinity, cycle_affinities, entropy_production, nonrev_stationary};
-pub use reversible::{ReversibleFit, log_likelihood_nonrev, log_likelihood_rev, reversible_mle};
+pub use reversible::{
+    ReversibleFit, log_likelihood_nonrev, log_likelihood_rev, nonreversible_mle, reversible_mle,
+};

@@ -106,6 +106,17 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
     ReversibleFit { pi: x, p, iterations, converged }
 }
 
+/// The non-reversible MLE `P_ij = C_ij / c_i` as sparse rows (a row without counts stays empty).
+pub fn nonreversible_mle(c: &CountMatrix) -> Vec<Vec<(usize, f64)>> {
+    c.rows
+        .iter()
+        .map(|row| {
+            let total: f64 = row.iter().map(|e| e.1).sum();
+            row.iter().map(|&(j, v)| (j, v / total)).collect()
+        })
+        .collect()
+}
+
 /// `log L(P_nonrev) = sum_ij C_ij log(C_ij / c_i)`.
 pub fn log_likelihood_nonrev(c: &CountMatrix) -> f64 {
     let rows = c.row_sums();
