@@ -2,7 +2,8 @@
 //! sharing the current analysis as a link.
 
 use balance_core::datasets::{Bundled, Dataset};
-use balance_core::import::{Format, load};
+use balance_core::import::{Format, load, write_counts_csv, write_paper_json};
+use balance_core::report::analyze;
 use balance_core::report::{Preset, Settings};
 use balance_core::share;
 use balance_core::simulate::Preset as Simulation;
@@ -103,6 +104,32 @@ pub fn AnalyseArea() -> impl IntoView {
         }
     };
 
+    // Exports: the report, the counts (importable CSV) and the paper's JSON format.
+    let export = move |kind: &'static str| {
+        let d = dataset.get_untracked();
+        let stem: String =
+            d.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+        let result = match kind {
+            "report" => analyze(&d, &settings.get_untracked())
+                .map_err(|e| e.to_string())
+                .map(|r| serde_json::to_string_pretty(&r).expect("reports always serialise"))
+                .and_then(|json| {
+                    browser::download(&format!("{stem}-report.json"), "application/json", &json)
+                }),
+            "csv" => {
+                browser::download(&format!("{stem}.csv"), "text/csv", &write_counts_csv(&d.counts))
+            }
+            _ => browser::download(
+                &format!("{stem}-paper.json"),
+                "application/json",
+                &write_paper_json(&d.counts, &d.scores),
+            ),
+        };
+        if let Err(e) = result {
+            notice.set(Some(format!("Export failed: {e}.")));
+        }
+    };
+
     view! {
         <section
             class="area"
@@ -161,6 +188,18 @@ pub fn AnalyseArea() -> impl IntoView {
                 <button type="button" id="share-button" on:click=on_share>
                     "Share as link"
                 </button>
+                <span class="exports" role="group" aria-label="Export">
+                    "Export: "
+                    <button type="button" id="export-report" on:click=move |_| export("report")>
+                        "report (JSON)"
+                    </button>
+                    <button type="button" id="export-csv" on:click=move |_| export("csv")>
+                        "counts (CSV)"
+                    </button>
+                    <button type="button" id="export-paper" on:click=move |_| export("paper")>
+                        "paper JSON"
+                    </button>
+                </span>
             </div>
             <p class="muted hint">
                 "Import paper JSON, counts CSV (source,target,count), trajectories or a Balance Lab \

@@ -59,3 +59,26 @@ pub fn picked_file(ev: &web_sys::Event) -> Option<web_sys::File> {
 pub fn dropped_file(ev: &web_sys::DragEvent) -> Option<web_sys::File> {
     ev.data_transfer()?.files()?.get(0)
 }
+
+/// Offers `text` as a file download named `name`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let fail = |what: &str| format!("the browser refused to {what}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("make the file"))?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("make the file"))?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("download"))?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| fail("download"))?
+        .dyn_into()
+        .map_err(|_| fail("download"))?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -89,3 +89,32 @@ async fn simulated_metropolis_dataset_is_analysed() {
     b.screenshot("analyse-metropolis").await;
     b.finish().await;
 }
+
+/// Records every blob the page turns into a download, so a test can read what was exported.
+const CAPTURE_DOWNLOADS: &str = "window.__exports = []; const make = URL.createObjectURL; \
+    URL.createObjectURL = b => { window.__exports.push(b); return make(b); };";
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn exports_hold_the_report_the_counts_and_the_paper_format() {
+    let b = Browser::open("/").await;
+    b.find("#potentials-table").await;
+    b.client.execute(CAPTURE_DOWNLOADS, vec![]).await.unwrap();
+    for id in ["#export-report", "#export-csv", "#export-paper"] {
+        b.find(id).await.click().await.unwrap();
+    }
+    let read = "const done = arguments[arguments.length - 1]; \
+        Promise.all(window.__exports.map(x => x.text())).then(done);";
+    let texts = b.client.execute_async(read, vec![]).await.unwrap();
+    let texts: Vec<String> = serde_json::from_value(texts).unwrap();
+    assert_eq!(texts.len(), 3);
+    let report: serde_json::Value = serde_json::from_str(&texts[0]).unwrap();
+    let personal =
+        report["states"].as_array().unwrap().iter().find(|s| s["label"] == "PERSONAL").unwrap();
+    assert!((personal["potential"].as_f64().unwrap() - (3879.0f64 / 66.0).ln()).abs() < 1e-9);
+    assert!(texts[1].starts_with("source,target,count\n"));
+    assert!(texts[1].contains("PERSONAL,ATTITUDE,3879"));
+    let paper: serde_json::Value = serde_json::from_str(&texts[2]).unwrap();
+    assert_eq!(paper.as_array().unwrap().len(), 4, "one record per reached state");
+    b.finish().await;
+}
