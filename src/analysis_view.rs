@@ -8,6 +8,7 @@ use balance_core::report::{AnalyzeError, Preset, Report, Settings, analyze};
 use leptos::prelude::*;
 
 use crate::format;
+use crate::table::{DataTable, column};
 
 /// The preset names shown in the picker.
 fn preset_name(p: Preset) -> &'static str {
@@ -308,20 +309,18 @@ fn PotentialsTable(report: Report) -> impl IntoView {
                  reports βV with β = 1); F = −log π is the reversible-likelihood estimate of the \
                  same landscape."
             </p>
-            <div class="table-scroll">
-                <table id="potentials-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"State"</th>
-                            <th scope="col" class="num">"Attempts"</th>
-                            <th scope="col" class="num">"V"</th>
-                            <th scope="col" class="num">"± SE or bound"</th>
-                            <th scope="col" class="num">"F"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable
+                id="potentials-table"
+                columns=vec![
+                    column("State", false),
+                    column("Attempts", true),
+                    column("V", true),
+                    column("± SE or bound", true),
+                    column("F", true),
+                ]
+            >
+                {rows}
+            </DataTable>
         </div>
     }
 }

@@ -5,6 +5,7 @@ use balance_core::model::Counts;
 use leptos::prelude::*;
 
 use crate::format;
+use crate::table::{DataTable, column};
 
 /// Largest state space shown as a full source-by-target matrix; larger ones get a list.
 const MATRIX_MAX_STATES: usize = 30;
@@ -80,21 +81,19 @@ fn StatesTable(counts: Counts) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
-            <table id="states-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"State"</th>
-                        <th scope="col" class="num">"Recorded attempts n(f)"</th>
-                        <th scope="col" class="num">"Out"</th>
-                        <th scope="col" class="num">"In"</th>
-                        <th scope="col" class="num">"Self-loops"</th>
-                        <th scope="col" class="num">"Rejected"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable
+            id="states-table"
+            columns=vec![
+                column("State", false),
+                column("Recorded attempts n(f)", true),
+                column("Out", true),
+                column("In", true),
+                column("Self-loops", true),
+                column("Rejected", true),
+            ]
+        >
+            {rows}
+        </DataTable>
     }
 }
 
@@ -103,7 +102,9 @@ fn StatesTable(counts: Counts) -> impl IntoView {
 fn CountsMatrix(counts: Counts) -> impl IntoView {
     let n = counts.len();
     let label = |i: usize| counts.states().label(i).to_owned();
-    let header = (0..n).map(|g| view! { <th scope="col">{label(g)}</th> }).collect_view();
+    let header: Vec<(String, bool)> = std::iter::once(column("from \\ to", false))
+        .chain((0..n).map(|g| column(label(g), false)))
+        .collect();
     let rows = (0..n)
         .map(|f| {
             let cells = (0..n)
@@ -132,17 +133,9 @@ fn CountsMatrix(counts: Counts) -> impl IntoView {
     view! {
         <h3>"Counts N(target ← source)"</h3>
         <p class="muted">"Rows are sources, columns targets; the diagonal holds self-loops."</p>
-        <div class="table-scroll">
-            <table id="counts-table" class="matrix">
-                <thead>
-                    <tr>
-                        <th scope="col">"from \\ to"</th>
-                        {header}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable id="counts-table" class="matrix" columns=header>
+            {rows}
+        </DataTable>
     }
 }
 
@@ -170,17 +163,11 @@ fn TransitionList(counts: Counts) -> impl IntoView {
         <p class="muted">
             {format!("The {} most frequent of {total} unique transitions.", total.min(LIST_MAX_ROWS))}
         </p>
-        <div class="table-scroll">
-            <table id="transitions-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Source"</th>
-                        <th scope="col">"Target"</th>
-                        <th scope="col" class="num">"Count"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable
+            id="transitions-table"
+            columns=vec![column("Source", false), column("Target", false), column("Count", true)]
+        >
+            {rows}
+        </DataTable>
     }
 }

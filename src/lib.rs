@@ -9,5 +9,6 @@ mod app;
 mod browser;
 mod dataset_view;
 mod format;
+mod table;
 
 pub use app::App;

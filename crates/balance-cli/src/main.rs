@@ -304,39 +304,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("balance-sim-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let truth = dir.join("truth.csv");
-        let json = cli(&[
-            "simulate",
-            "--preset",
-            "metropolis",
-            "--seed",
-            "3",
-            "--attempts",
-            "4000",
-            "--truth",
-            truth.to_str().unwrap(),
-        ])
-        .unwrap();
-        let again =
-            cli(&["simulate", "--preset", "metropolis", "--seed", "3", "--attempts", "4000"])
-                .unwrap();
+        let metropolis = |extra: &[&str]| {
+            let mut args =
+                vec!["simulate", "--preset", "metropolis", "--seed", "3", "--attempts", "4000"];
+            args.extend_from_slice(extra);
+            cli(&args).unwrap()
+        };
+        let json = metropolis(&["--truth", truth.to_str().unwrap()]);
+        let again = metropolis(&[]);
         assert_eq!(json, again, "same seed, same data");
         let file = dir.join("sim.json");
         std::fs::write(&file, &json).unwrap();
         let out = cli(&["analyze", file.to_str().unwrap(), "--input", "paper-json"]).unwrap();
         assert!(out.contains("S00"), "{out}");
         assert!(std::fs::read_to_string(&truth).unwrap().starts_with("state,potential\nS"));
-        let csv = cli(&[
-            "simulate",
-            "--preset",
-            "metropolis",
-            "--seed",
-            "3",
-            "--attempts",
-            "4000",
-            "--format",
-            "csv",
-        ])
-        .unwrap();
+        let csv = metropolis(&["--format", "csv"]);
         let counts = balance_core::import::parse_counts_csv(&csv).unwrap();
         assert_eq!(counts.total_attempts(), 4000.0, "every attempt, rejections included");
         std::fs::remove_dir_all(dir).ok();
