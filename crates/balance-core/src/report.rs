@@ -468,6 +468,15 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
             settings.max_dense_states
         ));
     }
+    let one_way_pairs = cm.off_diagonal().filter(|&(i, j, _)| cm.get(j, i) == 0.0).count();
+    if one_way_pairs > two_way.pairs.len() {
+        notes.push(format!(
+            "{one_way_pairs} transitions were seen one way only, more than the {} pairs seen both \
+             ways: the chi-square p-value of the likelihood-ratio test assumes well-sampled pairs \
+             and is then too small; prefer the bootstrap interval of G and the loop test.",
+            two_way.pairs.len()
+        ));
+    }
     if df == 0 {
         notes.push(
             "The two-way transitions form no cycle: the likelihood-ratio test has nothing to \

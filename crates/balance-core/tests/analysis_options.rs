@@ -75,6 +75,16 @@ fn majority_voting_multiplies_small_potential_differences() {
 }
 
 #[test]
+fn sparse_data_carry_a_caveat_on_the_chi_square_p_value() {
+    let sparse = balance_core::simulate::Preset::PaperScale.run(1, Some(20_000)).dataset;
+    let r = analyze(&sparse, &Settings::default()).unwrap();
+    assert!(r.notes.iter().any(|n| n.contains("seen one way only")), "{:?}", r.notes);
+    let dense =
+        analyze(&Metropolis::default().run(1, 20_000).dataset, &Settings::default()).unwrap();
+    assert!(!dense.notes.iter().any(|n| n.contains("seen one way only")), "{:?}", dense.notes);
+}
+
+#[test]
 fn presets_set_the_papers_choices_and_bad_settings_are_refused() {
     let d = Bundled::Claude4Word.load();
     let text = Preset::PaperText.settings(&d);
