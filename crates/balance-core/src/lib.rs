@@ -3,6 +3,8 @@
 //! The science of Balance Lab, in pure Rust with no web or async dependencies: the data model,
 //! importers, estimators and the tests of detailed balance described in arXiv:2512.10047.
 
+#![warn(missing_docs)]
+
 pub mod bootstrap;
 pub mod datasets;
 pub mod detailed_balance;
