@@ -4,7 +4,7 @@
 use balance_core::datasets::Dataset;
 use balance_core::normalization::Normalization;
 use balance_core::potential::{BoundKind, Kernel};
-use balance_core::report::{AnalyzeError, Preset, Report, Settings, analyze};
+use balance_core::report::{AnalyzeError, Preset, Report, Settings, StateReport, analyze};
 use leptos::prelude::*;
 
 use crate::format;
@@ -265,49 +265,35 @@ fn Verdict(report: Report) -> impl IntoView {
 }
 
 /// The potential of every state: `V` with its standard error, the free energy, or the
-/// bound of an unbounded state.
+/// bound of an unbounded state. Sortable by state, attempts, `V` and `F`.
 #[component]
 fn PotentialsTable(report: Report) -> impl IntoView {
-    let mut order: Vec<usize> = (0..report.states.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| report.states[i].potential.unwrap_or(f64::INFINITY);
-        key(a).total_cmp(&key(b))
-    });
-    let rows = order
-        .into_iter()
-        .map(|i| {
-            let s = &report.states[i];
-            let potential = match (s.potential, s.potential_bound) {
-                (Some(v), _) => format::number(v, 4),
-                (None, _) => "unbounded".to_owned(),
+    // Sorted by V, lowest first; unbounded states (and those without F) last.
+    let sort = RwSignal::new((2usize, true));
+    let rows = move || {
+        let (column, ascending) = sort.get();
+        let states = &report.states;
+        let number = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
+        let mut order: Vec<usize> = (0..states.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&states[a], &states[b]);
+            let by = match column {
+                0 => x.label.cmp(&y.label),
+                1 => x.attempts.total_cmp(&y.attempts),
+                4 => number(x.free_energy).total_cmp(&number(y.free_energy)),
+                _ => number(x.potential).total_cmp(&number(y.potential)),
             };
-            let detail = match (s.potential, s.potential_bound) {
-                (Some(_), _) => s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4))),
-                (None, Some(b)) => format!(
-                    "V {} {}",
-                    if b.kind == BoundKind::Lower { "≥" } else { "≤" },
-                    format::number(b.value, 2)
-                ),
-                (None, None) => String::new(),
-            };
-            view! {
-                <tr data-state=s.label.clone()>
-                    <th scope="row">{s.label.clone()}</th>
-                    <td class="num">{format::count(s.attempts)}</td>
-                    <td class="num potential">{potential}</td>
-                    <td class="num">{detail}</td>
-                    <td class="num">{s.free_energy.map_or("–".into(), |f| format::number(f, 4))}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+            if ascending { by } else { by.reverse() }
+        });
+        order.into_iter().map(|i| state_row(&states[i])).collect_view()
+    };
     view! {
         <div class="card">
             <h3>"Potentials"</h3>
             <p class="muted">
                 "V is the least-action potential, lowest identifiable state at 0 (the paper \
                  reports βV with β = 1); F = −log π is the reversible-likelihood estimate of the \
-                 same landscape."
+                 same landscape. Click a heading to sort."
             </p>
             <DataTable
                 id="potentials-table"
@@ -318,9 +304,39 @@ fn PotentialsTable(report: Report) -> impl IntoView {
                     column("± SE or bound", true),
                     column("F", true),
                 ]
+                sort=sort
+                sortable=vec![0, 1, 2, 4]
             >
                 {rows}
             </DataTable>
         </div>
+    }
+}
+
+/// One row of the potentials table.
+fn state_row(s: &StateReport) -> impl IntoView + use<> {
+    let potential = match s.potential {
+        Some(v) => format::number(v, 4),
+        None => "unbounded".to_owned(),
+    };
+    let detail = match (s.potential, s.potential_bound) {
+        (Some(_), _) => {
+            s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4)))
+        }
+        (None, Some(b)) => format!(
+            "V {} {}",
+            if b.kind == BoundKind::Lower { "≥" } else { "≤" },
+            format::number(b.value, 2)
+        ),
+        (None, None) => String::new(),
+    };
+    view! {
+        <tr data-state=s.label.clone()>
+            <th scope="row">{s.label.clone()}</th>
+            <td class="num">{format::count(s.attempts)}</td>
+            <td class="num potential">{potential}</td>
+            <td class="num">{detail}</td>
+            <td class="num">{s.free_energy.map_or("–".into(), |f| format::number(f, 4))}</td>
+        </tr>
     }
 }

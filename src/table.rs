@@ -17,19 +17,45 @@ pub fn DataTable(
     class: &'static str,
     /// Column headings (see [`column`]).
     columns: Vec<(String, bool)>,
+    /// The sort order (column index, ascending), when the table can be sorted.
+    #[prop(optional)]
+    sort: Option<RwSignal<(usize, bool)>>,
+    /// The columns a click on the heading sorts by.
+    #[prop(optional)]
+    sortable: Vec<usize>,
     /// The body rows.
     children: Children,
 ) -> impl IntoView {
+    let heading = move |(i, (title, numeric)): (usize, (String, bool))| match sort {
+        Some(sort) if sortable.contains(&i) => {
+            let aria = move || match sort.get() {
+                (c, true) if c == i => "ascending",
+                (c, false) if c == i => "descending",
+                _ => "none",
+            };
+            // A click sorts by this column, ascending first, then flips the direction.
+            let click = move |_| {
+                sort.update(|(c, asc)| {
+                    *asc = if *c == i { !*asc } else { true };
+                    *c = i;
+                })
+            };
+            view! {
+                <th scope="col" class:num=numeric aria-sort=aria>
+                    <button type="button" class="sort" on:click=click>
+                        {title}
+                    </button>
+                </th>
+            }
+            .into_any()
+        }
+        _ => view! { <th scope="col" class:num=numeric>{title}</th> }.into_any(),
+    };
     view! {
         <div class="table-scroll">
             <table id=id class=class>
                 <thead>
-                    <tr>
-                        {columns
-                            .into_iter()
-                            .map(|(title, numeric)| view! { <th scope="col" class:num=numeric>{title}</th> })
-                            .collect_view()}
-                    </tr>
+                    <tr>{columns.into_iter().enumerate().map(heading).collect_view()}</tr>
                 </thead>
                 <tbody>{children()}</tbody>
             </table>

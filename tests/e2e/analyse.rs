@@ -70,3 +70,25 @@ async fn gemini_shows_four_identifiable_states() {
     b.screenshot("analyse-gemini").await;
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_potentials_table_sorts_by_a_clicked_heading() {
+    let b = Browser::open("/").await;
+    let first = "#potentials-table tbody tr:first-child th";
+    let last = "#potentials-table tbody tr:last-child th";
+    assert_eq!(b.text(first).await, "ATTITUDE", "lowest V first");
+    let state_heading = "#potentials-table thead th:first-child button";
+    b.find(state_heading).await.click().await.unwrap();
+    assert_eq!(b.wait_text(last, "TURKEY").await, "TURKEY");
+    assert_eq!(b.text(first).await, "ATTITUDE");
+    b.find(state_heading).await.click().await.unwrap();
+    assert_eq!(b.wait_text(first, "TURKEY").await, "TURKEY", "a second click reverses");
+    let aria =
+        b.find("#potentials-table thead th:first-child").await.attr("aria-sort").await.unwrap();
+    assert_eq!(aria.as_deref(), Some("descending"));
+    b.find("#potentials-table thead th:nth-child(2) button").await.click().await.unwrap();
+    assert_eq!(b.wait_text(first, "ATTITUDE").await, "ATTITUDE", "fewest attempts first");
+    assert_eq!(b.text(last).await, "TURKEY", "4122 attempts");
+    b.finish().await;
+}
