@@ -8,6 +8,7 @@ use balance_core::report::{AnalyzeError, Preset, Report, Settings, StateReport, 
 use leptos::prelude::*;
 
 use crate::format;
+use crate::plots::PairwisePlot;
 use crate::table::{DataTable, column};
 
 /// The preset names shown in the picker.
@@ -147,7 +148,14 @@ pub fn AnalysisPanel(
             {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </div>
         {move || match report.get() {
-            Ok(r) => view! { <Verdict report=r.clone() /> <PotentialsTable report=r /> }.into_any(),
+            Ok(r) => {
+                view! {
+                    <Verdict report=r.clone() />
+                    <PotentialsTable report=r.clone() />
+                    <PairwisePlot pairwise=r.pairwise />
+                }
+                    .into_any()
+            }
             Err(AnalyzeError(e)) => {
                 view! {
                     <p class="error" role="alert" id="analysis-error">

@@ -9,6 +9,7 @@ mod app;
 mod browser;
 mod dataset_view;
 mod format;
+mod plots;
 mod table;
 
 pub use app::App;
