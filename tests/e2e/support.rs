@@ -178,28 +178,26 @@ impl Browser {
         self.find(css).await.text().await.expect("read text")
     }
 
-    /// Waits (up to 20 s) until the text of `css` equals `expected`; returns the last text seen.
-    pub async fn wait_text(&self, css: &str, expected: &str) -> String {
+    /// Waits (up to 20 s) until the text of `css` satisfies `done`; returns the last text seen.
+    async fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
             let text = self.text(css).await;
-            if text == expected || started.elapsed() > Duration::from_secs(20) {
+            if done(&text) || started.elapsed() > Duration::from_secs(20) {
                 return text;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
+    /// Waits (up to 20 s) until the text of `css` equals `expected`; returns the last text seen.
+    pub async fn wait_text(&self, css: &str, expected: &str) -> String {
+        self.wait_for_text(css, |t| t == expected).await
+    }
+
     /// Waits (up to 20 s) until the text of `css` differs from `old`; returns the new text.
     pub async fn wait_text_change(&self, css: &str, old: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let text = self.text(css).await;
-            if text != old || started.elapsed() > Duration::from_secs(20) {
-                return text;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.wait_for_text(css, |t| t != old).await
     }
 
     /// Saves a PNG screenshot of the page as `target/e2e-artifacts/NAME.png`.

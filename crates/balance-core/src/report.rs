@@ -134,9 +134,6 @@ impl Preset {
     }
 }
 
-/// A one-sided bound, as reported.
-pub type PotentialBound = Bound;
-
 /// One state of the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateReport {
@@ -152,7 +149,7 @@ pub struct StateReport {
     /// Least-action potential `V` (the data fix `beta V`), or null when unbounded.
     pub potential: Option<f64>,
     /// For an unbounded state, the bound the data give, in the largest component's gauge.
-    pub potential_bound: Option<PotentialBound>,
+    pub potential_bound: Option<Bound>,
     /// Standard error of `V - V(reference)` (the lowest state of its component).
     pub potential_se: Option<f64>,
     /// Bootstrap 95% interval of `V - V(reference)`, shifted to the reported gauge.
@@ -334,8 +331,6 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
         settings.max_dense_states,
     )
     .map_err(|e| AnalyzeError(e.0))?;
-    let comps = crate::graph::Components::new(n, weights.edges.iter().map(|&(f, g, _)| (f, g)));
-    let levels = comps.state_levels();
 
     // Markov estimators on the connected set.
     let cm = CountMatrix::from_counts(counts, settings.normalization, &weights);
@@ -439,7 +434,7 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
                 potential_interval: boot.as_ref().and_then(|b| b.potential[s]),
                 stationary: stationary[s],
                 free_energy: free_energy[s],
-                level: levels[s],
+                level: fit.level[s],
                 mfpt_to_minimum: mfpt[s],
                 reason,
             }

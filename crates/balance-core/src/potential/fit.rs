@@ -68,6 +68,8 @@ pub struct PotentialFit {
     pub components: Vec<FittedComponent>,
     /// The minimum action `S_min` (divided by `n_active`).
     pub action: f64,
+    /// Condensation level of each state (the initial guess of the solvers).
+    pub level: Vec<usize>,
 }
 
 /// Fits `V` per strongly connected component of the weighted graph.
@@ -86,6 +88,7 @@ pub fn fit_potential(
     let mut order: Vec<usize> = comps.nontrivial().collect();
     order.sort_by_key(|&c| (std::cmp::Reverse(comps.members[c].len()), comps.members[c][0]));
 
+    let levels = comps.state_levels();
     let mut fit = PotentialFit {
         value: vec![None; n],
         component: vec![None; n],
@@ -93,10 +96,10 @@ pub fn fit_potential(
         bound: vec![None; n],
         components: Vec::new(),
         action: 0.0,
+        level: levels.clone(),
     };
     let mut local = vec![usize::MAX; n];
     let mut total_action = 0.0;
-    let levels = comps.state_levels();
     for &c in &order {
         let members = &comps.members[c];
         for (i, &s) in members.iter().enumerate() {
