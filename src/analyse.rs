@@ -1,6 +1,8 @@
 //! The Analyse area: where the data come from (bundled, simulated, imported, a share link), and
 //! sharing the current analysis as a link.
 
+use std::collections::BTreeMap;
+
 use balance_core::datasets::{Bundled, Dataset};
 use balance_core::import::{Format, load, write_counts_csv, write_paper_json};
 use balance_core::report::analyze;
@@ -25,20 +27,22 @@ fn sources() -> Vec<(String, String)> {
         (Simulation::Metropolis, "Simulated: Metropolis landscape (true potential known)"),
         (Simulation::DrivenCycle, "Simulated: driven cycle (detailed balance broken)"),
         (Simulation::WordTask, "Simulated: word task (no key needed)"),
+        (Simulation::PaperScale, "Simulated: paper scale (about 7,800 states, 50,000 transitions)"),
     ] {
         out.push((format!("sim-{}", sim.id()), label.to_owned()));
     }
     out
 }
 
-/// The dataset behind a picker value.
-fn load_source(value: &str) -> Option<Dataset> {
+/// The dataset behind a picker value, with the true potential when a simulator made it.
+fn load_source(value: &str) -> Option<(Dataset, Option<BTreeMap<String, f64>>)> {
     if let Some(b) = Bundled::from_id(value) {
-        return Some(b.load());
+        return Some((b.load(), None));
     }
     let id = value.strip_prefix("sim-")?;
     let sim = Simulation::ALL.into_iter().find(|s| s.id() == id)?;
-    Some(sim.run(SIMULATION_SEED, None).dataset)
+    let run = sim.run(SIMULATION_SEED, None);
+    Some((run.dataset, (!run.truth.is_empty()).then_some(run.truth)))
 }
 
 /// The Analyse area.
@@ -50,6 +54,7 @@ pub fn AnalyseArea() -> impl IntoView {
     let custom = RwSignal::new(Settings::default());
     let notice = RwSignal::new(None::<String>);
     let link = RwSignal::new(None::<String>);
+    let truth = RwSignal::new(None::<BTreeMap<String, f64>>);
 
     // A share link in the URL opens its dataset and settings; a broken one says why.
     let fragment = browser::fragment();
@@ -58,6 +63,7 @@ pub fn AnalyseArea() -> impl IntoView {
             Ok((d, s)) => {
                 dataset.set(d);
                 custom.set(s);
+                truth.set(None);
                 preset.set(None);
                 choice.set("shared".into());
             }
@@ -82,6 +88,7 @@ pub fn AnalyseArea() -> impl IntoView {
             });
             match result {
                 Ok(d) => {
+                    truth.set(None);
                     dataset.set(d);
                     choice.set("imported".into());
                     notice.set(None);
@@ -148,7 +155,9 @@ pub fn AnalyseArea() -> impl IntoView {
                         id="dataset-picker"
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
-                            if let Some(d) = load_source(&value) {
+                            let loaded = browser::timed("load-dataset", || load_source(&value));
+                            if let Some((d, t)) = loaded {
+                                truth.set(t);
                                 dataset.set(d);
                                 choice.set(value);
                                 notice.set(None);
@@ -219,7 +228,7 @@ pub fn AnalyseArea() -> impl IntoView {
                         }
                     })
             }}
-            <AnalysisPanel dataset=dataset preset=preset custom=custom settings=settings />
+            <AnalysisPanel dataset=dataset preset=preset custom=custom settings=settings truth=truth />
             {move || view! { <DatasetView dataset=dataset.get() /> }}
         </section>
     }

@@ -1,15 +1,27 @@
 //! The analysis of the current dataset: settings, the verdict in plain words, and the potentials.
 //! Every number comes from `balance_core::analyze`.
 
+use std::collections::BTreeMap;
+
 use balance_core::datasets::Dataset;
 use balance_core::normalization::Normalization;
-use balance_core::potential::{BoundKind, Kernel};
-use balance_core::report::{AnalyzeError, Preset, Report, Settings, StateReport, analyze};
+use balance_core::potential::Kernel;
+use balance_core::report::{AnalyzeError, Preset, Progress, Report, Settings, Stage, analyze};
 use leptos::prelude::*;
 
+use crate::analysis_runner::{RunEvent, Runner};
+use crate::browser;
 use crate::format;
-use crate::plots::PairwisePlot;
-use crate::table::{DataTable, column};
+use crate::plots::{
+    HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot, PairwisePlot,
+};
+use crate::report_tables::{PotentialsTable, TransitionsTable};
+
+/// Datasets with more states than this (or any analysis with a bootstrap) are analysed in the
+/// background worker; smaller ones on the page, at once.
+const WORKER_MIN_STATES: usize = 300;
+/// Most bootstrap replicates one can ask for.
+const MAX_BOOTSTRAP: usize = 2000;
 
 /// The preset names shown in the picker.
 fn preset_name(p: Preset) -> &'static str {
@@ -36,6 +48,7 @@ pub fn AnalysisPanel(
     preset: RwSignal<Option<Preset>>,
     custom: RwSignal<Settings>,
     settings: Memo<Settings>,
+    truth: RwSignal<Option<BTreeMap<String, f64>>>,
 ) -> impl IntoView {
     let edit = move |change: &dyn Fn(&mut Settings)| {
         let mut s = settings.get_untracked();
@@ -43,8 +56,63 @@ pub fn AnalysisPanel(
         custom.set(s);
         preset.set(None);
     };
-    let beta_error = RwSignal::new(None::<String>);
-    let report = Memo::new(move |_| dataset.with(|d| analyze(d, &settings.get())));
+    let setting_error = RwSignal::new(None::<String>);
+    let report = RwSignal::new(None::<Result<Report, String>>);
+    let progress = RwSignal::new(None::<Progress>);
+    let timing = RwSignal::new(None::<String>);
+    let cancelled = RwSignal::new(false);
+    let rerun = RwSignal::new(0u32);
+    let runner = StoredValue::new_local(Runner::new(move |event| match event {
+        RunEvent::Progress(p) => progress.set(Some(p)),
+        RunEvent::Done(r, ms) => {
+            progress.set(None);
+            timing
+                .set(ms.map(|ms| format!("Analysed in {} ms in a background worker.", ms.round())));
+            report.set(Some(Ok(*r)));
+        }
+        RunEvent::Failed(e) => {
+            progress.set(None);
+            report.set(Some(Err(e)));
+        }
+    }));
+    runner.with_value(Runner::warm_up);
+    // The dataset last analysed, to tell a new dataset from a new setting.
+    let last = StoredValue::new(None::<(String, usize, usize)>);
+    Effect::new(move |_| {
+        rerun.track();
+        let s = settings.get();
+        dataset.with(|d| {
+            let id = (d.name.clone(), d.counts.len(), d.counts.edge_count());
+            if last.get_value().as_ref() != Some(&id) {
+                report.set(None);
+                last.set_value(Some(id));
+            }
+            cancelled.set(false);
+            if d.counts.len() > WORKER_MIN_STATES || s.bootstrap > 0 {
+                progress.set(Some(Progress {
+                    stage: Stage::Potential,
+                    done: 0,
+                    total: 3 + s.bootstrap,
+                }));
+                if let Err(e) = runner.with_value(|r| r.start(d, &s)) {
+                    progress.set(None);
+                    report.set(Some(analyze(d, &s).map_err(|AnalyzeError(e)| e)));
+                    timing.set(Some(format!("Analysed on the page: {e}.")));
+                }
+            } else {
+                runner.with_value(Runner::cancel);
+                progress.set(None);
+                let r = browser::timed("analyze", || analyze(d, &s));
+                timing.set(None);
+                report.set(Some(r.map_err(|AnalyzeError(e)| e)));
+            }
+        })
+    });
+    let cancel = move |_| {
+        runner.with_value(Runner::cancel);
+        progress.set(None);
+        cancelled.set(true);
+    };
 
     view! {
         <div class="card settings" id="settings">
@@ -125,38 +193,92 @@ pub fn AnalysisPanel(
                             .collect_view()}
                     </select>
                 </label>
-                <label>
-                    "β "
-                    <input
-                        id="beta-input"
-                        type="number"
-                        min="0.01"
-                        step="0.1"
-                        prop:value=move || settings.with(|s| s.beta.to_string())
-                        on:change=move |ev| {
-                            match event_target_value(&ev).parse::<f64>() {
-                                Ok(b) if b.is_finite() && b > 0.0 => {
-                                    beta_error.set(None);
-                                    edit(&|s| s.beta = b);
-                                }
-                                _ => beta_error.set(Some("β must be a positive number".into())),
-                            }
-                        }
-                    />
-                </label>
+                {number_input("beta-input", "β ", "0.1", settings, edit, setting_error, |s| s.beta, |s, x| {
+                    if x > 0.0 {
+                        s.beta = x;
+                        Ok(())
+                    } else {
+                        Err("β must be a positive number")
+                    }
+                })}
+                {number_input("threshold-input", "Low-reject threshold ", "1", settings, edit, setting_error, |s| s.threshold, |s, x| {
+                    s.threshold = x;
+                    Ok(())
+                })}
+                {number_input("loop-threshold-input", "Loop threshold ", "1", settings, edit, setting_error, |s| s.loop_threshold, |s, x| {
+                    s.loop_threshold = x;
+                    Ok(())
+                })}
+                {number_input("bootstrap-input", "Bootstrap replicates ", "10", settings, edit, setting_error, |s| s.bootstrap as f64, |s, x| {
+                    if x >= 0.0 && x <= MAX_BOOTSTRAP as f64 && x.fract() == 0.0 {
+                        s.bootstrap = x as usize;
+                        Ok(())
+                    } else {
+                        Err("bootstrap replicates must be a whole number from 0 to 2000")
+                    }
+                })}
+                {number_input("seed-input", "Seed ", "1", settings, edit, setting_error, |s| s.seed as f64, |s, x| {
+                    if x >= 0.0 && x.fract() == 0.0 && x < 9.0e15 {
+                        s.seed = x as u64;
+                        Ok(())
+                    } else {
+                        Err("the seed must be a whole number from 0")
+                    }
+                })}
             </div>
-            {move || beta_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || setting_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </div>
+        {move || {
+            progress
+                .get()
+                .map(|p| {
+                    view! {
+                        <div class="card progress" id="analysis-progress" role="status">
+                            <progress max=p.total value=p.done></progress>
+                            <span>{format!("Analysing: {} ({} of {} steps)", p.stage.label(), p.done, p.total)}</span>
+                            <button type="button" id="cancel-analysis" on:click=cancel>
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            cancelled
+                .get()
+                .then(|| {
+                    view! {
+                        <p class="card" id="analysis-cancelled" role="status">
+                            "Analysis cancelled. "
+                            <button type="button" id="rerun-analysis" on:click=move |_| rerun.update(|n| *n += 1)>
+                                "Run it again"
+                            </button>
+                        </p>
+                    }
+                })
+        }}
+        {move || timing.get().map(|t| view! { <p class="muted" id="analysis-timing">{t}</p> })}
+        <div class:stale=move || progress.with(Option::is_some)>
         {move || match report.get() {
-            Ok(r) => {
+            None => ().into_any(),
+            Some(Ok(r)) => {
+                let scores = dataset.with_untracked(|d| d.scores.clone());
                 view! {
                     <Verdict report=r.clone() />
-                    <PotentialsTable report=r.clone() />
-                    <PairwisePlot pairwise=r.pairwise />
+                    <div class="figures">
+                        <LevelDiagram report=r.clone() />
+                        <LandscapePlot report=r.clone() scores=scores />
+                        <PairwisePlot pairwise=r.pairwise.clone() />
+                        <LoopPlot loops=r.loops.clone() />
+                        <OneWayPlot pairs=r.one_way.clone() />
+                        <HistogramPlot histogram=r.histogram.clone() measured_action=r.action.minimum />
+                    </div>
+                    <PotentialsTable report=r.clone() truth=truth.get_untracked() />
+                    <TransitionsTable report=r />
                 }
                     .into_any()
             }
-            Err(AnalyzeError(e)) => {
+            Some(Err(e)) => {
                 view! {
                     <p class="error" role="alert" id="analysis-error">
                         {format!("This analysis cannot be made: {e}")}
@@ -165,7 +287,83 @@ pub fn AnalysisPanel(
                     .into_any()
             }
         }}
+        </div>
     }
+}
+
+/// A number field of the settings: shows `get`, and on a change applies `set` (which may
+/// refuse the value with a message shown in `error`).
+#[allow(clippy::too_many_arguments)]
+fn number_input(
+    id: &'static str,
+    label: &'static str,
+    step: &'static str,
+    settings: Memo<Settings>,
+    edit: impl Fn(&dyn Fn(&mut Settings)) + Copy + 'static,
+    error: RwSignal<Option<String>>,
+    get: fn(&Settings) -> f64,
+    set: fn(&mut Settings, f64) -> Result<(), &'static str>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                type="number"
+                step=step
+                prop:value=move || settings.with(|s| get(s).to_string())
+                on:change=move |ev| {
+                    let parsed = event_target_value(&ev).trim().parse::<f64>();
+                    let mut next = settings.get_untracked();
+                    match parsed {
+                        Ok(x) if x.is_finite() => match set(&mut next, x) {
+                            Ok(()) => {
+                                error.set(None);
+                                edit(&|s| *s = next.clone());
+                            }
+                            Err(m) => error.set(Some(m.to_owned())),
+                        },
+                        _ => error.set(Some(format!("{} must be a number", label.trim()))),
+                    }
+                }
+            />
+        </label>
+    }
+}
+
+/// Most unplaced states listed one by one; beyond this they are grouped by reason.
+const MAX_LISTED: usize = 8;
+/// Example states named per reason in a group.
+const EXAMPLES: usize = 3;
+
+/// Why states are not placed: each one with its reason when there are few, else one line per
+/// reason with the number of states and a few examples.
+fn unplaced_states(report: &Report) -> Vec<String> {
+    let unplaced: Vec<(&str, &str)> = report
+        .states
+        .iter()
+        .filter(|s| !s.identifiable)
+        .map(|s| (s.label.as_str(), s.reason.as_deref().unwrap_or("")))
+        .collect();
+    if unplaced.len() <= MAX_LISTED {
+        return unplaced.into_iter().map(|(l, r)| format!("{l}: {r}")).collect();
+    }
+    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (label, reason) in unplaced {
+        match by_reason.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, labels)) => labels.push(label),
+            None => by_reason.push((reason, vec![label])),
+        }
+    }
+    by_reason.sort_by_key(|(_, labels)| std::cmp::Reverse(labels.len()));
+    by_reason
+        .into_iter()
+        .map(|(reason, labels)| {
+            let examples: Vec<&str> = labels.iter().take(EXAMPLES).copied().collect();
+            let more = if labels.len() > EXAMPLES { ", …" } else { "" };
+            format!("{} states: {reason} (e.g. {}{more})", labels.len(), examples.join(", "))
+        })
+        .collect()
 }
 
 /// The verdict in plain words, with its numbers.
@@ -174,16 +372,16 @@ fn Verdict(report: Report) -> impl IntoView {
     let lrt = &report.lrt;
     let test = match lrt.p_value {
         Some(p) if p < 0.05 => format!(
-            "Detailed balance is rejected: G = {}, df = {}, p = {}.",
+            "Detailed balance is rejected: G = {}, df = {}, {}.",
             format::number(lrt.statistic, 2),
             lrt.df,
-            format::p_value(p)
+            format::p_clause(p)
         ),
         Some(p) => format!(
-            "No evidence against detailed balance: G = {}, df = {}, p = {}.",
+            "No evidence against detailed balance: G = {}, df = {}, {}.",
             format::number(lrt.statistic, 2),
             lrt.df,
-            format::p_value(p)
+            format::p_clause(p)
         ),
         None => "The two-way transitions form no cycle, so the likelihood-ratio test has nothing \
                  to judge (df = 0)."
@@ -202,12 +400,7 @@ fn Verdict(report: Report) -> impl IntoView {
     );
     let n = report.states.len();
     let identifiable = report.states.iter().filter(|s| s.identifiable).count();
-    let unplaced: Vec<String> = report
-        .states
-        .iter()
-        .filter(|s| !s.identifiable)
-        .map(|s| format!("{}: {}", s.label, s.reason.clone().unwrap_or_default()))
-        .collect();
+    let unplaced = unplaced_states(&report);
     let cycles: Vec<String> = report
         .cycles
         .iter()
@@ -269,82 +462,5 @@ fn Verdict(report: Report) -> impl IntoView {
                 </div>
             </dl>
         </div>
-    }
-}
-
-/// The potential of every state: `V` with its standard error, the free energy, or the
-/// bound of an unbounded state. Sortable by state, attempts, `V` and `F`.
-#[component]
-fn PotentialsTable(report: Report) -> impl IntoView {
-    // Sorted by V, lowest first; unbounded states (and those without F) last.
-    let sort = RwSignal::new((2usize, true));
-    let rows = move || {
-        let (column, ascending) = sort.get();
-        let states = &report.states;
-        let number = |x: Option<f64>| x.unwrap_or(f64::INFINITY);
-        let mut order: Vec<usize> = (0..states.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&states[a], &states[b]);
-            let by = match column {
-                0 => x.label.cmp(&y.label),
-                1 => x.attempts.total_cmp(&y.attempts),
-                4 => number(x.free_energy).total_cmp(&number(y.free_energy)),
-                _ => number(x.potential).total_cmp(&number(y.potential)),
-            };
-            if ascending { by } else { by.reverse() }
-        });
-        order.into_iter().map(|i| state_row(&states[i])).collect_view()
-    };
-    view! {
-        <div class="card">
-            <h3>"Potentials"</h3>
-            <p class="muted">
-                "V is the least-action potential, lowest identifiable state at 0 (the paper \
-                 reports βV with β = 1); F = −log π is the reversible-likelihood estimate of the \
-                 same landscape. Click a heading to sort."
-            </p>
-            <DataTable
-                id="potentials-table"
-                columns=vec![
-                    column("State", false),
-                    column("Attempts", true),
-                    column("V", true),
-                    column("± SE or bound", true),
-                    column("F", true),
-                ]
-                sort=sort
-                sortable=vec![0, 1, 2, 4]
-            >
-                {rows}
-            </DataTable>
-        </div>
-    }
-}
-
-/// One row of the potentials table.
-fn state_row(s: &StateReport) -> impl IntoView + use<> {
-    let potential = match s.potential {
-        Some(v) => format::number(v, 4),
-        None => "unbounded".to_owned(),
-    };
-    let detail = match (s.potential, s.potential_bound) {
-        (Some(_), _) => {
-            s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4)))
-        }
-        (None, Some(b)) => format!(
-            "V {} {}",
-            if b.kind == BoundKind::Lower { "≥" } else { "≤" },
-            format::number(b.value, 2)
-        ),
-        (None, None) => String::new(),
-    };
-    view! {
-        <tr data-state=s.label.clone()>
-            <th scope="row">{s.label.clone()}</th>
-            <td class="num">{format::count(s.attempts)}</td>
-            <td class="num potential">{potential}</td>
-            <td class="num">{detail}</td>
-            <td class="num">{s.free_energy.map_or("–".into(), |f| format::number(f, 4))}</td>
-        </tr>
     }
 }

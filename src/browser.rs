@@ -62,23 +62,48 @@ pub fn dropped_file(ev: &web_sys::DragEvent) -> Option<web_sys::File> {
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let fail = |what: &str| format!("the browser refused to {what}");
+    let fail = "the browser refused to make the file";
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| fail("make the file"))?;
-    let url =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("make the file"))?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail("download"))?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| fail("download"))?
-        .dyn_into()
-        .map_err(|_| fail("download"))?;
-    anchor.set_href(&url);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail)?;
+    let result = download_url(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+/// Offers the resource at `url` (an object or data URL) as a download named `name`.
+pub fn download_url(name: &str, url: &str) -> Result<(), String> {
+    let fail = || "the browser refused to download".to_owned();
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(fail)?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| fail())?.dyn_into().map_err(|_| fail())?;
+    anchor.set_href(url);
     anchor.set_download(name);
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Largest number of measures kept per name (older ones are dropped).
+const MAX_MEASURES: u32 = 200;
+
+/// Runs `f` and records how long it took as a performance measure named `name`, which the
+/// browser benchmarks read (`performance.getEntriesByName(name)`).
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &performance {
+        if p.get_entries_by_name(name).length() >= MAX_MEASURES {
+            p.clear_measures_with_measure_name(name);
+        }
+        let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
+    }
+    out
 }

@@ -66,7 +66,15 @@ fn StatesTable(counts: Counts) -> impl IntoView {
     for (_, g, c) in counts.edges() {
         incoming[g] += c;
     }
-    let rows = (0..counts.len())
+    // Large state spaces list their most attempted states only.
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    let hidden = counts.len().saturating_sub(LIST_MAX_ROWS);
+    if hidden > 0 {
+        order.sort_by(|&a, &b| counts.attempts(b).total_cmp(&counts.attempts(a)));
+        order.truncate(LIST_MAX_ROWS);
+    }
+    let rows = order
+        .into_iter()
         .map(|f| {
             view! {
                 <tr data-state=counts.states().label(f).to_owned()>
@@ -94,6 +102,18 @@ fn StatesTable(counts: Counts) -> impl IntoView {
         >
             {rows}
         </DataTable>
+        {(hidden > 0)
+            .then(|| {
+                view! {
+                    <p class="muted">
+                        {format!(
+                            "The {LIST_MAX_ROWS} most attempted of {} states; the potentials table \
+                             below lists them all.",
+                            counts.len(),
+                        )}
+                    </p>
+                }
+            })}
     }
 }
 

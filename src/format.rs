@@ -27,6 +27,15 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// "p = ..." for a p-value, or "p < 1e-300" when it underflows.
+pub fn p_clause(p: f64) -> String {
+    if p.is_finite() && p < 1e-300 {
+        "p < 1e-300".to_owned()
+    } else {
+        format!("p = {}", p_value(p))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +55,7 @@ mod tests {
         assert_eq!(p_value(2.04e-4), "2.04e-4");
         assert_eq!(p_value(0.2894), "0.2894");
         assert_eq!(p_value(f64::NAN), "–");
+        assert_eq!(p_clause(0.0), "p < 1e-300");
+        assert_eq!(p_clause(0.2894), "p = 0.2894");
     }
 }

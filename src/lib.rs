@@ -4,12 +4,14 @@
 //! core computes.
 
 mod analyse;
+mod analysis_runner;
 mod analysis_view;
 mod app;
 mod browser;
 mod dataset_view;
 mod format;
 mod plots;
+mod report_tables;
 mod table;
 
 pub use app::App;

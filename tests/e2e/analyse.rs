@@ -93,37 +93,16 @@ async fn the_potentials_table_sorts_by_a_clicked_heading() {
     b.finish().await;
 }
 
-/// Counts pixels of `#pairwise-plot`: `[drawn (not near-white), near the points' blue]`.
-const COUNT_PIXELS: &str = "const c = document.querySelector('#pairwise-plot'); \
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
-    let drawn = 0, blue = 0; \
-    for (let i = 0; i < d.length; i += 4) { \
-      if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) drawn++; \
-      if (Math.abs(d[i]) < 30 && Math.abs(d[i + 1] - 114) < 30 && Math.abs(d[i + 2] - 178) < 30) blue++; \
-    } \
-    return [drawn, blue];";
-
 #[tokio::test]
 #[ignore = "end-to-end"]
 async fn the_pairwise_plot_is_drawn_from_the_report() {
     let b = Browser::open("/").await;
     b.find("#pairwise-plot").await;
-    assert!(b.text("#pairwise-summary").await.starts_with("N = 2, r = 1.000"));
-    let started = std::time::Instant::now();
-    let (drawn, blue) = loop {
-        let v = b.client.execute(COUNT_PIXELS, vec![]).await.unwrap();
-        let counts: Vec<u64> = serde_json::from_value(v).unwrap();
-        if counts[1] > 40 || started.elapsed() > std::time::Duration::from_secs(20) {
-            break (counts[0], counts[1]);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
+    assert!(b.text("#pairwise-plot-summary").await.starts_with("N = 2, r = 1.000"));
+    // Points and error bars in the points' blue (0, 114, 178).
+    let (drawn, blue) = b.wait_pixels("#pairwise-plot", (0, 114, 178), 40).await;
     assert!(drawn > 2_000, "axes, labels and the y = x line: {drawn} pixels");
     assert!(blue > 40, "the two measured pairs: {blue} blue pixels");
-    b.client
-        .execute("document.querySelector('#pairwise-plot').scrollIntoView()", vec![])
-        .await
-        .unwrap();
-    b.screenshot("analyse-pairwise-claude4").await;
+    b.shoot("#pairwise-plot-card", "figure-pairwise-claude4").await;
     b.finish().await;
 }

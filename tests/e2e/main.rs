@@ -6,5 +6,7 @@
 
 mod analyse;
 mod data;
+mod figures;
 mod shell;
 mod support;
+mod worker;

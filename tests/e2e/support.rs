@@ -2,6 +2,7 @@
 //! and a fresh headless Chromium, and checks the browser console for errors.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -119,7 +120,9 @@ impl Browser {
     /// Starts chromedriver and a fresh headless Chromium (1280x900), and opens the app at `path`.
     pub async fn open(path: &str) -> Browser {
         let port = free_port();
+        // Its own process group, so that dropping the driver also stops the browser it started.
         let driver = Command::new("chromedriver")
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -179,7 +182,7 @@ impl Browser {
     }
 
     /// Waits (up to 20 s) until the text of `css` satisfies `done`; returns the last text seen.
-    async fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
+    pub async fn wait_for_text(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
             let text = self.text(css).await;
@@ -204,6 +207,59 @@ impl Browser {
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("take a screenshot");
         std::fs::write(artifacts().join(format!("{name}.png")), png).expect("save screenshot");
+    }
+
+    /// Scrolls the element matching `css` into view and saves a screenshot of it as
+    /// `target/e2e-artifacts/NAME.png`.
+    pub async fn shoot(&self, css: &str, name: &str) {
+        let element = self.find(css).await;
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![json!(element)])
+            .await
+            .expect("scroll");
+        let png = element.screenshot().await.expect("take a screenshot");
+        std::fs::write(artifacts().join(format!("{name}.png")), png).expect("save screenshot");
+    }
+
+    /// Pixels of the canvas matching `css`: `(drawn, near)`, the pixels that are not near-white
+    /// and those within 30 of colour `rgb` on every channel.
+    pub async fn pixels(&self, css: &str, rgb: (u8, u8, u8)) -> (u64, u64) {
+        let script = "const [sel, r, g, b] = arguments; const c = document.querySelector(sel); \
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+            let drawn = 0, near = 0; \
+            for (let i = 0; i < d.length; i += 4) { \
+              if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) drawn++; \
+              if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) near++; \
+            } \
+            return [drawn, near];";
+        let args = vec![json!(css), json!(rgb.0), json!(rgb.1), json!(rgb.2)];
+        let v = self.client.execute(script, args).await.expect("read the canvas");
+        let counts: Vec<u64> = serde_json::from_value(v).expect("two counts");
+        (counts[0], counts[1])
+    }
+
+    /// Waits (up to 20 s) until the canvas matching `css` has more than `at_least` pixels near
+    /// `rgb`; returns the last [`Browser::pixels`].
+    pub async fn wait_pixels(&self, css: &str, rgb: (u8, u8, u8), at_least: u64) -> (u64, u64) {
+        self.find(css).await;
+        let started = Instant::now();
+        loop {
+            let counts = self.pixels(css, rgb).await;
+            if counts.1 > at_least || started.elapsed() > Duration::from_secs(20) {
+                return counts;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The canvas matching `css` as a PNG data URL.
+    pub async fn canvas_data(&self, css: &str) -> String {
+        let v = self
+            .client
+            .execute("return document.querySelector(arguments[0]).toDataURL()", vec![json!(css)])
+            .await
+            .expect("read the canvas");
+        v.as_str().unwrap_or_default().to_owned()
     }
 
     /// Console messages of level SEVERE since the last call.
@@ -235,6 +291,9 @@ struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and the Chromium processes it started.
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

@@ -63,8 +63,10 @@ async fn navigation_marks_the_current_area() {
 }
 
 #[wasm_bindgen_test]
-fn analysis_panel_shows_the_papers_potentials() {
+async fn analysis_panel_shows_the_papers_potentials() {
     let (host, _handle) = mount_app();
+    // The analysis runs in an effect, right after the page is mounted.
+    settle().await;
     let potential = |state: &str| {
         text(&host, &format!("#potentials-table tr[data-state='{state}'] td.potential"))
     };
@@ -80,4 +82,35 @@ mod fingerprint;
 #[wasm_bindgen_test]
 fn simulators_give_the_same_data_in_the_browser_as_natively() {
     assert_eq!(fingerprint::fingerprints(), fingerprint::expected());
+}
+
+#[wasm_bindgen_test]
+fn the_paper_scale_analysis_fits_in_the_browsers_stack_and_matches_native() {
+    use balance_core::report::{Settings, analyze};
+    use balance_core::simulate::Preset;
+    // The browser's stack is far smaller than a native thread's: a recursive graph walk over
+    // 7,831 states overflowed it once. Natively: 6,501 identifiable states, S = 0.180051.
+    let dataset = Preset::PaperScale.run(1, None).dataset;
+    let report = analyze(&dataset, &Settings::default()).expect("an analysis");
+    assert_eq!(report.states.iter().filter(|s| s.identifiable).count(), 6501);
+    assert!((report.action.minimum - 0.180_050_694).abs() < 1e-8, "{}", report.action.minimum);
+}
+
+#[wasm_bindgen_test]
+fn the_analysis_worker_answers_a_request_as_analyze_does() {
+    use balance_core::datasets::Bundled;
+    use balance_core::report::{Settings, analyze};
+    use balance_worker::{Reply, Request, encode, handle};
+    let dataset = Bundled::Gemini25FlashWord.load();
+    let settings = Settings { bootstrap: 2, ..Settings::default() };
+    let request = Request { job: 1, dataset: dataset.clone(), settings: settings.clone() };
+    let mut replies = Vec::new();
+    handle(&encode(&request), &mut |r| replies.push(r), &|| Some(0.0));
+    match replies.last() {
+        Some(Reply::Report { job: 1, report, compute_ms: Some(ms) }) => {
+            assert_eq!(**report, analyze(&dataset, &settings).unwrap());
+            assert_eq!(*ms, 0.0);
+        }
+        other => panic!("no report: {other:?}"),
+    }
 }

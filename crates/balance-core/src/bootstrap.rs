@@ -108,19 +108,21 @@ fn percentile_interval(mut xs: Vec<f64>) -> Option<[f64; 2]> {
 
 /// Runs `replicates` bootstrap replicates with `seed`. Potentials are compared relative to the
 /// reference state of each fitted component of `fit`, then shifted to the reported gauge.
+/// `finished` is called with the number of replicates done after each one.
 pub fn bootstrap(
     dataset: &Dataset,
     settings: &Settings,
     fit: &PotentialFit,
     replicates: usize,
     seed: u64,
+    finished: &mut dyn FnMut(usize),
 ) -> Bootstrap {
     let n = dataset.counts.len();
     let mut rng = Random::new(seed);
     let mut vs: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut gs = Vec::with_capacity(replicates);
     let mut sigmas = Vec::with_capacity(replicates);
-    for _ in 0..replicates {
+    for k in 0..replicates {
         let counts = resample(&dataset.counts, settings, dataset.total_attempts, &mut rng);
         let weights = analysis_weights(&counts, settings, dataset.total_attempts);
         if let Ok(rep) = fit_potential(
@@ -151,6 +153,7 @@ pub fn bootstrap(
         gs.push((2.0 * (log_likelihood_nonrev(&cm) - log_likelihood_rev(&cm, &rev))).max(0.0));
         let (pi, _) = nonrev_stationary(&cm, Some(&rev.pi));
         sigmas.push(entropy_production(&cm, &pi).0);
+        finished(k + 1);
     }
     let potential = vs
         .into_iter()

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
 
@@ -34,7 +34,7 @@ impl Components {
             g.add_edge(NodeIndex::new(f), NodeIndex::new(t), ());
             edge_list.push((f, t));
         }
-        let mut members: Vec<Vec<StateId>> = tarjan_scc(&g)
+        let mut members: Vec<Vec<StateId>> = kosaraju_scc(&g)
             .into_iter()
             .map(|c| {
                 let mut v: Vec<StateId> = c.into_iter().map(NodeIndex::index).collect();
@@ -209,6 +209,48 @@ impl TwoWay {
     }
 }
 
+/// A one-dimensional layout of `n` states for drawing: the position (0 to n - 1) of each state
+/// in a breadth-first walk of the undirected transition graph. The walk starts from the first
+/// state of `roots` (then the next unvisited one, for other parts of the graph) and visits
+/// neighbours by decreasing count, so states that exchange many transitions sit side by side.
+pub fn breadth_first_order(
+    n: usize,
+    edges: impl IntoIterator<Item = (usize, usize, f64)>,
+    roots: &[usize],
+) -> Vec<usize> {
+    let mut neighbours: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (f, g, c) in edges {
+        if f != g && f < n && g < n {
+            neighbours[f].push((g, c));
+            neighbours[g].push((f, c));
+        }
+    }
+    for list in &mut neighbours {
+        list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    let mut position = vec![usize::MAX; n];
+    let mut next = 0;
+    let mut queue = std::collections::VecDeque::new();
+    for root in roots.iter().copied().chain(0..n) {
+        if root >= n || position[root] != usize::MAX {
+            continue;
+        }
+        position[root] = next;
+        next += 1;
+        queue.push_back(root);
+        while let Some(f) = queue.pop_front() {
+            for &(g, _) in &neighbours[f] {
+                if position[g] == usize::MAX {
+                    position[g] = next;
+                    next += 1;
+                    queue.push_back(g);
+                }
+            }
+        }
+    }
+    position
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +302,17 @@ mod tests {
                 assert!(pairs.contains(&(a.min(b), a.max(b))), "{cycle:?}");
             }
         }
+    }
+
+    #[test]
+    fn breadth_first_order_puts_strong_neighbours_next_to_the_root() {
+        // 0 - 1 (weak), 0 - 2 (strong), 2 - 3; 4 alone; the walk starts at 2.
+        let edges = [(0, 1, 1.0), (2, 0, 9.0), (2, 3, 2.0), (3, 3, 5.0)];
+        let order = breadth_first_order(5, edges, &[2]);
+        assert_eq!(order, vec![1, 3, 0, 2, 4]);
+        // Every position is used once.
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2, 3, 4]);
     }
 }

@@ -22,4 +22,4 @@ pub mod share;
 pub mod simulate;
 
 pub use datasets::Dataset;
-pub use report::{Report, Settings, analyze};
+pub use report::{Report, Settings, analyze, analyze_with_progress};

@@ -313,9 +313,60 @@ pub(crate) fn analysis_weights(counts: &Counts, s: &Settings, total: Option<f64>
     w
 }
 
+/// The stages of an analysis, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Fitting the least-action potential.
+    Potential,
+    /// The Markov-chain estimators and the likelihood-ratio test.
+    Markov,
+    /// The pairwise, loop and one-way tests.
+    Tests,
+    /// Bootstrap replicates.
+    Bootstrap,
+}
+
+impl Stage {
+    /// What the stage does, for a progress message.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Potential => "fitting the potential",
+            Stage::Markov => "reversible and non-reversible estimates",
+            Stage::Tests => "tests of detailed balance",
+            Stage::Bootstrap => "bootstrap replicates",
+        }
+    }
+}
+
+/// How far an analysis has got: `done` of `total` steps, now in `stage`. The steps are the
+/// three fixed stages and one per bootstrap replicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The stage being worked on.
+    pub stage: Stage,
+    /// Steps finished.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+}
+
 /// Analyses a dataset.
 pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, AnalyzeError> {
+    analyze_with_progress(dataset, settings, &mut |_| {})
+}
+
+/// Analyses a dataset, calling `progress` as each stage starts and after each bootstrap
+/// replicate (for a progress bar in a worker).
+pub fn analyze_with_progress(
+    dataset: &Dataset,
+    settings: &Settings,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, AnalyzeError> {
     validate(settings)?;
+    let total = 3 + settings.bootstrap;
+    let mut report = |stage, done| progress(Progress { stage, done, total });
+    report(Stage::Potential, 0);
     let counts = &dataset.counts;
     if counts.is_empty() {
         return Err(AnalyzeError("the dataset has no states".into()));
@@ -333,6 +384,7 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
     .map_err(|e| AnalyzeError(e.0))?;
 
     // Markov estimators on the connected set.
+    report(Stage::Markov, 1);
     let cm = CountMatrix::from_counts(counts, settings.normalization, &weights);
     let rev = reversible_mle(&cm);
     let ll_nonrev = log_likelihood_nonrev(&cm);
@@ -369,6 +421,7 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
         }
     }
 
+    report(Stage::Tests, 2);
     let pairwise = pairwise_test(counts, &weights, &fit.value, &fit.component, settings.pair_rule);
     let loops = loop_test(counts, &weights, settings.loop_threshold);
     let one_way = one_way_pairs(&weights, &fit.value, &fit.component);
@@ -388,8 +441,12 @@ pub fn analyze(dataset: &Dataset, settings: &Settings) -> Result<Report, Analyze
         .collect();
     let histogram = potential_histogram(&sampled, k0);
 
-    let boot: Option<Bootstrap> = (settings.bootstrap > 0)
-        .then(|| bootstrap(dataset, settings, &fit, settings.bootstrap, settings.seed));
+    let boot: Option<Bootstrap> = (settings.bootstrap > 0).then(|| {
+        report(Stage::Bootstrap, 3);
+        bootstrap(dataset, settings, &fit, settings.bootstrap, settings.seed, &mut |k| {
+            report(Stage::Bootstrap, 3 + k)
+        })
+    });
 
     let weight_of: std::collections::BTreeMap<(usize, usize), f64> =
         weights.edges.iter().map(|&(f, g, w)| ((f, g), w)).collect();

@@ -2,7 +2,9 @@
 
 use balance_core::datasets::Bundled;
 use balance_core::normalization::Normalization;
-use balance_core::report::{Majority, Preset, Settings, analyze};
+use balance_core::report::{
+    Majority, Preset, Progress, Settings, Stage, analyze, analyze_with_progress,
+};
 use balance_core::simulate::{DrivenCycle, Metropolis};
 
 fn high_reject() -> Settings {
@@ -32,6 +34,31 @@ fn bootstrap_intervals_cover_the_estimate_with_the_width_the_counts_imply() {
         other.states.iter().find(|x| x.label == "PERSONAL").unwrap().potential_interval,
         personal.potential_interval
     );
+}
+
+#[test]
+fn progress_runs_through_the_stages_and_every_replicate_to_the_end() {
+    let d = Bundled::Claude4Word.load();
+    let s = Settings { bootstrap: 5, ..high_reject() };
+    let mut seen: Vec<Progress> = Vec::new();
+    let r = analyze_with_progress(&d, &s, &mut |p| seen.push(p)).unwrap();
+    assert_eq!(r, analyze(&d, &s).unwrap());
+    let stages: Vec<(Stage, usize)> = seen.iter().map(|p| (p.stage, p.done)).collect();
+    assert_eq!(
+        stages,
+        [
+            (Stage::Potential, 0),
+            (Stage::Markov, 1),
+            (Stage::Tests, 2),
+            (Stage::Bootstrap, 3),
+            (Stage::Bootstrap, 4),
+            (Stage::Bootstrap, 5),
+            (Stage::Bootstrap, 6),
+            (Stage::Bootstrap, 7),
+            (Stage::Bootstrap, 8),
+        ]
+    );
+    assert!(seen.iter().all(|p| p.total == 8));
 }
 
 #[test]

@@ -1,0 +1,83 @@
+//! The loop test (paper Figs. 3, 8).
+
+use balance_core::detailed_balance::LoopResult;
+use leptos::prelude::*;
+use plotters::prelude::*;
+
+use super::{Area, BLUE, Drawn, GRID, VERMILLION, figure};
+use crate::format;
+
+/// Each triangle's log-probability around the loop one way against the other way, with the
+/// error bar of the difference; detailed balance (Kolmogorov's criterion) puts them on `y = x`.
+#[component]
+pub fn LoopPlot(loops: LoopResult) -> impl IntoView {
+    let summary = format!(
+        "{} triangles, χ² = {}, χ²/ndf = {}",
+        loops.n,
+        format::number(loops.chi2, 2),
+        loops.chi2_ndf.map_or("–".into(), |c| format::number(c, 3)),
+    );
+    let empty = loops.triples.is_empty().then(|| {
+        view! {
+            <p class="muted">
+                "No three states were seen going both ways around a triangle: nothing to test."
+            </p>
+        }
+    });
+    figure(
+        "loop-plot",
+        "Loop test",
+        "Loop test: log-probability around each triangle forward against backward",
+        summary,
+        empty,
+        move |area| draw(area, &loops),
+    )
+}
+
+fn draw(root: &Area, l: &LoopResult) -> Result<(), String> {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for t in &l.triples {
+        let s = t.var.sqrt();
+        lo = lo.min(t.forward).min(t.backward - s);
+        hi = hi.max(t.forward).max(t.backward + s);
+    }
+    if !(lo.is_finite() && hi.is_finite()) {
+        (lo, hi) = (-10.0, 0.0);
+    }
+    let pad = 0.05 * (hi - lo).max(1.0);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(42)
+        .y_label_area_size(56)
+        .build_cartesian_2d(lo..hi, lo..hi)
+        .drawn()?;
+    chart
+        .configure_mesh()
+        .x_desc("Σ log T around f→g→h→f  (forward)")
+        .y_desc("Σ log T around f→h→g→f  (backward)")
+        .light_line_style(GRID)
+        .draw()
+        .drawn()?;
+    chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], VERMILLION.stroke_width(2))).drawn()?;
+    chart
+        .draw_series(l.triples.iter().map(|t| {
+            let s = t.var.sqrt();
+            ErrorBar::new_vertical(
+                t.forward,
+                t.backward - s,
+                t.backward,
+                t.backward + s,
+                BLUE.filled(),
+                6,
+            )
+        }))
+        .drawn()?;
+    chart
+        .draw_series(
+            l.triples.iter().map(|t| Circle::new((t.forward, t.backward), 4, BLUE.filled())),
+        )
+        .drawn()?;
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! The pairwise test (paper Figs. 4, 7, 9).
+
+use balance_core::detailed_balance::PairwiseResult;
+use leptos::prelude::*;
+use plotters::prelude::*;
+
+use super::{Area, BLUE, Drawn, GRID, VERMILLION, figure};
+use crate::format;
+
+/// The measured log ratio of each two-way pair against the fitted potential difference, with
+/// error bars on the ratio and the line `y = x` on which detailed balance puts every point.
+#[component]
+pub fn PairwisePlot(pairwise: PairwiseResult) -> impl IntoView {
+    let summary = format!(
+        "N = {}, r = {}, χ²/ndf = {} (paper-compatible {})",
+        pairwise.n,
+        pairwise.pearson_r.map_or("–".into(), |r| format::number(r, 3)),
+        pairwise.chi2_ndf.map_or("–".into(), |c| format::number(c, 3)),
+        pairwise.chi2_ndf_paper.map_or("–".into(), |c| format::number(c, 3)),
+    );
+    let empty = pairwise.points.is_empty().then(|| {
+        view! {
+            <p class="muted">
+                "No pair of identifiable states was seen in both directions: nothing to plot."
+            </p>
+        }
+    });
+    figure(
+        "pairwise-plot",
+        "Pairwise test",
+        "Pairwise test: measured log ratio against fitted potential difference",
+        summary,
+        empty,
+        move |area| draw(area, &pairwise),
+    )
+}
+
+/// Draws the pairwise test.
+fn draw(root: &Area, p: &PairwiseResult) -> Result<(), String> {
+    // A square range holding every point and its error bar, so that y = x is the diagonal.
+    let mut lo: f64 = -1.0;
+    let mut hi: f64 = 1.0;
+    for q in &p.points {
+        lo = lo.min(q.x - q.sigma).min(q.y);
+        hi = hi.max(q.x + q.sigma).max(q.y);
+    }
+    let pad = 0.05 * (hi - lo);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(42)
+        .y_label_area_size(56)
+        .build_cartesian_2d(lo..hi, lo..hi)
+        .drawn()?;
+    chart
+        .configure_mesh()
+        .x_desc("log T(a→b) / T(b→a)  (measured)")
+        .y_desc("βV(a) − βV(b)  (fitted)")
+        .light_line_style(GRID)
+        .draw()
+        .drawn()?;
+    chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], VERMILLION.stroke_width(2))).drawn()?;
+    chart
+        .draw_series(p.points.iter().map(|q| {
+            ErrorBar::new_horizontal(q.y, q.x - q.sigma, q.x, q.x + q.sigma, BLUE.filled(), 6)
+        }))
+        .drawn()?;
+    chart
+        .draw_series(p.points.iter().map(|q| Circle::new((q.x, q.y), 4, BLUE.filled())))
+        .drawn()?;
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! The Analyse figures: each one drawn from the report, saved as PNG, and the landscape's
+//! pan, zoom, hover and selection.
+
+use fantoccini::actions::{
+    InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, WheelAction, WheelActions,
+};
+use serde_json::json;
+
+use crate::support::{Browser, artifacts};
+
+/// Ink of levels and nodes (40, 44, 48), as drawn (levels opaque, nodes at 85% on white).
+const INK: (u8, u8, u8) = (40, 44, 48);
+const NODE: (u8, u8, u8) = (72, 76, 79);
+const BLUE: (u8, u8, u8) = (0, 114, 178);
+const VERMILLION: (u8, u8, u8) = (213, 94, 0);
+const ORANGE: (u8, u8, u8) = (230, 159, 0);
+/// Edges of the landscape: blue and vermillion at 45% on white.
+const BLUE_EDGE: (u8, u8, u8) = (140, 191, 220);
+const VERMILLION_EDGE: (u8, u8, u8) = (236, 182, 140);
+
+/// Every figure card, by canvas id.
+const FIGURES: [&str; 6] = [
+    "level-diagram",
+    "landscape-plot",
+    "pairwise-plot",
+    "loop-plot",
+    "oneway-plot",
+    "histogram-plot",
+];
+
+/// Records the downloads the page starts through a link: `[name, href]` pairs.
+const CAPTURE_LINKS: &str = "window.__links = []; const click = HTMLAnchorElement.prototype.click; \
+    HTMLAnchorElement.prototype.click = function () { \
+      window.__links.push([this.download, this.href]); return click.call(this); };";
+
+/// Decodes the PNG of a data URL: `[is PNG, width, height]`.
+const PNG_SIZE: &str = "const bytes = atob(arguments[0].split(',')[1]); \
+    const u32 = i => ((bytes.charCodeAt(i) << 24) | (bytes.charCodeAt(i + 1) << 16) | \
+      (bytes.charCodeAt(i + 2) << 8) | bytes.charCodeAt(i + 3)) >>> 0; \
+    return [bytes.slice(1, 4) === 'PNG', u32(16), u32(20)];";
+
+/// A number in a summary: the first one after `after`.
+fn number_after(text: &str, after: &str) -> f64 {
+    let rest = text.split_once(after).unwrap_or_else(|| panic!("no {after:?} in {text:?}")).1;
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    digits.parse().unwrap_or_else(|_| panic!("no number after {after:?} in {text:?}"))
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_default_dataset_draws_its_levels_and_every_figure_saves_as_png() {
+    let b = Browser::open("/").await;
+    // Claude-4: three placed states and TURKEY, BUZZY above the break with their bounds.
+    let summary = b.text("#level-diagram-summary").await;
+    assert!(summary.starts_with("5 of 5 placeable states"), "{summary}");
+    let (_, ink) = b.wait_pixels("#level-diagram", INK, 300).await;
+    assert!(ink > 300, "five levels: {ink} ink pixels");
+    let (_, bound_text) = b.pixels("#level-diagram", VERMILLION).await;
+    assert!(bound_text > 30, "the bounds of TURKEY and BUZZY: {bound_text} vermillion pixels");
+    let (_, arrows) = b.pixels("#level-diagram", BLUE).await;
+    assert!(arrows > 200, "downhill arrows: {arrows} blue pixels");
+    b.shoot("#level-diagram-card", "figure-levels-claude4").await;
+    b.shoot("#landscape-card", "figure-landscape-claude4").await;
+
+    b.client.execute(CAPTURE_LINKS, vec![]).await.unwrap();
+    for id in FIGURES {
+        let button =
+            if id == "landscape-plot" { "#landscape-png".into() } else { format!("#{id}-png") };
+        b.find(&button).await.click().await.unwrap();
+    }
+    let links = b.client.execute("return window.__links", vec![]).await.unwrap();
+    let links: Vec<(String, String)> = serde_json::from_value(links).unwrap();
+    let names: Vec<&str> = links.iter().map(|l| l.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "level-diagram.png",
+            "landscape.png",
+            "pairwise-plot.png",
+            "loop-plot.png",
+            "oneway-plot.png",
+            "histogram-plot.png"
+        ]
+    );
+    for (name, href) in &links {
+        let v = b.client.execute(PNG_SIZE, vec![json!(href)]).await.unwrap();
+        let (png, w, h): (bool, u32, u32) = serde_json::from_value(v).unwrap();
+        assert!(png, "{name} is a PNG");
+        let expected = if name == "landscape.png" { (900, 520) } else { (640, 420) };
+        assert_eq!((w, h), expected, "{name}");
+    }
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn metropolis_figures_show_the_loop_test_the_histogram_and_the_true_potential() {
+    let b = Browser::open("/").await;
+    b.find("#dataset-picker").await.select_by_value("sim-metropolis").await.unwrap();
+    b.wait_text("#stat-states", "30").await;
+    // The native analysis of the same simulation (`balance simulate --preset metropolis
+    // --seed 1 --format csv | balance analyze --json`): 30 triangles, chi2/ndf 0.8550, a
+    // histogram of 30 states with sigma 1.3081 and a minimum action of 0.32840.
+    let loops = b.text("#loop-plot-summary").await;
+    assert!(loops.starts_with("30 triangles"), "{loops}");
+    assert!((number_after(&loops, "χ²/ndf =") - 0.855).abs() < 1e-3, "{loops}");
+    let (_, points) = b.wait_pixels("#loop-plot", BLUE, 300).await;
+    assert!(points > 300, "30 triangles with error bars: {points} blue pixels");
+    let histogram = b.text("#histogram-plot-summary").await;
+    assert!(histogram.starts_with("30 states"), "{histogram}");
+    assert!((number_after(&histogram, "σ =") - 1.308).abs() < 1e-3, "{histogram}");
+    assert_eq!(b.text("#action-measured").await, "0.3284");
+    let (_, fit) = b.wait_pixels("#histogram-plot", ORANGE, 100).await;
+    assert!(fit > 100, "the Gaussian fit: {fit} orange pixels");
+    // The simulator's true potential stands beside the recovered one.
+    let headings = b.text("#potentials-table thead").await;
+    assert!(headings.contains("True βV"), "{headings}");
+    let rows =
+        b.client.find_all(fantoccini::Locator::Css("#potentials-table tbody tr")).await.unwrap();
+    let mut worst: f64 = 0.0;
+    for row in rows.iter().take(10) {
+        let fitted: f64 = row
+            .find(fantoccini::Locator::Css("td.potential"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        let truth: f64 = row
+            .find(fantoccini::Locator::Css("td.truth"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        worst = worst.max((fitted - truth).abs());
+    }
+    assert!(worst < 0.5, "the ten lowest states within 0.5 of the truth: worst {worst}");
+    for id in ["loop-plot", "histogram-plot", "pairwise-plot", "level-diagram"] {
+        b.shoot(&format!("#{id}-card"), &format!("figure-{id}-metropolis")).await;
+    }
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn word_task_one_way_pairs_and_the_transitions_table() {
+    let b = Browser::open("/").await;
+    b.find("#dataset-picker").await.select_by_value("sim-word-task").await.unwrap();
+    b.wait_text("#stat-states", "37").await;
+    // Natively: 190 one-way pairs, 187 of them within the fitted component.
+    let summary = b.text("#oneway-plot-summary").await;
+    assert!(summary.starts_with("190 one-way pairs; 187 within"), "{summary}");
+    let (_, points) = b.wait_pixels("#oneway-plot", BLUE, 500).await;
+    assert!(points > 500, "187 triangles: {points} blue pixels");
+    b.shoot("#oneway-plot-card", "figure-oneway-word-task").await;
+
+    // The transitions table: largest count first, paged, filtered by state.
+    let pager = b.text(".pager").await;
+    assert!(pager.starts_with("Showing 100 of"), "{pager}");
+    let first_count: f64 =
+        b.text("#transitions-table tbody tr:first-child td:nth-child(3)").await.parse().unwrap();
+    let second_count: f64 =
+        b.text("#transitions-table tbody tr:nth-child(2) td:nth-child(3)").await.parse().unwrap();
+    assert!(first_count >= second_count);
+    let filter = b.find("#transitions-filter").await;
+    let first_state = b.text("#transitions-table tbody tr:first-child td:first-child").await;
+    filter.send_keys(&first_state).await.unwrap();
+    // Every row mentions the state once the last keystroke is applied.
+    let body = b
+        .wait_for_text("#transitions-table tbody", |t| {
+            !t.is_empty() && t.lines().all(|row| row.contains(first_state.as_str()))
+        })
+        .await;
+    assert!(body.lines().all(|row| row.contains(first_state.as_str())), "{body}");
+    b.shoot("#transitions-table", "table-transitions-word-task").await;
+    b.finish().await;
+}
+
+/// The viewport position of a drawn node of `#landscape-plot` (the centre of a node's disc).
+const FIND_NODE: &str = "const c = document.querySelector('#landscape-plot'); \
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+    const near = (x, y) => { const i = 4 * (y * c.width + x); \
+      return Math.abs(d[i] - 72) < 12 && Math.abs(d[i + 1] - 76) < 12 && Math.abs(d[i + 2] - 79) < 12; }; \
+    const box = c.getBoundingClientRect(); \
+    for (let y = 80; y < c.height - 60; y++) for (let x = 80; x < c.width - 20; x++) { \
+      if (near(x, y) && near(x + 2, y) && near(x, y + 2) && near(x + 2, y + 2)) { \
+        return [box.left + (x + 1) * box.width / c.width, box.top + (y + 1) * box.height / c.height]; } } \
+    return null;";
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_landscape_hovers_selects_zooms_pans_and_resets() {
+    let b = Browser::open("/").await;
+    b.find("#dataset-picker").await.select_by_value("sim-metropolis").await.unwrap();
+    b.wait_text("#stat-states", "30").await;
+    let summary = b.text("#landscape-summary").await;
+    assert!(summary.starts_with("30 of 30 states"), "{summary}");
+    b.client
+        .execute(
+            "document.querySelector('#landscape-plot').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (_, nodes) = b.wait_pixels("#landscape-plot", NODE, 300).await;
+    assert!(nodes > 300, "30 nodes: {nodes} pixels");
+    let (_, down) = b.pixels("#landscape-plot", BLUE_EDGE).await;
+    let (_, up) = b.pixels("#landscape-plot", VERMILLION_EDGE).await;
+    assert!(down > 200 && up > 200, "downhill {down} and uphill {up} edge pixels");
+    let original = b.canvas_data("#landscape-plot").await;
+
+    // Hover a node: the tooltip names it with its attempts and potential.
+    let at = b.client.execute(FIND_NODE, vec![]).await.unwrap();
+    let (x, y): (f64, f64) = serde_json::from_value(at).expect("a node is drawn");
+    let mouse =
+        MouseActions::new("mouse".into()).then(PointerAction::MoveTo { duration: None, x, y });
+    b.client.perform_actions(mouse).await.unwrap();
+    let tip = b.text("#landscape-tooltip").await;
+    assert!(tip.contains("attempts, βV = "), "{tip}");
+    let label = tip.split_once(':').unwrap().0.to_owned();
+    b.shoot("#landscape-card", "figure-landscape-hover-metropolis").await;
+
+    // Click it (the screenshot scrolled the page): its transitions are listed both ways.
+    let at = b.client.execute(FIND_NODE, vec![]).await.unwrap();
+    let (x, y): (f64, f64) = serde_json::from_value(at).expect("a node is drawn");
+    let click = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo { duration: None, x, y })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    b.client.perform_actions(click).await.unwrap();
+    let title = b.text("#state-details-title").await;
+    assert!(title.starts_with(&label), "{title} is about {label}");
+    assert!(!b.text("#state-out tbody").await.is_empty());
+    assert!(!b.text("#state-in tbody").await.is_empty());
+    assert_eq!(b.text("#landscape-select option:checked").await, label);
+
+    // Zoom with the wheel, pan by dragging: the drawing changes; 0 resets it exactly.
+    let wheel = WheelActions::new("wheel".into()).then(WheelAction::Scroll {
+        duration: None,
+        x: x as i64,
+        y: y as i64,
+        delta_x: 0,
+        delta_y: -400,
+    });
+    b.client.perform_actions(wheel).await.unwrap();
+    b.client
+        .perform_actions(MouseActions::new("mouse".into()).then(PointerAction::MoveBy {
+            duration: None,
+            x: 40.0,
+            y: 0.0,
+        }))
+        .await
+        .unwrap();
+    let zoomed = b.canvas_data("#landscape-plot").await;
+    assert_ne!(zoomed, original, "zooming redraws");
+    b.shoot("#landscape-card", "figure-landscape-zoomed-metropolis").await;
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo { duration: None, x: x - 100.0, y })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveBy { duration: None, x: 120.0, y: 30.0 })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    b.client.perform_actions(drag).await.unwrap();
+    let panned = b.canvas_data("#landscape-plot").await;
+    assert_ne!(panned, zoomed, "dragging pans");
+    // Deselect and reset by keyboard: the first drawing comes back, pixel for pixel.
+    b.find("#landscape-select").await.select_by_value("").await.unwrap();
+    b.find("#landscape-plot").await.send_keys("0").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut now = b.canvas_data("#landscape-plot").await;
+    while now != original && started.elapsed() < std::time::Duration::from_secs(5) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        now = b.canvas_data("#landscape-plot").await;
+    }
+    if now != original {
+        std::fs::write(artifacts().join("landscape-reset-mismatch.txt"), &now).unwrap();
+    }
+    assert!(now == original, "0 resets the view");
+    b.finish().await;
+}

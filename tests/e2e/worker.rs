@@ -1,0 +1,56 @@
+//! Heavy analyses run in the Web Worker: progress, cancel, and the same numbers as natively.
+
+use crate::support::Browser;
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled() {
+    let b = Browser::open("/").await;
+    b.find("#dataset-picker").await.select_by_value("sim-paper-scale").await.unwrap();
+    assert_eq!(b.wait_text("#stat-states", "7831").await, "7831");
+    let progress = b.text("#analysis-progress").await;
+    assert!(progress.contains("Analysing"), "{progress}");
+    b.screenshot("worker-progress-paper-scale").await;
+    b.find("#cancel-analysis").await.click().await.unwrap();
+    assert!(b.text("#analysis-cancelled").await.starts_with("Analysis cancelled."));
+    // The page answers while nothing runs: the dataset is still there.
+    assert_eq!(b.text("#stat-states").await, "7831");
+
+    b.find("#rerun-analysis").await.click().await.unwrap();
+    let timing = b.wait_for_text("#analysis-timing", |t| t.contains("background worker")).await;
+    assert!(timing.starts_with("Analysed in"), "{timing}");
+    // Natively (`balance simulate --preset paper-scale --seed 1 --format csv | balance analyze`):
+    // 6,501 identifiable states and a minimum action of 0.18005.
+    assert_eq!(b.text("#verdict-identifiable").await, "6501 of 7831 states are identifiable.");
+    assert_eq!(b.text("#stat-action").await, "0.18005");
+    let summary = b.text("#landscape-summary").await;
+    assert!(summary.starts_with("300 of "), "{summary}");
+    b.screenshot("analyse-paper-scale").await;
+    b.shoot("#landscape-card", "figure-landscape-paper-scale").await;
+    b.shoot("#level-diagram-card", "figure-levels-paper-scale").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn a_bootstrap_runs_in_the_worker_and_adds_intervals() {
+    let b = Browser::open("/").await;
+    let before = b.text("#verdict-entropy").await;
+    assert!(!before.contains("interval"), "{before}");
+    let input = b.find("#bootstrap-input").await;
+    input.clear().await.unwrap();
+    input.send_keys("200\n").await.unwrap();
+    let after = b.wait_for_text("#verdict-entropy", |t| t.contains("95% interval")).await;
+    assert!(after.contains("95% interval"), "{after}");
+    assert_eq!(b.text("#preset-picker option:checked").await, "Custom");
+    let timing = b.text("#analysis-timing").await;
+    assert!(timing.contains("background worker"), "{timing}");
+    // A refused value keeps the analysis and says why.
+    let input = b.find("#bootstrap-input").await;
+    input.clear().await.unwrap();
+    input.send_keys("-3\n").await.unwrap();
+    let error = b.text("#settings .error").await;
+    assert!(error.contains("whole number from 0 to 2000"), "{error}");
+    assert!(b.text("#verdict-entropy").await.contains("95% interval"));
+    b.finish().await;
+}
