@@ -266,8 +266,8 @@ pub fn AnalysisPanel(
                 view! {
                     <Verdict report=r.clone() />
                     <div class="figures">
-                        <LevelDiagram report=r.clone() />
                         <LandscapePlot report=r.clone() scores=scores />
+                        <LevelDiagram report=r.clone() />
                         <PairwisePlot pairwise=r.pairwise.clone() />
                         <LoopPlot loops=r.loops.clone() />
                         <OneWayPlot pairs=r.one_way.clone() />

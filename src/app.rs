@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::analyse::AnalyseArea;
+use crate::browser;
 
 /// The main areas of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
+            <ThemePicker />
         </header>
         <main id="main">
             {move || match area.get() {
@@ -79,5 +81,41 @@ fn ComingArea(area: Area) -> impl IntoView {
             <h2>{area.title()}</h2>
             <p>"Coming soon."</p>
         </section>
+    }
+}
+
+/// The colour themes: the system's choice, or light or dark whatever the system says.
+const THEMES: [(&str, &str); 3] = [("system", "System"), ("light", "Light"), ("dark", "Dark")];
+
+/// Chooses the colour theme; the choice is remembered on this device.
+#[component]
+fn ThemePicker() -> impl IntoView {
+    let theme = RwSignal::new(browser::stored_theme().unwrap_or_else(|| "system".to_owned()));
+    Effect::new(move |_| browser::apply_theme(&theme.get()));
+    view! {
+        <label class="theme-picker">
+            "Theme "
+            <select
+                id="theme-picker"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if THEMES.iter().any(|(id, _)| *id == value) {
+                        browser::store_theme(&value);
+                        theme.set(value);
+                    }
+                }
+            >
+                {THEMES
+                    .into_iter()
+                    .map(|(id, name)| {
+                        view! {
+                            <option value=id selected=move || theme.get() == id>
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }

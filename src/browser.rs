@@ -107,3 +107,32 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     out
 }
+
+/// Where the theme choice is remembered (local storage; it holds nothing else).
+const THEME_KEY: &str = "balance-lab-theme";
+
+/// The theme chosen earlier on this device, if any.
+pub fn stored_theme() -> Option<String> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.get_item(THEME_KEY).ok()?
+}
+
+/// Remembers the theme choice on this device (silently skipped where storage is refused).
+pub fn store_theme(theme: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(THEME_KEY, theme);
+    }
+}
+
+/// Applies a theme: `light` or `dark` force it, anything else follows the system.
+pub fn apply_theme(theme: &str) {
+    let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        "light" | "dark" => root.set_attribute("data-theme", theme),
+        _ => root.remove_attribute("data-theme"),
+    };
+}

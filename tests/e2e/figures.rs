@@ -6,7 +6,7 @@ use fantoccini::actions::{
 };
 use serde_json::json;
 
-use crate::support::{Browser, artifacts};
+use crate::support::Browser;
 
 /// Ink of levels and nodes (40, 44, 48), as drawn (levels opaque, nodes at 85% on white).
 const INK: (u8, u8, u8) = (40, 44, 48);
@@ -274,15 +274,7 @@ async fn the_landscape_hovers_selects_zooms_pans_and_resets() {
     // Deselect and reset by keyboard: the first drawing comes back, pixel for pixel.
     b.find("#landscape-select").await.select_by_value("").await.unwrap();
     b.find("#landscape-plot").await.send_keys("0").await.unwrap();
-    let started = std::time::Instant::now();
-    let mut now = b.canvas_data("#landscape-plot").await;
-    while now != original && started.elapsed() < std::time::Duration::from_secs(5) {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        now = b.canvas_data("#landscape-plot").await;
-    }
-    if now != original {
-        std::fs::write(artifacts().join("landscape-reset-mismatch.txt"), &now).unwrap();
-    }
+    let now = b.wait_canvas("#landscape-plot", |d| d == original).await;
     assert!(now == original, "0 resets the view");
     b.finish().await;
 }

@@ -58,3 +58,60 @@ async fn console_errors_are_caught_by_the_harness() {
     assert!(errors.iter().any(|e| e.contains("harness probe")), "{errors:?}");
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_dark_theme_is_chosen_remembered_and_undone() {
+    let b = Browser::open("/").await;
+    b.find("#potentials-table").await;
+    let background = "return getComputedStyle(document.documentElement).backgroundColor";
+    let light = b.client.execute(background, vec![]).await.unwrap();
+    assert_eq!(light, "rgb(247, 247, 245)", "headless Chromium prefers light");
+    b.find("#theme-picker").await.select_by_value("dark").await.unwrap();
+    let dark = b.client.execute(background, vec![]).await.unwrap();
+    assert_eq!(dark, "rgb(20, 24, 28)");
+    b.find("#level-diagram").await;
+    b.screenshot("theme-dark-claude4").await;
+    // Remembered on this device.
+    b.client.refresh().await.unwrap();
+    b.find("#potentials-table").await;
+    assert_eq!(b.client.execute(background, vec![]).await.unwrap(), "rgb(20, 24, 28)");
+    assert_eq!(b.text("#theme-picker option:checked").await, "Dark");
+    b.find("#theme-picker").await.select_by_value("system").await.unwrap();
+    assert_eq!(b.client.execute(background, vec![]).await.unwrap(), "rgb(247, 247, 245)");
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_keyboard_reaches_the_controls_with_a_visible_focus() {
+    let b = Browser::open("/").await;
+    b.find("#potentials-table").await;
+    let body = b.find("body").await;
+    // The first stops: the three areas, then the theme.
+    let mut reached = Vec::new();
+    for _ in 0..4 {
+        body.send_keys("\u{e004}").await.unwrap();
+        let v = b
+            .client
+            .execute(
+                "const e = document.activeElement; \
+                 return [e.id, getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (id, style, width): (String, String, String) = serde_json::from_value(v).unwrap();
+        assert_eq!((style.as_str(), width.as_str()), ("solid", "3px"), "{id} shows its focus");
+        reached.push(id);
+    }
+    assert_eq!(reached, ["nav-analyse", "nav-experiment", "nav-learn", "theme-picker"]);
+    // The landscape takes the keyboard: + zooms in, 0 resets.
+    let canvas = b.find("#landscape-plot").await;
+    let before = b.canvas_data("#landscape-plot").await;
+    canvas.send_keys("+").await.unwrap();
+    assert_ne!(b.wait_canvas("#landscape-plot", |d| d != before).await, before, "+ zooms in");
+    canvas.send_keys("0").await.unwrap();
+    assert_eq!(b.wait_canvas("#landscape-plot", |d| d == before).await, before, "0 resets");
+    b.finish().await;
+}

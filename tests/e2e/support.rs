@@ -262,6 +262,19 @@ impl Browser {
         v.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Waits (up to 5 s) until the canvas matching `css` satisfies `done`; returns its last
+    /// PNG data URL.
+    pub async fn wait_canvas(&self, css: &str, done: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let data = self.canvas_data(css).await;
+            if done(&data) || started.elapsed() > Duration::from_secs(5) {
+                return data;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Console messages of level SEVERE since the last call.
     pub async fn console_errors(&self) -> Vec<String> {
         let log = self.client.issue_cmd(BrowserLog).await.expect("read the browser log");
