@@ -1,0 +1,129 @@
+//! What went wrong with a call, in terms a person can act on, and whether retrying can help.
+
+use crate::http::{HttpResponse, TransportError};
+use crate::provider::ProviderKind;
+
+/// A failed call, classified.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderError {
+    /// 400 or 422: the request itself is wrong (the provider's message says how).
+    BadRequest(String),
+    /// 401: the key was refused.
+    BadKey,
+    /// 403: the key may not use this model, or the server refuses this page's origin.
+    Forbidden(String),
+    /// 404: wrong base URL or model name.
+    NotFound(String),
+    /// 429: too many requests; wait `retry_after` seconds when the provider says.
+    RateLimited {
+        /// The provider's `Retry-After`, in seconds.
+        retry_after: Option<f64>,
+    },
+    /// 529 or 503: the provider is overloaded.
+    Overloaded,
+    /// Another 5xx.
+    Server(u16),
+    /// Another status.
+    Other(u16, String),
+    /// No answer in time.
+    Timeout,
+    /// No connection: server down, wrong URL, or blocked by the browser (CORS).
+    Network(String),
+    /// An answer that is not what the provider's format promises.
+    Unparseable(String),
+}
+
+impl ProviderError {
+    /// Whether trying again later can succeed.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::RateLimited { .. }
+                | ProviderError::Overloaded
+                | ProviderError::Server(_)
+                | ProviderError::Timeout
+                | ProviderError::Network(_)
+        )
+    }
+
+    /// From a transport failure.
+    pub fn from_transport(e: TransportError) -> ProviderError {
+        match e {
+            TransportError::Timeout => ProviderError::Timeout,
+            TransportError::Network(m) => ProviderError::Network(m),
+        }
+    }
+}
+
+impl std::fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProviderError::BadRequest(m) => {
+                write!(f, "the provider refused the request (400): {m}")
+            }
+            ProviderError::BadKey => {
+                f.write_str("the provider refused the API key (401): check it, or paste it again")
+            }
+            ProviderError::Forbidden(m) => write!(
+                f,
+                "forbidden (403): the key may not use this model, or the server refuses this \
+                 page's origin (Ollama: set OLLAMA_ORIGINS; LM Studio: turn on CORS){}",
+                detail(m)
+            ),
+            ProviderError::NotFound(m) => {
+                write!(f, "not found (404): check the base URL and the model name{}", detail(m))
+            }
+            ProviderError::RateLimited { retry_after: Some(s) } => {
+                write!(f, "rate limited (429): the provider asks to wait {s} s")
+            }
+            ProviderError::RateLimited { retry_after: None } => f.write_str("rate limited (429)"),
+            ProviderError::Overloaded => f.write_str("the provider is overloaded (529/503)"),
+            ProviderError::Server(s) => write!(f, "the provider failed ({s})"),
+            ProviderError::Other(s, m) => write!(f, "unexpected status {s}{}", detail(m)),
+            ProviderError::Timeout => f.write_str("no answer in time"),
+            ProviderError::Network(m) => write!(
+                f,
+                "no connection{}: the server may be down or the base URL wrong, or the browser \
+                 blocked the call (a local server must allow this page's origin: CORS)",
+                detail(m)
+            ),
+            ProviderError::Unparseable(m) => write!(f, "the answer could not be read: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+/// ": message" when there is one.
+fn detail(m: &str) -> String {
+    if m.is_empty() { String::new() } else { format!(": {m}") }
+}
+
+/// The provider's own message in an error body (`{"error": {"message": ...}}` for all three
+/// formats, or `{"error": "..."}` for some compatible servers), cut to 300 characters.
+fn message(body: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let m = v["error"]["message"].as_str().or_else(|| v["error"].as_str()).unwrap_or("");
+    m.chars().take(300).collect()
+}
+
+/// `Retry-After` in seconds (the delay form; an HTTP date is not used).
+fn retry_after(response: &HttpResponse) -> Option<f64> {
+    let s: f64 = response.header("retry-after")?.trim().parse().ok()?;
+    (s.is_finite() && s >= 0.0).then_some(s)
+}
+
+/// Classifies a response whose status is not a success.
+pub fn classify(_kind: ProviderKind, response: &HttpResponse) -> ProviderError {
+    let m = message(&response.body);
+    match response.status {
+        400 | 422 => ProviderError::BadRequest(m),
+        401 => ProviderError::BadKey,
+        403 => ProviderError::Forbidden(m),
+        404 => ProviderError::NotFound(m),
+        429 => ProviderError::RateLimited { retry_after: retry_after(response) },
+        503 | 529 => ProviderError::Overloaded,
+        s @ 500..=599 => ProviderError::Server(s),
+        s => ProviderError::Other(s, m),
+    }
+}

@@ -1,0 +1,21 @@
+//! # balance-agent
+//!
+//! What an experiment needs besides the science: the wire formats of the LLM providers
+//! ([`provider`]), how their failures are classified ([`errors`]) and retried ([`retry`]), and the
+//! task an agent performs — the prompt template, the parser and the validator ([`task`]). The
+//! HTTP transport is a trait ([`http::Transport`]): the browser and native tools each bring
+//! their own.
+//!
+//! API keys are an [`ApiKey`]: it cannot be serialised and prints as `***`, so it never reaches
+//! a share link, an export or a log; it only goes into the request to its provider.
+#![warn(missing_docs)]
+
+pub mod call;
+pub mod errors;
+pub mod http;
+pub mod provider;
+pub mod retry;
+pub mod task;
+
+pub use errors::ProviderError;
+pub use provider::{ApiKey, Completion, ProviderConfig, ProviderKind, Usage};
