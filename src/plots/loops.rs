@@ -4,7 +4,7 @@ use balance_core::detailed_balance::LoopResult;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::{Area, BLUE, Drawn, GRID, VERMILLION, figure};
+use super::{Area, BLUE, Drawn, diagonal_chart, figure};
 use crate::format;
 
 /// Each triangle's log-probability around the loop one way against the other way, with the
@@ -45,22 +45,12 @@ fn draw(root: &Area, l: &LoopResult) -> Result<(), String> {
     if !(lo.is_finite() && hi.is_finite()) {
         (lo, hi) = (-10.0, 0.0);
     }
-    let pad = 0.05 * (hi - lo).max(1.0);
-    let (lo, hi) = (lo - pad, hi + pad);
-    let mut chart = ChartBuilder::on(root)
-        .margin(12)
-        .x_label_area_size(42)
-        .y_label_area_size(56)
-        .build_cartesian_2d(lo..hi, lo..hi)
-        .drawn()?;
-    chart
-        .configure_mesh()
-        .x_desc("Σ log T around f→g→h→f  (forward)")
-        .y_desc("Σ log T around f→h→g→f  (backward)")
-        .light_line_style(GRID)
-        .draw()
-        .drawn()?;
-    chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], VERMILLION.stroke_width(2))).drawn()?;
+    let mut chart = diagonal_chart(
+        root,
+        (lo, hi),
+        "Σ log T around f→g→h→f  (forward)",
+        "Σ log T around f→h→g→f  (backward)",
+    )?;
     chart
         .draw_series(l.triples.iter().map(|t| {
             let s = t.var.sqrt();

@@ -19,6 +19,7 @@ pub use pairwise::PairwisePlot;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
@@ -66,6 +67,27 @@ pub fn paint(
 pub fn save_png(canvas: &web_sys::HtmlCanvasElement, name: &str) -> Result<(), String> {
     let url = canvas.to_data_url().map_err(|_| "the browser refused to export the figure")?;
     browser::download_url(name, &url)
+}
+
+/// A chart whose axes both span `lo..hi` (padded by 5%), with its mesh, the axis labels and the
+/// line `y = x` on which detailed balance puts every point (pairwise, loop and one-way tests).
+pub fn diagonal_chart<'a>(
+    root: &'a Area,
+    (lo, hi): (f64, f64),
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let pad = 0.05 * (hi - lo).max(1e-9);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(42)
+        .y_label_area_size(56)
+        .build_cartesian_2d(lo..hi, lo..hi)
+        .drawn()?;
+    chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).light_line_style(GRID).draw().drawn()?;
+    chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], VERMILLION.stroke_width(2))).drawn()?;
+    Ok(chart)
 }
 
 /// An arrowhead at `tip`, pointing away from `from` (pixel coordinates).

@@ -4,7 +4,7 @@ use balance_core::detailed_balance::OneWayPair;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::{Area, BLUE, Drawn, GRID, VERMILLION, figure};
+use super::{Area, BLUE, Drawn, diagonal_chart, figure};
 
 /// For each pair seen one way only (f → g, never g → f), the bound the missing reverse puts on
 /// `V(f) − V(g)` against the fitted difference. The bound is a lower one: points on or below
@@ -39,22 +39,8 @@ fn draw(root: &Area, points: &[(f64, f64)]) -> Result<(), String> {
         lo = lo.min(x).min(y);
         hi = hi.max(x).max(y);
     }
-    let pad = 0.05 * (hi - lo);
-    let (lo, hi) = (lo - pad, hi + pad);
-    let mut chart = ChartBuilder::on(root)
-        .margin(12)
-        .x_label_area_size(42)
-        .y_label_area_size(56)
-        .build_cartesian_2d(lo..hi, lo..hi)
-        .drawn()?;
-    chart
-        .configure_mesh()
-        .x_desc("βV(f) − βV(g)  (fitted)")
-        .y_desc("lower bound on βV(f) − βV(g)")
-        .light_line_style(GRID)
-        .draw()
-        .drawn()?;
-    chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], VERMILLION.stroke_width(2))).drawn()?;
+    let mut chart =
+        diagonal_chart(root, (lo, hi), "βV(f) − βV(g)  (fitted)", "lower bound on βV(f) − βV(g)")?;
     chart
         .draw_series(points.iter().map(|&(x, y)| TriangleMarker::new((x, y), 5, BLUE.filled())))
         .drawn()?;

@@ -4,7 +4,7 @@ use balance_core::detailed_balance::PairwiseResult;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::{Area, BLUE, Drawn, GRID, VERMILLION, figure};
+use super::{Area, BLUE, Drawn, diagonal_chart, figure};
 use crate::format;
 
 /// The measured log ratio of each two-way pair against the fitted potential difference, with
@@ -44,22 +44,12 @@ fn draw(root: &Area, p: &PairwiseResult) -> Result<(), String> {
         lo = lo.min(q.x - q.sigma).min(q.y);
         hi = hi.max(q.x + q.sigma).max(q.y);
     }
-    let pad = 0.05 * (hi - lo);
-    let (lo, hi) = (lo - pad, hi + pad);
-    let mut chart = ChartBuilder::on(root)
-        .margin(12)
-        .x_label_area_size(42)
-        .y_label_area_size(56)
-        .build_cartesian_2d(lo..hi, lo..hi)
-        .drawn()?;
-    chart
-        .configure_mesh()
-        .x_desc("log T(a→b) / T(b→a)  (measured)")
-        .y_desc("βV(a) − βV(b)  (fitted)")
-        .light_line_style(GRID)
-        .draw()
-        .drawn()?;
-    chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], VERMILLION.stroke_width(2))).drawn()?;
+    let mut chart = diagonal_chart(
+        root,
+        (lo, hi),
+        "log T(a→b) / T(b→a)  (measured)",
+        "βV(a) − βV(b)  (fitted)",
+    )?;
     chart
         .draw_series(p.points.iter().map(|q| {
             ErrorBar::new_horizontal(q.y, q.x - q.sigma, q.x, q.x + q.sigma, BLUE.filled(), 6)
