@@ -41,8 +41,7 @@ async fn importing_a_csv_analyses_it_and_a_bad_file_keeps_the_current_dataset() 
 #[ignore = "end-to-end"]
 async fn share_link_round_trip_gives_identical_numbers() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("gemini25flash-word").await.unwrap();
-    b.wait_text("#stat-states", "13").await;
+    b.choose_dataset("gemini25flash-word", "13").await;
     b.find("#kernel-picker").await.select_by_value("exp").await.unwrap();
     b.wait_text("#preset-picker option:checked", "Custom").await;
     let before_table = b.text("#potentials-table").await;
@@ -81,8 +80,7 @@ async fn a_tampered_link_says_so_and_the_app_still_opens() {
 #[ignore = "end-to-end"]
 async fn simulated_metropolis_dataset_is_analysed() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("sim-metropolis").await.unwrap();
-    assert_eq!(b.wait_text("#stat-states", "30").await, "30");
+    b.choose_dataset("sim-metropolis", "30").await;
     let identifiable = b.text("#verdict-identifiable").await;
     assert!(identifiable.ends_with("of 30 states are identifiable."), "{identifiable}");
     b.find("#transitions-table, #counts-table").await;

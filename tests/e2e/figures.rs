@@ -100,8 +100,7 @@ async fn the_default_dataset_draws_its_levels_and_every_figure_saves_as_png() {
 #[ignore = "end-to-end"]
 async fn metropolis_figures_show_the_loop_test_the_histogram_and_the_true_potential() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("sim-metropolis").await.unwrap();
-    b.wait_text("#stat-states", "30").await;
+    b.choose_dataset("sim-metropolis", "30").await;
     // The native analysis of the same simulation (`balance simulate --preset metropolis
     // --seed 1 --format csv | balance analyze --json`): 30 triangles, chi2/ndf 0.8550, a
     // histogram of 30 states with sigma 1.3081 and a minimum action of 0.32840.
@@ -154,8 +153,7 @@ async fn metropolis_figures_show_the_loop_test_the_histogram_and_the_true_potent
 #[ignore = "end-to-end"]
 async fn word_task_one_way_pairs_and_the_transitions_table() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("sim-word-task").await.unwrap();
-    b.wait_text("#stat-states", "37").await;
+    b.choose_dataset("sim-word-task", "37").await;
     // Natively: 190 one-way pairs, 187 of them within the fitted component.
     let summary = b.text("#oneway-plot-summary").await;
     assert!(summary.starts_with("190 one-way pairs; 187 within"), "{summary}");
@@ -200,8 +198,7 @@ const FIND_NODE: &str = "const c = document.querySelector('#landscape-plot'); \
 #[ignore = "end-to-end"]
 async fn the_landscape_hovers_selects_zooms_pans_and_resets() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("sim-metropolis").await.unwrap();
-    b.wait_text("#stat-states", "30").await;
+    b.choose_dataset("sim-metropolis", "30").await;
     let summary = b.text("#landscape-summary").await;
     assert!(summary.starts_with("30 of 30 states"), "{summary}");
     b.client

@@ -37,8 +37,7 @@ async fn opens_on_the_claude4_word_task() {
 #[ignore = "end-to-end"]
 async fn picker_switches_to_gemini_and_nav_switches_area() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("gemini25flash-word").await.unwrap();
-    assert_eq!(b.wait_text("#stat-states", "13").await, "13");
+    b.choose_dataset("gemini25flash-word", "13").await;
     assert_eq!(b.text("td[data-source='ATTITUDE'][data-target='DISCIPLINE']").await, "564");
     b.screenshot("shell-gemini").await;
     b.find("#nav-experiment").await.click().await.unwrap();

@@ -209,6 +209,12 @@ impl Browser {
         std::fs::write(artifacts().join(format!("{name}.png")), png).expect("save screenshot");
     }
 
+    /// Chooses `value` in the dataset picker and waits until its `states` states are shown.
+    pub async fn choose_dataset(&self, value: &str, states: &str) {
+        self.find("#dataset-picker").await.select_by_value(value).await.expect("choose a dataset");
+        assert_eq!(self.wait_text("#stat-states", states).await, states, "{value}");
+    }
+
     /// Scrolls the element matching `css` into view and saves a screenshot of it as
     /// `target/e2e-artifacts/NAME.png`.
     pub async fn shoot(&self, css: &str, name: &str) {

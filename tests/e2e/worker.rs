@@ -6,8 +6,7 @@ use crate::support::Browser;
 #[ignore = "end-to-end"]
 async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled() {
     let b = Browser::open("/").await;
-    b.find("#dataset-picker").await.select_by_value("sim-paper-scale").await.unwrap();
-    assert_eq!(b.wait_text("#stat-states", "7831").await, "7831");
+    b.choose_dataset("sim-paper-scale", "7831").await;
     let progress = b.text("#analysis-progress").await;
     assert!(progress.contains("Analysing"), "{progress}");
     b.screenshot("worker-progress-paper-scale").await;
