@@ -2,7 +2,8 @@
 //!
 //! What an experiment needs besides the science: the wire formats of the LLM providers
 //! ([`provider`]), how their failures are classified ([`errors`]) and retried ([`retry`]), and the
-//! task an agent performs — the prompt template, the parser and the validator ([`task`]). The
+//! task an agent performs — the prompt template, the parser and the validator ([`task`]) — and
+//! the sampling protocol with the run's bookkeeping ([`schedule`]). The
 //! HTTP transport is a trait ([`http::Transport`]): the browser and native tools each bring
 //! their own.
 //!
@@ -15,6 +16,7 @@ pub mod errors;
 pub mod http;
 pub mod provider;
 pub mod retry;
+pub mod schedule;
 pub mod task;
 
 pub use errors::ProviderError;

@@ -1,0 +1,278 @@
+//! The sampling protocol and the bookkeeping of a run, without any I/O: which attempt to start
+//! next and from which state, what each finished attempt recorded, the budget. Every attempt has
+//! an index and is recorded at most once, so a run resumed from its saved attempts loses nothing
+//! and counts nothing twice.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use balance_core::experiment::{Attempt, Outcome, Usage};
+use serde::{Deserialize, Serialize};
+
+/// Where each attempt starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Protocol {
+    /// The paper's: a source drawn uniformly among the states discovered so far.
+    Uniform,
+    /// Sources drawn uniformly from this fixed list.
+    Fixed(Vec<String>),
+    /// A walk: the next source is the last answer (one attempt at a time).
+    Walk,
+}
+
+/// Prices of a model, in dollars per million tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Price {
+    /// Per million prompt tokens.
+    pub input_per_million: f64,
+    /// Per million answer tokens.
+    pub output_per_million: f64,
+}
+
+impl Price {
+    /// The cost of one call, in dollars.
+    pub fn cost(&self, usage: &Usage) -> f64 {
+        (usage.input_tokens as f64 * self.input_per_million
+            + usage.output_tokens as f64 * self.output_per_million)
+            / 1e6
+    }
+}
+
+/// What a run does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The starting states (at least one).
+    pub seeds: Vec<String>,
+    /// Where attempts start.
+    pub protocol: Protocol,
+    /// Attempts in all.
+    pub attempts: usize,
+    /// Calls at once (a walk makes one at a time).
+    pub concurrency: usize,
+    /// Seed of the source choices.
+    pub seed: u64,
+    /// The model's prices.
+    pub price: Price,
+    /// Most dollars to spend. No attempt starts while the spending plus the dearest attempt so
+    /// far, for each running one and the new one, would pass it; until an attempt has reported
+    /// its cost, one runs at a time.
+    pub budget: Option<f64>,
+}
+
+/// Why a run stopped before its last attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stop {
+    /// The budget would be exceeded.
+    Budget,
+    /// A call failed for good (the message says why).
+    Failed(String),
+    /// The person stopped it.
+    Cancelled,
+}
+
+/// An attempt to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Its index in the run (0-based), under which it is recorded.
+    pub index: usize,
+    /// The state to put into the prompt.
+    pub source: String,
+}
+
+/// The state of a run.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    plan: Plan,
+    /// States that can be sources, in order of discovery.
+    discovered: Vec<String>,
+    known: BTreeSet<String>,
+    in_flight: BTreeMap<usize, String>,
+    recorded: BTreeSet<usize>,
+    /// The smallest index never started.
+    fresh: usize,
+    /// Indices started but lost (a reload), to start again.
+    lost: BTreeSet<usize>,
+    spent: f64,
+    /// The dearest attempt so far, in dollars.
+    dearest: f64,
+    /// Whether an attempt has reported its cost.
+    priced: bool,
+    /// Where a walk stands.
+    position: String,
+    stop: Option<Stop>,
+}
+
+/// A well-mixed 64-bit hash of the run's seed and an attempt's index (SplitMix64).
+fn mix(seed: u64, index: usize) -> u64 {
+    let mut z = seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Scheduler {
+    /// A new run, or why the plan cannot run.
+    pub fn new(plan: Plan) -> Result<Scheduler, String> {
+        let seeds: Vec<String> =
+            plan.seeds.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        if seeds.is_empty() {
+            return Err("the run needs at least one seed state".into());
+        }
+        if plan.attempts == 0 || plan.concurrency == 0 {
+            return Err("the run needs at least one attempt and one call at a time".into());
+        }
+        if let Protocol::Fixed(list) = &plan.protocol
+            && list.iter().all(|s| s.trim().is_empty())
+        {
+            return Err("the fixed protocol needs at least one source".into());
+        }
+        if let Some(b) = plan.budget
+            && !(b.is_finite() && b >= 0.0)
+        {
+            return Err("the budget must be a positive number of dollars".into());
+        }
+        let mut s = Scheduler {
+            position: seeds[0].clone(),
+            plan,
+            discovered: Vec::new(),
+            known: BTreeSet::new(),
+            in_flight: BTreeMap::new(),
+            recorded: BTreeSet::new(),
+            fresh: 0,
+            lost: BTreeSet::new(),
+            spent: 0.0,
+            dearest: 0.0,
+            priced: false,
+            stop: None,
+        };
+        for seed in seeds {
+            s.discover(&seed);
+        }
+        Ok(s)
+    }
+
+    /// A run resumed from the attempts it had recorded (with their indices); attempts that
+    /// were started but not recorded are started again.
+    pub fn resume(plan: Plan, recorded: &[(usize, Attempt)]) -> Result<Scheduler, String> {
+        let mut s = Scheduler::new(plan)?;
+        for (index, attempt) in recorded {
+            if *index >= s.plan.attempts {
+                return Err(format!("attempt {index} is beyond the run's {}", s.plan.attempts));
+            }
+            s.in_flight.insert(*index, attempt.source.clone());
+            s.record(*index, attempt);
+        }
+        let last = recorded.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+        s.fresh = last;
+        s.lost = (0..last).filter(|i| !s.recorded.contains(i)).collect();
+        Ok(s)
+    }
+
+    fn discover(&mut self, state: &str) {
+        if self.known.insert(state.to_owned()) {
+            self.discovered.push(state.to_owned());
+        }
+    }
+
+    /// The next attempt to start, if one may start now.
+    pub fn next_job(&mut self) -> Option<Job> {
+        if self.stop.is_some() {
+            return None;
+        }
+        let one_at_a_time =
+            self.plan.protocol == Protocol::Walk || (self.plan.budget.is_some() && !self.priced);
+        let limit = if one_at_a_time { 1 } else { self.plan.concurrency };
+        if self.in_flight.len() >= limit {
+            return None;
+        }
+        let index = match self.lost.first().copied() {
+            Some(i) => i,
+            None if self.fresh < self.plan.attempts => self.fresh,
+            None => return None,
+        };
+        if let Some(budget) = self.plan.budget
+            && self.spent + self.dearest * (self.in_flight.len() + 1) as f64 > budget
+        {
+            self.stop = Some(Stop::Budget);
+            return None;
+        }
+        let r = mix(self.plan.seed, index);
+        let source = match &self.plan.protocol {
+            Protocol::Uniform => {
+                self.discovered[(r % self.discovered.len() as u64) as usize].clone()
+            }
+            Protocol::Fixed(list) => {
+                let list: Vec<&String> = list.iter().filter(|s| !s.trim().is_empty()).collect();
+                list[(r % list.len() as u64) as usize].trim().to_owned()
+            }
+            Protocol::Walk => self.position.clone(),
+        };
+        if !self.lost.remove(&index) {
+            self.fresh += 1;
+        }
+        self.in_flight.insert(index, source.clone());
+        Some(Job { index, source })
+    }
+
+    /// Records what attempt `index` gave; `false` (and nothing recorded) when it was not
+    /// running or was recorded before.
+    pub fn record(&mut self, index: usize, attempt: &Attempt) -> bool {
+        if self.in_flight.remove(&index).is_none() || !self.recorded.insert(index) {
+            return false;
+        }
+        if let Some(u) = &attempt.usage {
+            let cost = self.plan.price.cost(u);
+            self.spent += cost;
+            self.dearest = self.dearest.max(cost);
+            self.priced = true;
+        }
+        match (&attempt.outcome, &attempt.state) {
+            (Outcome::Transition, Some(state)) => {
+                self.discover(state);
+                self.position = state.clone();
+            }
+            (Outcome::SelfLoop, _) => self.position = attempt.source.clone(),
+            // Rejections and sink states leave a walk where it was.
+            _ => {}
+        }
+        true
+    }
+
+    /// Attempt `index` could not be made (its call failed for good): the run stops.
+    pub fn fail(&mut self, index: usize, why: &str) {
+        self.in_flight.remove(&index);
+        self.lost.insert(index);
+        self.stop.get_or_insert(Stop::Failed(why.to_owned()));
+    }
+
+    /// Stops starting attempts (the running ones may still be recorded).
+    pub fn cancel(&mut self) {
+        self.stop.get_or_insert(Stop::Cancelled);
+    }
+
+    /// Why the run stopped early, if it did.
+    pub fn stopped(&self) -> Option<&Stop> {
+        self.stop.as_ref()
+    }
+
+    /// Whether nothing runs and nothing more will start.
+    pub fn finished(&self) -> bool {
+        self.in_flight.is_empty()
+            && (self.stop.is_some() || self.recorded.len() == self.plan.attempts)
+    }
+
+    /// Attempts recorded, of the run's total.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.recorded.len(), self.plan.attempts)
+    }
+
+    /// Dollars spent so far.
+    pub fn spent(&self) -> f64 {
+        self.spent
+    }
+
+    /// The states discovered so far, in order.
+    pub fn discovered(&self) -> &[String] {
+        &self.discovered
+    }
+}

@@ -1,0 +1,178 @@
+//! The run's bookkeeping: exactly-once recording under concurrency and out-of-order answers, resume
+//! after a reload, the sampling protocols, the budget cap.
+
+use balance_agent::schedule::{Plan, Price, Protocol, Scheduler, Stop};
+use balance_agent::task::{Outcome as Judged, Task};
+use balance_core::experiment::{Attempt, ExperimentFile, Outcome, Usage};
+
+/// A tiny deterministic generator for the tests' choices.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+const WORDS: [&str; 6] = ["ATTITUDE", "TURKEY", "PERSONAL", "LOVE", "BUZZY", "PROBLEMS"];
+
+/// What a fake model answers to `source`: another word (LOVE is worth 54, so it lands in the
+/// sink), judged by the paper's word task.
+fn answer(source: &str, rng: &mut Lcg) -> Attempt {
+    let raw = WORDS[rng.below(WORDS.len())];
+    let (outcome, state, reason) = match Task::word_sum_100().judge(source, raw) {
+        Judged::State(s) => (Outcome::Transition, Some(s), None),
+        Judged::Sink { state, reason } => (Outcome::Invalid, Some(state), Some(reason)),
+        Judged::Rejected { reason } => (Outcome::Rejected, None, Some(reason)),
+    };
+    Attempt {
+        source: source.to_owned(),
+        outcome,
+        state,
+        reason,
+        raw: Some(raw.to_owned()),
+        usage: Some(Usage { input_tokens: 100, output_tokens: 5 }),
+        elapsed_ms: None,
+    }
+}
+
+fn plan(attempts: usize, concurrency: usize) -> Plan {
+    Plan {
+        seeds: vec!["BUZZY".into()],
+        protocol: Protocol::Uniform,
+        attempts,
+        concurrency,
+        seed: 9,
+        price: Price { input_per_million: 100.0, output_per_million: 0.0 },
+        budget: None,
+    }
+}
+
+/// Runs `s` with answers arriving in random order, each reported twice; stops after `limit`
+/// records (a reload), returning the records.
+fn drive(s: &mut Scheduler, rng: &mut Lcg, limit: usize) -> Vec<(usize, Attempt)> {
+    let mut running = Vec::new();
+    let mut records = Vec::new();
+    while !s.finished() && records.len() < limit {
+        while let Some(job) = s.next_job() {
+            running.push(job);
+        }
+        assert!(!running.is_empty(), "a run that is not finished has work");
+        let job = running.swap_remove(rng.below(running.len()));
+        let attempt = answer(&job.source, rng);
+        assert!(s.record(job.index, &attempt));
+        assert!(
+            !s.record(job.index, &attempt),
+            "a second report of attempt {} is refused",
+            job.index
+        );
+        records.push((job.index, attempt));
+    }
+    records
+}
+
+#[test]
+fn every_attempt_is_recorded_once_with_answers_out_of_order() {
+    let mut s = Scheduler::new(plan(500, 8)).unwrap();
+    let mut rng = Lcg(1);
+    let records = drive(&mut s, &mut rng, usize::MAX);
+    assert!(s.finished());
+    assert_eq!(s.progress(), (500, 500));
+    let mut indices: Vec<usize> = records.iter().map(|r| r.0).collect();
+    indices.sort_unstable();
+    assert_eq!(indices, (0..500).collect::<Vec<_>>());
+    // The counts add up to the attempts; the sink state never became a source.
+    let file = ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 1,
+        name: "test".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts: records.into_iter().map(|r| r.1).collect(),
+    };
+    assert_eq!(file.counts().total_attempts(), 500.0);
+    assert!(file.attempts.iter().all(|a| a.source != "INVALID00"));
+    assert!(s.discovered().iter().all(|d| d != "INVALID00" && d != "LOVE"));
+    assert!((s.spent() - 500.0 * 100.0 * 100.0 / 1e6).abs() < 1e-9, "{}", s.spent());
+}
+
+#[test]
+fn a_resumed_run_loses_nothing_and_counts_nothing_twice() {
+    let mut first = Scheduler::new(plan(500, 8)).unwrap();
+    let mut rng = Lcg(2);
+    // A reload after 200 answers: the attempts still running are lost with the page.
+    let saved = drive(&mut first, &mut rng, 200);
+    assert_eq!(saved.len(), 200);
+    let mut second = Scheduler::resume(plan(500, 8), &saved).unwrap();
+    assert_eq!(second.progress(), (200, 500));
+    let rest = drive(&mut second, &mut rng, usize::MAX);
+    let mut indices: Vec<usize> = saved.iter().chain(&rest).map(|r| r.0).collect();
+    indices.sort_unstable();
+    assert_eq!(indices, (0..500).collect::<Vec<_>>(), "each attempt exactly once");
+    assert!(Scheduler::resume(plan(10, 1), &saved).is_err(), "records beyond the plan are refused");
+}
+
+#[test]
+fn protocols_choose_their_sources() {
+    let mut rng = Lcg(3);
+    // Uniform: only discovered states, and more of them as they are found.
+    let mut s = Scheduler::new(plan(300, 4)).unwrap();
+    let records = drive(&mut s, &mut rng, usize::MAX);
+    let sources: std::collections::BTreeSet<&str> =
+        records.iter().map(|r| r.1.source.as_str()).collect();
+    assert!(sources.len() >= 4, "{sources:?}");
+    // Fixed: only the listed sources.
+    let fixed = Plan {
+        protocol: Protocol::Fixed(vec!["TURKEY".into(), "ATTITUDE".into()]),
+        ..plan(100, 4)
+    };
+    let mut s = Scheduler::new(fixed).unwrap();
+    let records = drive(&mut s, &mut rng, usize::MAX);
+    assert!(records.iter().all(|r| r.1.source == "TURKEY" || r.1.source == "ATTITUDE"));
+    // Walk: one call at a time, each starting where the last valid answer went.
+    let walk = Plan { protocol: Protocol::Walk, ..plan(100, 8) };
+    let mut s = Scheduler::new(walk).unwrap();
+    let first = s.next_job().unwrap();
+    assert_eq!(first.source, "BUZZY");
+    assert!(s.next_job().is_none(), "a walk makes one call at a time");
+    let mut attempt = answer("BUZZY", &mut rng);
+    attempt.outcome = Outcome::Transition;
+    attempt.state = Some("TURKEY".into());
+    s.record(first.index, &attempt);
+    assert_eq!(s.next_job().unwrap().source, "TURKEY");
+    // Bad plans say why.
+    assert!(Scheduler::new(Plan { seeds: vec![" ".into()], ..plan(1, 1) }).is_err());
+    assert!(Scheduler::new(plan(0, 1)).is_err());
+}
+
+#[test]
+fn the_budget_is_never_exceeded_and_failures_and_cancels_stop_the_run() {
+    // Each attempt costs 100 * 100 / 1e6 = $0.01; a $0.255 budget allows 25 of them.
+    let capped = Plan { budget: Some(0.255), ..plan(500, 8) };
+    let mut s = Scheduler::new(capped).unwrap();
+    assert!(s.next_job().is_some());
+    assert!(s.next_job().is_none(), "one at a time until a cost is known");
+    let mut rng = Lcg(4);
+    let mut s = Scheduler::new(Plan { budget: Some(0.255), ..plan(500, 8) }).unwrap();
+    let records = drive(&mut s, &mut rng, usize::MAX);
+    assert_eq!(s.stopped(), Some(&Stop::Budget));
+    assert!(s.spent() <= 0.255 + 1e-12, "{}", s.spent());
+    assert_eq!(records.len(), 25);
+
+    let mut s = Scheduler::new(plan(50, 4)).unwrap();
+    let job = s.next_job().unwrap();
+    let other = s.next_job().unwrap();
+    s.fail(job.index, "the provider refused the API key (401)");
+    assert!(s.next_job().is_none());
+    assert!(!s.finished(), "the other call is still running");
+    assert!(s.record(other.index, &answer(&other.source, &mut rng)));
+    assert!(s.finished());
+    assert!(matches!(s.stopped(), Some(Stop::Failed(m)) if m.contains("401")));
+
+    let mut s = Scheduler::new(plan(50, 4)).unwrap();
+    s.next_job().unwrap();
+    s.cancel();
+    assert!(s.next_job().is_none());
+    assert_eq!(s.stopped(), Some(&Stop::Cancelled));
+}
