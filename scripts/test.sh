@@ -41,7 +41,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
 run fmt check cargo fmt --all --check
 run clippy check cargo clippy --workspace --all-targets --locked -- -D warnings
-run clippy-wasm check cargo clippy --target wasm32-unknown-unknown -p balance-lab -p balance-worker --all-targets --locked -- -D warnings
+run clippy-wasm check cargo clippy --target wasm32-unknown-unknown -p balance-lab -p balance-worker -p balance-agent --all-targets --locked -- -D warnings
 run native tests cargo test --workspace --locked
 run wasm tests cargo test --target wasm32-unknown-unknown -p balance-lab --tests --locked
 run build check trunk build --release --offline

@@ -13,6 +13,9 @@ pub trait Sleep {
     fn sleep(&self, ms: f64) -> impl Future<Output = ()>;
 }
 
+/// A failure that was retried, and the wait before the retry (ms).
+pub type Retry = (ProviderError, f64);
+
 /// A successful call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answered {
@@ -21,7 +24,7 @@ pub struct Answered {
     /// Tries it took (1 when the first one succeeded).
     pub tries: u32,
     /// The failures retried on the way, with the wait before each retry (ms).
-    pub retried: Vec<(ProviderError, f64)>,
+    pub retried: Vec<Retry>,
 }
 
 /// A call that failed for good.
@@ -32,7 +35,7 @@ pub struct Failed {
     /// Tries made.
     pub tries: u32,
     /// The failures retried before it, with the wait before each retry (ms).
-    pub retried: Vec<(ProviderError, f64)>,
+    pub retried: Vec<Retry>,
 }
 
 /// Asks the model to answer `prompt`, retrying as `policy` says; `jitter` gives numbers in

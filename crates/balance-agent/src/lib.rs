@@ -16,7 +16,9 @@ pub mod errors;
 pub mod http;
 pub mod provider;
 pub mod retry;
+pub mod runner;
 pub mod schedule;
+pub mod simulated;
 pub mod task;
 
 pub use errors::ProviderError;

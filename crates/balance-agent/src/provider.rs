@@ -1,6 +1,7 @@
 //! The providers' wire formats: the request each one wants and where its answer and token
 //! usage sit in the response.
 
+pub use balance_core::experiment::Usage;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -86,15 +87,6 @@ pub struct ProviderConfig {
     pub max_tokens: u32,
     /// System prompt, if any.
     pub system_prompt: Option<String>,
-}
-
-/// Tokens a call used.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Usage {
-    /// Prompt tokens.
-    pub input_tokens: u64,
-    /// Answer tokens.
-    pub output_tokens: u64,
 }
 
 /// A model's answer.

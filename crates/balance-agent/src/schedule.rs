@@ -103,7 +103,7 @@ pub struct Scheduler {
 }
 
 /// A well-mixed 64-bit hash of the run's seed and an attempt's index (SplitMix64).
-fn mix(seed: u64, index: usize) -> u64 {
+pub(crate) fn mix(seed: u64, index: usize) -> u64 {
     let mut z = seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

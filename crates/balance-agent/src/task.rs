@@ -1,6 +1,7 @@
 //! The task an agent performs: the prompt made from a state, and how an answer becomes the
 //! next state (parse, then validate; an invalid answer becomes a sink state or a rejection).
 
+pub use balance_core::simulate::letter_sum;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -83,19 +84,6 @@ pub enum Outcome {
         /// Why.
         reason: String,
     },
-}
-
-/// The value of a word: A = 1 .. Z = 26 (case-insensitive), or `None` if it holds anything
-/// but ASCII letters.
-pub fn letter_sum(word: &str) -> Option<u32> {
-    if word.is_empty() {
-        return None;
-    }
-    word.chars()
-        .map(|c| {
-            c.is_ascii_alphabetic().then(|| u32::from(c.to_ascii_uppercase() as u8 - b'A' + 1))
-        })
-        .sum()
 }
 
 impl Task {

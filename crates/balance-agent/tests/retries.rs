@@ -1,27 +1,17 @@
 //! The retry policy and a call through a fake transport and a fake clock.
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
-use balance_agent::call::{Sleep, call};
+use balance_agent::call::call;
 use balance_agent::errors::ProviderError;
 use balance_agent::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use balance_agent::retry::RetryPolicy;
 use balance_agent::{ApiKey, ProviderConfig, ProviderKind};
-
-/// Runs a future whose awaits are all ready at once (the fakes here never wait).
-fn run<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-}
+use common::{FakeClock, block_on as run};
 
 /// Answers from a script, and records what it was sent.
 struct Scripted {
@@ -43,19 +33,6 @@ impl Transport for Scripted {
         self.sent.borrow_mut().push(request);
         let answer = self.answers.borrow_mut().pop_front().expect("a scripted answer");
         std::future::ready(answer)
-    }
-}
-
-/// A clock that only adds up the waits.
-#[derive(Default)]
-struct FakeClock {
-    waited: RefCell<Vec<f64>>,
-}
-
-impl Sleep for FakeClock {
-    fn sleep(&self, ms: f64) -> impl Future<Output = ()> {
-        self.waited.borrow_mut().push(ms);
-        std::future::ready(())
     }
 }
 

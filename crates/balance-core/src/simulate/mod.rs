@@ -22,7 +22,7 @@ pub use driven::DrivenCycle;
 pub use engine::{Agent, Step, restart_sampling};
 pub use metropolis::Metropolis;
 pub use paper_scale::PaperScale;
-pub use word_task::{WORDS, WordTask, letter_sum};
+pub use word_task::{WORDS, WordResponder, WordTask, letter_sum};
 
 use crate::datasets::Dataset;
 

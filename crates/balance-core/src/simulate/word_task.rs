@@ -94,10 +94,8 @@ impl WordTask {
             .collect()
     }
 
-    /// Runs `attempts` attempts of restart sampling from BUZZY.
-    pub fn run(&self, seed: u64, attempts: usize) -> Simulation {
-        let potential = self.potential();
-        let start = WORDS.iter().position(|w| *w == SEED_WORD).expect("BUZZY is a built-in word");
+    /// The simulated LLM itself.
+    fn agent(&self) -> Words {
         let popularity: Vec<f64> =
             (0..WORDS.len()).map(|r| libm::exp(-(r as f64) / self.spread.max(0.1))).collect();
         let cumulative = popularity
@@ -107,8 +105,23 @@ impl WordTask {
                 Some(*acc)
             })
             .collect();
-        let mut agent =
-            Words { potential, popularity, cumulative, invalid_rate: self.invalid_rate };
+        Words {
+            potential: self.potential(),
+            popularity,
+            cumulative,
+            invalid_rate: self.invalid_rate,
+        }
+    }
+
+    /// The simulated LLM answering one prompt at a time, as an experiment runner meets it.
+    pub fn responder(&self, seed: u64) -> WordResponder {
+        WordResponder { agent: self.agent(), rng: Random::new(seed) }
+    }
+
+    /// Runs `attempts` attempts of restart sampling from BUZZY.
+    pub fn run(&self, seed: u64, attempts: usize) -> Simulation {
+        let start = WORDS.iter().position(|w| *w == SEED_WORD).expect("BUZZY is a built-in word");
+        let mut agent = self.agent();
         let mut rng = Random::new(seed);
         let (counts, index) = restart_sampling(&mut agent, &[start], attempts, &mut rng);
         let truth: BTreeMap<String, f64> = index
@@ -129,6 +142,32 @@ impl WordTask {
                 scores: BTreeMap::new(),
             },
             truth: lowest_zero(truth),
+        }
+    }
+}
+
+/// Words that do not add up to 100: what the simulated LLM says when it gets the task wrong.
+const WRONG_WORDS: [&str; 5] = ["KNOWLEDGE", "HARDWORK", "LUCK", "LOVE", "MONEY"];
+
+/// The word task's simulated LLM answering prompts one at a time with text: a word of 100 (a
+/// move), the prompt's word again (a move it refused), or a word that does not add up to 100.
+/// Its hidden potential is [`WordTask::potential`].
+pub struct WordResponder {
+    agent: Words,
+    rng: Random,
+}
+
+impl WordResponder {
+    /// The answer to a prompt about `word` (case-insensitive; an unknown word is answered as
+    /// if it were BUZZY, the paper's seed).
+    pub fn answer(&mut self, word: &str) -> String {
+        let known = WORDS.iter().position(|w| w.eq_ignore_ascii_case(word.trim()));
+        let start = WORDS.iter().position(|w| *w == SEED_WORD).unwrap_or(0);
+        let f = known.unwrap_or(start);
+        match self.agent.step(f, &mut self.rng) {
+            Step::To(g) => WORDS[g].to_owned(),
+            Step::Rejected => WORDS[f].to_owned(),
+            Step::Sink(_) => WRONG_WORDS[self.rng.below(WRONG_WORDS.len())].to_owned(),
         }
     }
 }

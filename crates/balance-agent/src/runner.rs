@@ -1,0 +1,98 @@
+//! Runs an experiment: keeps up to the plan's number of calls going, turns each answer into an
+//! attempt with the task, records it once, and hands it over (to be saved) as it completes.
+
+use balance_core::experiment::{Attempt, Outcome};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use crate::call::{Retry, Sleep, call};
+use crate::http::Transport;
+use crate::provider::{ApiKey, ProviderConfig};
+use crate::retry::RetryPolicy;
+use crate::schedule::{Scheduler, Stop, mix};
+use crate::task::{Outcome as Judged, Task};
+
+/// What is asked of the model and how its answers are read.
+pub struct Experiment<'a> {
+    /// The provider and model.
+    pub config: &'a ProviderConfig,
+    /// The key, when the provider needs one.
+    pub key: Option<&'a ApiKey>,
+    /// The prompt, parser and validator.
+    pub task: &'a Task,
+    /// When to retry a failed call.
+    pub policy: RetryPolicy,
+}
+
+/// The attempt an answer `text` to the prompt about `source` makes.
+pub fn attempt_of(task: &Task, source: &str, text: &str) -> Attempt {
+    let (outcome, state, reason) = match task.judge(source, text) {
+        Judged::State(s) if s == source => (Outcome::SelfLoop, Some(s), None),
+        Judged::State(s) => (Outcome::Transition, Some(s), None),
+        Judged::Sink { state, reason } => (Outcome::Invalid, Some(state), Some(reason)),
+        Judged::Rejected { reason } => (Outcome::Rejected, None, Some(reason)),
+    };
+    Attempt {
+        source: source.to_owned(),
+        outcome,
+        state,
+        reason,
+        raw: Some(text.to_owned()),
+        usage: None,
+        elapsed_ms: None,
+    }
+}
+
+/// Runs `scheduler`'s plan until it is finished or stopped: `on_attempt` gets each recorded
+/// attempt with its index and the failures retried on its way; `cancelled` is asked between
+/// answers. Returns why the run stopped early, if it did.
+pub async fn run(
+    scheduler: &mut Scheduler,
+    experiment: &Experiment<'_>,
+    transport: &impl Transport,
+    sleeper: &impl Sleep,
+    on_attempt: &mut dyn FnMut(usize, &Attempt, &[Retry]),
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Stop> {
+    let mut running = FuturesUnordered::new();
+    loop {
+        if cancelled() {
+            scheduler.cancel();
+        }
+        while let Some(job) = scheduler.next_job() {
+            let prompt = experiment.task.prompt(&job.source);
+            running.push(async move {
+                // Backoff jitter drawn from the attempt's index and try, so runs repeat.
+                let mut k = 0;
+                let mut jitter = move || {
+                    k += 1;
+                    (mix(job.index as u64, k) >> 11) as f64 / (1u64 << 53) as f64
+                };
+                let result = call(
+                    transport,
+                    sleeper,
+                    experiment.config,
+                    experiment.key,
+                    &prompt,
+                    &experiment.policy,
+                    &mut jitter,
+                )
+                .await;
+                (job, result)
+            });
+        }
+        let Some((job, result)) = running.next().await else { break };
+        match result {
+            Ok(answered) => {
+                let mut attempt =
+                    attempt_of(experiment.task, &job.source, &answered.completion.text);
+                attempt.usage = answered.completion.usage;
+                if scheduler.record(job.index, &attempt) {
+                    on_attempt(job.index, &attempt, &answered.retried);
+                }
+            }
+            Err(failed) => scheduler.fail(job.index, &failed.error.to_string()),
+        }
+    }
+    scheduler.stopped().cloned()
+}

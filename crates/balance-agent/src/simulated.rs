@@ -1,0 +1,73 @@
+//! The no-key, no-network provider: the core's simulated word-task LLM behind the same
+//! [`Transport`] as the real providers, answering in OpenAI's chat-completions format.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use balance_core::simulate::{WordResponder, WordTask};
+use regex::Regex;
+use serde_json::{Value, json};
+
+use crate::call::Sleep;
+use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
+
+/// The simulated LLM as a transport. It reads the state from the prompt ("An example word is
+/// X", as in the word task's template; else the last upper-case word) and answers after
+/// `latency_ms`.
+pub struct SimulatedTransport<S: Sleep> {
+    responder: RefCell<WordResponder>,
+    sleeper: S,
+    /// Added wait per answer, in milliseconds.
+    pub latency_ms: f64,
+    example: Regex,
+    capitals: Regex,
+}
+
+impl<S: Sleep> SimulatedTransport<S> {
+    /// The word task's simulated LLM (default settings) with answers drawn from `seed`.
+    pub fn new(seed: u64, sleeper: S, latency_ms: f64) -> SimulatedTransport<S> {
+        SimulatedTransport {
+            responder: RefCell::new(WordTask::default().responder(seed)),
+            sleeper,
+            latency_ms,
+            example: Regex::new(r"example word is ([A-Za-z]+)").expect("a valid pattern"),
+            capitals: Regex::new(r"\b[A-Z]{2,}\b").expect("a valid pattern"),
+        }
+    }
+
+    /// The state a prompt is about.
+    fn state_of(&self, prompt: &str) -> String {
+        if let Some(c) = self.example.captures(prompt) {
+            return c[1].to_owned();
+        }
+        self.capitals.find_iter(prompt).last().map_or_else(String::new, |m| m.as_str().to_owned())
+    }
+}
+
+impl<S: Sleep> Transport for SimulatedTransport<S> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> {
+        let body: Value = serde_json::from_str(&request.body).unwrap_or_default();
+        let prompt = body["messages"]
+            .as_array()
+            .and_then(|m| m.last())
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let answer = self.responder.borrow_mut().answer(&self.state_of(&prompt));
+        let reply = json!({
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": answer } }],
+            "usage": {
+                "prompt_tokens": prompt.split_whitespace().count(),
+                "completion_tokens": 2
+            }
+        });
+        let wait = self.sleeper.sleep(self.latency_ms);
+        async move {
+            wait.await;
+            Ok(HttpResponse { status: 200, headers: Vec::new(), body: reply.to_string() })
+        }
+    }
+}

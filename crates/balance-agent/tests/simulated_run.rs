@@ -1,0 +1,106 @@
+//! A whole experiment without a key or a network: the simulated word-task LLM answers through
+//! the same runner, scheduler and task as a real provider, and the analysis of what it recorded
+//! recovers the simulator's hidden potential.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use balance_agent::retry::RetryPolicy;
+use balance_agent::runner::{Experiment, run};
+use balance_agent::schedule::{Plan, Price, Protocol, Scheduler};
+use balance_agent::simulated::SimulatedTransport;
+use balance_agent::task::Task;
+use balance_agent::{ProviderConfig, ProviderKind};
+use balance_core::experiment::{ExperimentFile, Outcome};
+use balance_core::report::{Settings, analyze};
+use balance_core::simulate::{WORDS, WordTask};
+use common::{FakeClock, block_on};
+
+#[test]
+fn a_simulated_experiment_recovers_the_hidden_potential() {
+    let attempts = 20_000;
+    let plan = Plan {
+        seeds: vec!["BUZZY".into()],
+        protocol: Protocol::Uniform,
+        attempts,
+        concurrency: 8,
+        seed: 5,
+        price: Price::default(),
+        budget: None,
+    };
+    let mut scheduler = Scheduler::new(plan).unwrap();
+    let config = ProviderConfig {
+        kind: ProviderKind::OpenAiCompatible,
+        base_url: "simulated".into(),
+        model: "word-task".into(),
+        temperature: 1.0,
+        max_tokens: 8,
+        system_prompt: None,
+    };
+    let task = Task::word_sum_100();
+    let experiment =
+        Experiment { config: &config, key: None, task: &task, policy: RetryPolicy::default() };
+    let clock = FakeClock::default();
+    let transport = SimulatedTransport::new(11, FakeClock::default(), 0.0);
+    let mut recorded = Vec::new();
+    let stop = block_on(run(
+        &mut scheduler,
+        &experiment,
+        &transport,
+        &clock,
+        &mut |index, attempt, retried| {
+            assert!(retried.is_empty());
+            recorded.push((index, attempt.clone()));
+        },
+        &|| false,
+    ));
+    assert_eq!(stop, None);
+    assert_eq!(recorded.len(), attempts);
+    let mut indices: Vec<usize> = recorded.iter().map(|r| r.0).collect();
+    indices.sort_unstable();
+    indices.dedup();
+    assert_eq!(indices.len(), attempts, "each attempt once");
+    // Every kind of answer occurs: moves, refused moves (the word repeated), wrong sums.
+    let kind = |o: Outcome| recorded.iter().filter(|r| r.1.outcome == o).count();
+    let (moves, rejected, invalid) =
+        (kind(Outcome::Transition), kind(Outcome::Rejected), kind(Outcome::Invalid));
+    assert!(moves > 1000 && rejected > 1000 && invalid > 100, "{moves} {rejected} {invalid}");
+    assert!(recorded.iter().all(|r| r.1.raw.is_some() && r.1.usage.is_some()));
+
+    // The analysis of the experiment file finds the simulator's potential (ATTITUDE at 0).
+    let file = ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 1,
+        name: "simulated".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts: recorded.into_iter().map(|r| r.1).collect(),
+    };
+    let ours = median_error(&file.dataset());
+    // The core's own simulation of the same LLM (restart sampling, same number of attempts)
+    // is the yardstick: the runner's data must be as good.
+    let reference = median_error(&WordTask::default().run(5, attempts).dataset);
+    assert!(ours < 0.2, "median |recovered - true| {ours}");
+    assert!(
+        (ours - reference).abs() < 0.1,
+        "runner {ours} against the core's simulation {reference}"
+    );
+}
+
+/// The median absolute difference between the recovered and the true potential (ATTITUDE at
+/// 0 in both) over the states sampled at least 300 times.
+fn median_error(dataset: &balance_core::datasets::Dataset) -> f64 {
+    let report = analyze(dataset, &Settings::default()).unwrap();
+    let truth: BTreeMap<&str, f64> =
+        WORDS.iter().copied().zip(WordTask::default().potential()).collect();
+    let mut errors: Vec<f64> = report
+        .states
+        .iter()
+        .filter(|s| s.attempts >= 300.0)
+        .filter_map(|s| Some((s.potential? - truth.get(s.label.as_str())?).abs()))
+        .collect();
+    assert!(errors.len() >= 10, "{errors:?}");
+    errors.sort_by(f64::total_cmp);
+    errors[errors.len() / 2]
+}
