@@ -262,11 +262,12 @@ pub fn AnalysisPanel(
         {move || match report.get() {
             None => ().into_any(),
             Some(Ok(r)) => {
-                let scores = dataset.with_untracked(|d| d.scores.clone());
+                let (scores, answers) =
+                    dataset.with_untracked(|d| (d.scores.clone(), d.answers.clone()));
                 view! {
                     <Verdict report=r.clone() />
                     <div class="figures">
-                        <LandscapePlot report=r.clone() scores=scores />
+                        <LandscapePlot report=r.clone() scores=scores answers=answers />
                         <LevelDiagram report=r.clone() />
                         <PairwisePlot pairwise=r.pairwise.clone() />
                         <LoopPlot loops=r.loops.clone() />

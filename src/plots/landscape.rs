@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use balance_core::datasets::RawAnswer;
 use balance_core::graph::breadth_first_order;
 use balance_core::report::Report;
 use leptos::html::Canvas;
@@ -118,7 +119,12 @@ impl Frame {
 
 /// The landscape graph with its controls, tooltip and the selected state's transitions.
 #[component]
-pub fn LandscapePlot(report: Report, scores: BTreeMap<String, f64>) -> impl IntoView {
+pub fn LandscapePlot(
+    report: Report,
+    scores: BTreeMap<String, f64>,
+    answers: BTreeMap<String, Vec<RawAnswer>>,
+) -> impl IntoView {
+    let answers = StoredValue::new(answers);
     let nodes = StoredValue::new(nodes_of(&report, &scores));
     let report = StoredValue::new(report);
     let has_scores = nodes.with_value(|n| n.iter().any(|n| n.score.is_some()));
@@ -328,7 +334,8 @@ pub fn LandscapePlot(report: Report, scores: BTreeMap<String, f64>) -> impl Into
                     )
                 })
             });
-            view! { <StateDetails node=node inbound=inbound outbound=outbound /> }
+            let raw = answers.with_value(|a| a.get(&node.label).cloned().unwrap_or_default());
+            view! { <StateDetails node=node inbound=inbound outbound=outbound answers=raw /> }
         })
     };
 
@@ -544,7 +551,43 @@ fn StateDetails(
     node: Node,
     inbound: Vec<(String, f64, f64)>,
     outbound: Vec<(String, f64, f64)>,
+    answers: Vec<RawAnswer>,
 ) -> impl IntoView {
+    let more_answers = answers.len().saturating_sub(MAX_NEIGHBOURS);
+    // Raw answers are untrusted text: they only ever become text nodes.
+    let answers = (!answers.is_empty()).then(|| {
+        view! {
+            <div>
+                <h4>"Answers to prompts about this state"</h4>
+                <table class="compact" id="state-answers">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Answer"</th>
+                            <th scope="col">"Became"</th>
+                            <th scope="col" class="num">"Times"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {answers
+                            .into_iter()
+                            .take(MAX_NEIGHBOURS)
+                            .map(|a| {
+                                view! {
+                                    <tr>
+                                        <td class="raw">{a.raw}</td>
+                                        <td>{a.became}</td>
+                                        <td class="num">{a.count}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                {(more_answers > 0)
+                    .then(|| view! { <p class="muted">{format!("and {more_answers} more")}</p> })}
+            </div>
+        }
+    });
     let list = |title: &'static str, id: &'static str, rows: Vec<(String, f64, f64)>| {
         let more = rows.len().saturating_sub(MAX_NEIGHBOURS);
         view! {
@@ -588,6 +631,7 @@ fn StateDetails(
                 {list("Out of this state", "state-out", outbound)}
                 {list("Into this state", "state-in", inbound)}
             </div>
+            {answers}
         </div>
     }
 }

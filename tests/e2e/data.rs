@@ -116,3 +116,36 @@ async fn exports_hold_the_report_the_counts_and_the_paper_format() {
     assert_eq!(paper.as_array().unwrap().len(), 4, "one record per reached state");
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn an_experiment_files_raw_answers_are_listed_as_text() {
+    let mut attempts = Vec::new();
+    for _ in 0..6 {
+        attempts.push(r#"{"source":"A","outcome":"transition","state":"B","raw":"b"}"#);
+        attempts.push(r#"{"source":"B","outcome":"transition","state":"A","raw":" a."}"#);
+    }
+    attempts
+        .push(r#"{"source":"A","outcome":"rejected","reason":"not a word","raw":"<b>LOVE</b>"}"#);
+    let text = format!(
+        r#"{{"format":"balance-lab-experiment","version":1,"name":"html answers","attempts":[{}]}}"#,
+        attempts.join(",")
+    );
+    let file = fixture("answers.json", &text);
+    let b = Browser::open("/").await;
+    b.find("#import-file").await.send_keys(&file).await.unwrap();
+    assert_eq!(b.wait_text("#stat-states", "2").await, "2");
+    b.find("#landscape-select").await.select_by_label("A").await.unwrap();
+    let answers = b.text("#state-answers tbody").await;
+    assert!(answers.contains("b B 6"), "{answers}");
+    assert!(answers.contains("<b>LOVE</b> rejected: not a word 1"), "{answers}");
+    // The markup stayed text: no element was made from it.
+    let made = b
+        .client
+        .execute("return document.querySelectorAll('#state-answers td.raw b').length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(made, 0);
+    b.shoot("#state-details", "landscape-raw-answers").await;
+    b.finish().await;
+}

@@ -22,6 +22,21 @@ pub struct Dataset {
     /// Task score of the states that have one (the paper format's `score` fields).
     #[serde(default)]
     pub scores: BTreeMap<String, f64>,
+    /// The raw answers behind the counts, by source state, when the data keep them (experiment
+    /// files): untrusted text, to be shown as text.
+    #[serde(default)]
+    pub answers: BTreeMap<String, Vec<RawAnswer>>,
+}
+
+/// One distinct answer to prompts about a state, and how often it came.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawAnswer {
+    /// The answer as the model gave it.
+    pub raw: String,
+    /// What it became: the next state, or why it was rejected.
+    pub became: String,
+    /// How many times.
+    pub count: usize,
 }
 
 /// Identifiers of the bundled datasets.
@@ -73,6 +88,7 @@ impl Bundled {
             counts,
             total_attempts: Some(20000.0),
             scores: BTreeMap::new(),
+            answers: Default::default(),
         }
     }
 }

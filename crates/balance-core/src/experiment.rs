@@ -12,7 +12,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::datasets::Dataset;
+use std::collections::BTreeMap;
+
+use crate::datasets::{Dataset, RawAnswer};
 use crate::import::ImportError;
 use crate::model::Counts;
 
@@ -112,7 +114,33 @@ impl ExperimentFile {
             counts: self.counts(),
             total_attempts: self.total_attempts,
             scores: Default::default(),
+            answers: self.answers(),
         }
+    }
+
+    /// The distinct raw answers to each source state with what they became, most frequent first.
+    pub fn answers(&self) -> BTreeMap<String, Vec<RawAnswer>> {
+        let mut tally: BTreeMap<&str, BTreeMap<(&str, String), usize>> = BTreeMap::new();
+        for a in &self.attempts {
+            let Some(raw) = a.raw.as_deref() else { continue };
+            let became = match (&a.outcome, &a.state) {
+                (Outcome::SelfLoop, _) => a.source.clone(),
+                (Outcome::Transition | Outcome::Invalid, Some(s)) => s.clone(),
+                _ => format!("rejected: {}", a.reason.as_deref().unwrap_or("no reason given")),
+            };
+            *tally.entry(&a.source).or_default().entry((raw, became)).or_default() += 1;
+        }
+        tally
+            .into_iter()
+            .map(|(source, answers)| {
+                let mut list: Vec<RawAnswer> = answers
+                    .into_iter()
+                    .map(|((raw, became), count)| RawAnswer { raw: raw.to_owned(), became, count })
+                    .collect();
+                list.sort_by(|a, b| b.count.cmp(&a.count));
+                (source.to_owned(), list)
+            })
+            .collect()
     }
 
     /// The file as JSON text.
@@ -228,6 +256,27 @@ mod tests {
         assert_eq!(c.rejected(b), 1.0);
         assert_eq!(c.count(a, inv), 1.0);
         assert_eq!(c.total_attempts(), 4.0);
+    }
+
+    #[test]
+    fn raw_answers_are_kept_per_source_with_what_they_became() {
+        let mut f = sample();
+        for (a, raw) in f.attempts.iter_mut().zip(["b", "B.", "<b>no</b>", "love"]) {
+            a.raw = Some(raw.to_owned());
+            a.reason = (a.outcome == Outcome::Rejected).then(|| "not a word".to_owned());
+        }
+        f.attempts.push(f.attempts[0].clone());
+        let answers = f.dataset().answers;
+        let a = &answers["A"];
+        assert_eq!(a[0], RawAnswer { raw: "b".into(), became: "B".into(), count: 2 });
+        assert_eq!(a[1], RawAnswer { raw: "love".into(), became: "INVALID00".into(), count: 1 });
+        let b = &answers["B"];
+        assert!(b.contains(&RawAnswer { raw: "B.".into(), became: "B".into(), count: 1 }));
+        assert!(b.contains(&RawAnswer {
+            raw: "<b>no</b>".into(),
+            became: "rejected: not a word".into(),
+            count: 1
+        }));
     }
 
     #[test]

@@ -71,7 +71,10 @@ impl std::error::Error for ShareError {}
 
 /// The fragment (without `#`) that reproduces `dataset` analysed with `settings`.
 pub fn encode(dataset: &Dataset, settings: &Settings) -> Result<String, ShareError> {
-    let payload = Payload { dataset: dataset.clone(), settings: settings.clone() };
+    // The counts reproduce the analysis; the raw answers stay out of links.
+    let mut dataset = dataset.clone();
+    dataset.answers.clear();
+    let payload = Payload { dataset, settings: settings.clone() };
     let json = serde_json::to_vec(&payload).expect("datasets and settings always serialise");
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
     let fragment = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
@@ -118,6 +121,20 @@ mod tests {
         let (d2, s2) = decode(&format!("#{link}")).unwrap();
         assert_eq!((&d2, &s2), (&d, &s));
         assert_eq!(analyze(&d2, &s2).unwrap(), analyze(&d, &s).unwrap());
+    }
+
+    #[test]
+    fn raw_answers_stay_out_of_links() {
+        let mut d = Bundled::Claude4Word.load();
+        let answer = crate::datasets::RawAnswer {
+            raw: "attitude".into(),
+            became: "ATTITUDE".into(),
+            count: 3879,
+        };
+        d.answers.insert("PERSONAL".into(), vec![answer]);
+        let (back, _) = decode(&encode(&d, &Settings::default()).unwrap()).unwrap();
+        assert!(back.answers.is_empty());
+        assert_eq!(back.counts, d.counts);
     }
 
     #[test]

@@ -88,6 +88,7 @@ fn majority_voting_multiplies_small_potential_differences() {
         counts,
         total_attempts: None,
         scores: Default::default(),
+        answers: Default::default(),
     };
     let plain = analyze(&d, &Settings::default()).unwrap();
     let voted =
@@ -202,6 +203,7 @@ fn reports_hold_only_finite_numbers_and_round_trip() {
         counts,
         total_attempts: None,
         scores: Default::default(),
+        answers: Default::default(),
     };
     let datasets = [
         Bundled::Claude4Word.load(),
@@ -252,6 +254,7 @@ proptest::proptest! {
             counts,
             total_attempts: None,
             scores: Default::default(),
+            answers: Default::default(),
         };
         let s = Settings {
             normalization: Normalization::ALL[norm],

@@ -62,6 +62,7 @@ fn dataset(rows: &[&[f64]]) -> Dataset {
         counts,
         total_attempts: None,
         scores: Default::default(),
+        answers: Default::default(),
     }
 }
 

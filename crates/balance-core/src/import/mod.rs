@@ -73,6 +73,7 @@ pub fn load(name: &str, text: &str, format: Format) -> Result<Dataset, ImportErr
         counts,
         total_attempts: None,
         scores: Default::default(),
+        answers: Default::default(),
     };
     match format {
         Format::Csv => parse_counts_csv(text).map(plain),

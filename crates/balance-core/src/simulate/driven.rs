@@ -82,6 +82,7 @@ impl DrivenCycle {
                 counts,
                 total_attempts: None,
                 scores: BTreeMap::new(),
+                answers: Default::default(),
             },
             truth,
         }

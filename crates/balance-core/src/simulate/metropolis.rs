@@ -73,6 +73,7 @@ impl Metropolis {
                 counts,
                 total_attempts: None,
                 scores: BTreeMap::new(),
+                answers: Default::default(),
             },
             truth: lowest_zero(truth),
         }

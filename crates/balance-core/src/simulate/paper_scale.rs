@@ -109,6 +109,7 @@ impl PaperScale {
                 counts,
                 total_attempts: None,
                 scores: BTreeMap::new(),
+                answers: Default::default(),
             },
             truth: lowest_zero(truth),
         }

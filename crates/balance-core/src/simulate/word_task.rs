@@ -140,6 +140,7 @@ impl WordTask {
                 counts,
                 total_attempts: None,
                 scores: BTreeMap::new(),
+                answers: Default::default(),
             },
             truth: lowest_zero(truth),
         }
