@@ -137,7 +137,7 @@ impl ExperimentFile {
                     .into_iter()
                     .map(|((raw, became), count)| RawAnswer { raw: raw.to_owned(), became, count })
                     .collect();
-                list.sort_by(|a, b| b.count.cmp(&a.count));
+                list.sort_by_key(|a| std::cmp::Reverse(a.count));
                 (source.to_owned(), list)
             })
             .collect()
