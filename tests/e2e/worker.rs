@@ -6,16 +6,29 @@ use crate::support::Browser;
 #[ignore = "end-to-end"]
 async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled() {
     let b = Browser::open("/").await;
+    // A bootstrap of 100 replicates on 7,831 states runs for a minute or more: long enough that
+    // the cancel surely lands while it runs (the plain analysis can finish within a second).
+    let input = b.find("#bootstrap-input").await;
+    input.clear().await.unwrap();
+    input.send_keys("100\n").await.unwrap();
+    b.wait_text("#preset-picker option:checked", "Custom").await;
     b.choose_dataset("sim-paper-scale", "7831").await;
     let progress = b.text("#analysis-progress").await;
     assert!(progress.contains("Analysing"), "{progress}");
+    assert!(progress.contains("of 103 steps"), "{progress}");
     b.screenshot("worker-progress-paper-scale").await;
     b.find("#cancel-analysis").await.click().await.unwrap();
     assert!(b.text("#analysis-cancelled").await.starts_with("Analysis cancelled."));
     // The page answers while nothing runs: the dataset is still there.
     assert_eq!(b.text("#stat-states").await, "7831");
-
+    // "Run it again" starts the same job afresh; cancel it too.
     b.find("#rerun-analysis").await.click().await.unwrap();
+    assert!(b.text("#analysis-progress").await.contains("of 103 steps"));
+    b.find("#cancel-analysis").await.click().await.unwrap();
+    b.find("#analysis-cancelled").await;
+
+    // The Balance Lab preset (no bootstrap, observed normalisation here) runs to its end.
+    b.find("#preset-picker").await.select_by_value("balance-lab").await.unwrap();
     let timing = b.wait_for_text("#analysis-timing", |t| t.contains("background worker")).await;
     assert!(timing.starts_with("Analysed in"), "{timing}");
     // Natively (`balance simulate --preset paper-scale --seed 1 --format csv | balance analyze`):
