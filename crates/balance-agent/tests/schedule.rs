@@ -1,8 +1,9 @@
 //! The run's bookkeeping: exactly-once recording under concurrency and out-of-order answers, resume
 //! after a reload, the sampling protocols, the budget cap.
 
+use balance_agent::runner::attempt_of;
 use balance_agent::schedule::{Plan, Price, Protocol, Scheduler, Stop};
-use balance_agent::task::{Outcome as Judged, Task};
+use balance_agent::task::Task;
 use balance_core::experiment::{Attempt, ExperimentFile, Outcome, Usage};
 
 /// A tiny deterministic generator for the tests' choices.
@@ -21,20 +22,9 @@ const WORDS: [&str; 6] = ["ATTITUDE", "TURKEY", "PERSONAL", "LOVE", "BUZZY", "PR
 /// sink), judged by the paper's word task.
 fn answer(source: &str, rng: &mut Lcg) -> Attempt {
     let raw = WORDS[rng.below(WORDS.len())];
-    let (outcome, state, reason) = match Task::word_sum_100().judge(source, raw) {
-        Judged::State(s) => (Outcome::Transition, Some(s), None),
-        Judged::Sink { state, reason } => (Outcome::Invalid, Some(state), Some(reason)),
-        Judged::Rejected { reason } => (Outcome::Rejected, None, Some(reason)),
-    };
-    Attempt {
-        source: source.to_owned(),
-        outcome,
-        state,
-        reason,
-        raw: Some(raw.to_owned()),
-        usage: Some(Usage { input_tokens: 100, output_tokens: 5 }),
-        elapsed_ms: None,
-    }
+    let mut attempt = attempt_of(&Task::word_sum_100(), source, raw);
+    attempt.usage = Some(Usage { input_tokens: 100, output_tokens: 5 });
+    attempt
 }
 
 fn plan(attempts: usize, concurrency: usize) -> Plan {
