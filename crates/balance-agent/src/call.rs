@@ -7,10 +7,13 @@ use crate::http::Transport;
 use crate::provider::{ApiKey, Completion, ProviderConfig};
 use crate::retry::RetryPolicy;
 
-/// Waits: a timer in the browser or natively, an instant fake clock in tests.
+/// Waits and tells the time: a timer in the browser or natively, an instant fake clock in tests.
 pub trait Sleep {
     /// Waits `ms` milliseconds.
     fn sleep(&self, ms: f64) -> impl Future<Output = ()>;
+
+    /// Milliseconds since some fixed moment (for timing calls).
+    fn now_ms(&self) -> f64;
 }
 
 /// A failure that was retried, and the wait before the retry (ms).

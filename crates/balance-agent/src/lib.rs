@@ -19,7 +19,9 @@ pub mod retry;
 pub mod runner;
 pub mod schedule;
 pub mod simulated;
+pub mod spec;
 pub mod task;
 
 pub use errors::ProviderError;
 pub use provider::{ApiKey, Completion, ProviderConfig, ProviderKind, Usage};
+pub use spec::Spec;

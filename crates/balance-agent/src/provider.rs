@@ -13,6 +13,7 @@ use crate::http::{HttpRequest, HttpResponse};
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
     /// OpenAI's chat completions.
+    #[serde(rename = "openai")]
     OpenAi,
     /// Anthropic's Messages API.
     Anthropic,
@@ -20,12 +21,17 @@ pub enum ProviderKind {
     Gemini,
     /// Any server speaking OpenAI's chat completions at its own base URL: OpenRouter, Ollama,
     /// LM Studio, vLLM, llama.cpp server.
+    #[serde(rename = "openai-compatible")]
     OpenAiCompatible,
+    /// The built-in simulated LLM (the core's word-task model): no key, no network. It speaks
+    /// OpenAI's format to [`crate::simulated::SimulatedTransport`].
+    Simulated,
 }
 
 impl ProviderKind {
     /// Every kind, for pickers.
-    pub const ALL: [ProviderKind; 4] = [
+    pub const ALL: [ProviderKind; 5] = [
+        ProviderKind::Simulated,
         ProviderKind::OpenAi,
         ProviderKind::Anthropic,
         ProviderKind::Gemini,
@@ -39,12 +45,47 @@ impl ProviderKind {
             ProviderKind::Anthropic => "https://api.anthropic.com/v1",
             ProviderKind::Gemini => "https://generativelanguage.googleapis.com/v1beta",
             ProviderKind::OpenAiCompatible => "http://127.0.0.1:11434/v1",
+            ProviderKind::Simulated => "simulated:",
         }
     }
 
     /// Whether the provider refuses requests without a key.
     pub fn needs_key(self) -> bool {
-        self != ProviderKind::OpenAiCompatible
+        !matches!(self, ProviderKind::OpenAiCompatible | ProviderKind::Simulated)
+    }
+
+    /// Whether calls leave the machine's own code (everything but the simulated LLM).
+    pub fn is_remote(self) -> bool {
+        self != ProviderKind::Simulated
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "OpenAI",
+            ProviderKind::Anthropic => "Anthropic",
+            ProviderKind::Gemini => "Google Gemini",
+            ProviderKind::OpenAiCompatible => {
+                "OpenAI-compatible (OpenRouter, Ollama, LM Studio, vLLM, llama.cpp)"
+            }
+            ProviderKind::Simulated => "Simulated agent (no key, no network)",
+        }
+    }
+
+    /// The name used in settings and files (`openai`, `anthropic`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::Gemini => "gemini",
+            ProviderKind::OpenAiCompatible => "openai-compatible",
+            ProviderKind::Simulated => "simulated",
+        }
+    }
+
+    /// The kind named `id` (as [`ProviderKind::id`] gives).
+    pub fn from_id(id: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL.into_iter().find(|k| k.id() == id)
     }
 }
 
@@ -78,6 +119,7 @@ pub struct ProviderConfig {
     /// The API.
     pub kind: ProviderKind,
     /// Base URL without a trailing slash (the kind's default when empty).
+    #[serde(default)]
     pub base_url: String,
     /// Model name.
     pub model: String,
@@ -86,7 +128,18 @@ pub struct ProviderConfig {
     /// Most tokens in an answer.
     pub max_tokens: u32,
     /// System prompt, if any.
+    #[serde(default)]
     pub system_prompt: Option<String>,
+    /// Added wait per answer of the simulated LLM, in milliseconds (other kinds ignore it).
+    #[serde(default)]
+    pub latency_ms: f64,
+    /// How long to wait for an answer, in seconds, before counting the call as timed out.
+    #[serde(default = "default_timeout")]
+    pub timeout_s: f64,
+}
+
+fn default_timeout() -> f64 {
+    60.0
 }
 
 /// A model's answer.
@@ -110,7 +163,7 @@ impl ProviderConfig {
         let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
         let system = self.system_prompt.as_deref().filter(|s| !s.trim().is_empty());
         let (url, body) = match self.kind {
-            ProviderKind::OpenAi | ProviderKind::OpenAiCompatible => {
+            ProviderKind::OpenAi | ProviderKind::OpenAiCompatible | ProviderKind::Simulated => {
                 if let Some(k) = key {
                     headers.push(("authorization".into(), format!("Bearer {}", k.expose())));
                 }
@@ -176,7 +229,7 @@ impl ProviderConfig {
         let missing = |what: &str| ProviderError::Unparseable(format!("no {what} in the answer"));
         let number = |x: &Value| x.as_u64().unwrap_or(0);
         match self.kind {
-            ProviderKind::OpenAi | ProviderKind::OpenAiCompatible => {
+            ProviderKind::OpenAi | ProviderKind::OpenAiCompatible | ProviderKind::Simulated => {
                 let text = v["choices"][0]["message"]["content"]
                     .as_str()
                     .ok_or_else(|| missing("choices[0].message.content"))?;

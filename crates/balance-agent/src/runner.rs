@@ -33,6 +33,7 @@ pub fn attempt_of(task: &Task, source: &str, text: &str) -> Attempt {
         Judged::Rejected { reason } => (Outcome::Rejected, None, Some(reason)),
     };
     Attempt {
+        index: None,
         source: source.to_owned(),
         outcome,
         state,
@@ -62,6 +63,7 @@ pub async fn run(
         while let Some(job) = scheduler.next_job() {
             let prompt = experiment.task.prompt(&job.source);
             running.push(async move {
+                let started = sleeper.now_ms();
                 // Backoff jitter drawn from the attempt's index and try, so runs repeat.
                 let mut k = 0;
                 let mut jitter = move || {
@@ -78,15 +80,17 @@ pub async fn run(
                     &mut jitter,
                 )
                 .await;
-                (job, result)
+                (job, result, sleeper.now_ms() - started)
             });
         }
-        let Some((job, result)) = running.next().await else { break };
+        let Some((job, result, elapsed)) = running.next().await else { break };
         match result {
             Ok(answered) => {
                 let mut attempt =
                     attempt_of(experiment.task, &job.source, &answered.completion.text);
                 attempt.usage = answered.completion.usage;
+                attempt.index = Some(job.index as u64);
+                attempt.elapsed_ms = Some(elapsed);
                 if scheduler.record(job.index, &attempt) {
                     on_attempt(job.index, &attempt, &answered.retried);
                 }

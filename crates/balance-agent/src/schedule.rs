@@ -51,11 +51,13 @@ pub struct Plan {
     pub concurrency: usize,
     /// Seed of the source choices.
     pub seed: u64,
-    /// The model's prices.
+    /// The model's prices (none: free).
+    #[serde(default)]
     pub price: Price,
     /// Most dollars to spend. No attempt starts while the spending plus the dearest attempt so
     /// far, for each running one and the new one, would pass it; until an attempt has reported
     /// its cost, one runs at a time.
+    #[serde(default)]
     pub budget: Option<f64>,
 }
 

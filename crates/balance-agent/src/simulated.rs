@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::sync::LazyLock;
 
 use balance_core::simulate::{WordResponder, WordTask};
 use regex::Regex;
@@ -11,16 +12,26 @@ use serde_json::{Value, json};
 use crate::call::Sleep;
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 
-/// The simulated LLM as a transport. It reads the state from the prompt ("An example word is
-/// X", as in the word task's template; else the last upper-case word) and answers after
-/// `latency_ms`.
+/// The simulated LLM as a transport. It reads the state from the prompt ([`state_in_prompt`])
+/// and answers after `latency_ms`.
 pub struct SimulatedTransport<S: Sleep> {
     responder: RefCell<WordResponder>,
     sleeper: S,
     /// Added wait per answer, in milliseconds.
     pub latency_ms: f64,
-    example: Regex,
-    capitals: Regex,
+}
+
+/// The state a prompt is about: the word after "An example word is" (the word task's
+/// template), else the last upper-case word, else nothing.
+pub fn state_in_prompt(prompt: &str) -> String {
+    static EXAMPLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"example word is ([A-Za-z]+)").expect("a valid pattern"));
+    static CAPITALS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b[A-Z]{2,}\b").expect("a valid pattern"));
+    if let Some(c) = EXAMPLE.captures(prompt) {
+        return c[1].to_owned();
+    }
+    CAPITALS.find_iter(prompt).last().map_or_else(String::new, |m| m.as_str().to_owned())
 }
 
 impl<S: Sleep> SimulatedTransport<S> {
@@ -30,17 +41,7 @@ impl<S: Sleep> SimulatedTransport<S> {
             responder: RefCell::new(WordTask::default().responder(seed)),
             sleeper,
             latency_ms,
-            example: Regex::new(r"example word is ([A-Za-z]+)").expect("a valid pattern"),
-            capitals: Regex::new(r"\b[A-Z]{2,}\b").expect("a valid pattern"),
         }
-    }
-
-    /// The state a prompt is about.
-    fn state_of(&self, prompt: &str) -> String {
-        if let Some(c) = self.example.captures(prompt) {
-            return c[1].to_owned();
-        }
-        self.capitals.find_iter(prompt).last().map_or_else(String::new, |m| m.as_str().to_owned())
     }
 }
 
@@ -56,7 +57,7 @@ impl<S: Sleep> Transport for SimulatedTransport<S> {
             .and_then(|m| m["content"].as_str())
             .unwrap_or_default()
             .to_owned();
-        let answer = self.responder.borrow_mut().answer(&self.state_of(&prompt));
+        let answer = self.responder.borrow_mut().answer(&state_in_prompt(&prompt));
         let reply = json!({
             "choices": [{ "index": 0, "message": { "role": "assistant", "content": answer } }],
             "usage": {

@@ -58,6 +58,8 @@ fn config() -> ProviderConfig {
         temperature: 1.0,
         max_tokens: 8,
         system_prompt: None,
+        latency_ms: 0.0,
+        timeout_s: 60.0,
     }
 }
 

@@ -37,6 +37,8 @@ fn a_simulated_experiment_recovers_the_hidden_potential() {
         temperature: 1.0,
         max_tokens: 8,
         system_prompt: None,
+        latency_ms: 0.0,
+        timeout_s: 60.0,
     };
     let task = Task::word_sum_100();
     let experiment =

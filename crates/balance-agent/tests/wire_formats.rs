@@ -13,6 +13,8 @@ fn config(kind: ProviderKind) -> ProviderConfig {
         temperature: 0.7,
         max_tokens: 16,
         system_prompt: Some("Be brief.".into()),
+        latency_ms: 0.0,
+        timeout_s: 60.0,
     }
 }
 

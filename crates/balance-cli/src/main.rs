@@ -1,6 +1,8 @@
 //! `balance`: Balance Lab's command line over balance-core.
 
+mod experiment_run;
 mod summary;
+mod transport;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +27,18 @@ struct Cli {
 enum Command {
     /// Analyse a dataset: potentials, tests of detailed balance, uncertainties.
     Analyze(AnalyzeArgs),
+    /// Run an experiment described by a TOML file (see docs/run.md), writing the experiment
+    /// file the app imports; run it again to resume an interrupted run.
+    Run {
+        /// The run file.
+        file: PathBuf,
+        /// The experiment file to write (the run file's name with .json when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not print progress.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Simulate an agent and write the dataset in the paper's JSON format to standard output.
     Simulate {
         /// Which simulated agent.
@@ -154,6 +168,7 @@ fn run(cli: Cli) -> Result<String, String> {
                 Ok(summary::render(&dataset, &report))
             }
         }
+        Command::Run { file, out, quiet } => experiment_run::execute(&file, out, quiet),
         Command::Simulate { preset, seed, attempts, truth, format } => {
             let preset = match preset {
                 PresetArg::Metropolis => Preset::Metropolis,

@@ -50,6 +50,9 @@ pub struct Usage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attempt {
+    /// Its index in the run that made it (every index at most once), when a runner wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
     /// The state put into the prompt.
     pub source: String,
     /// What the answer became.
@@ -220,6 +223,7 @@ mod tests {
 
     fn sample() -> ExperimentFile {
         let at = |source: &str, outcome, state: Option<&str>| Attempt {
+            index: None,
             source: source.into(),
             outcome,
             state: state.map(Into::into),

@@ -18,7 +18,7 @@ pub fn block_on<F: Future>(f: F) -> F::Output {
     }
 }
 
-/// A clock that only adds up the waits.
+/// A clock that only adds up the waits; its time is their sum.
 #[derive(Default)]
 pub struct FakeClock {
     /// Every wait asked for, in milliseconds.
@@ -29,5 +29,9 @@ impl Sleep for FakeClock {
     fn sleep(&self, ms: f64) -> impl Future<Output = ()> {
         self.waited.borrow_mut().push(ms);
         std::future::ready(())
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.waited.borrow().iter().sum()
     }
 }

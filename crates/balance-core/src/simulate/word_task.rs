@@ -94,6 +94,12 @@ impl WordTask {
             .collect()
     }
 
+    /// The hidden potential of every built-in word, by word, lowest zero: what an experiment
+    /// with [`WordTask::responder`] should recover.
+    pub fn truth(&self) -> BTreeMap<String, f64> {
+        lowest_zero(WORDS.iter().map(|w| (*w).to_owned()).zip(self.potential()).collect())
+    }
+
     /// The simulated LLM itself.
     fn agent(&self) -> Words {
         let popularity: Vec<f64> =

@@ -1,0 +1,275 @@
+//! `balance run` against the mock LLM server: what the server answered is what the file holds,
+//! faults are retried, an interrupted run resumes without loss or duplicates, a bad key stops it.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use balance_core::experiment::ExperimentFile;
+use mock_llm::{Faults, MockServer};
+
+async fn server(faults: Faults) -> MockServer {
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    MockServer::start(addr, faults, 5, false).await.unwrap()
+}
+
+/// A run file for the word task against `server`, `attempts` attempts at `concurrency`.
+fn run_file(dir: &Path, server: &MockServer, attempts: usize, concurrency: usize) -> PathBuf {
+    let text = format!(
+        r#"
+name = "test"
+key_env = "TEST_MOCK_KEY"
+[provider]
+kind = "openai-compatible"
+base_url = "http://{}/v1"
+model = "mock"
+temperature = 1.0
+max_tokens = 16
+timeout_s = 5
+[task]
+preset = "word-sum-100"
+[plan]
+seeds = ["BUZZY"]
+protocol = "uniform"
+attempts = {attempts}
+concurrency = {concurrency}
+seed = 3
+[retry]
+max_attempts = 8
+base_delay_ms = 10
+max_delay_ms = 100
+max_retry_after_ms = 1000
+"#,
+        server.addr()
+    );
+    let path = dir.join("run.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn balance(file: &Path, out: &Path, key: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_balance"));
+    c.arg("run").arg(file).arg("--out").arg(out).arg("--quiet").env("TEST_MOCK_KEY", key);
+    c
+}
+
+async fn output(mut c: Command) -> Output {
+    tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap()
+}
+
+fn read(path: &Path) -> ExperimentFile {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn sorted_indices(file: &ExperimentFile) -> Vec<u64> {
+    let mut indices: Vec<u64> = file.attempts.iter().map(|a| a.index.unwrap()).collect();
+    indices.sort_unstable();
+    indices
+}
+
+/// (source, raw answer) pairs and how often each occurs.
+type Tally = BTreeMap<(String, String), usize>;
+
+fn tally_file(file: &ExperimentFile) -> Tally {
+    let mut t = Tally::new();
+    for a in &file.attempts {
+        *t.entry((a.source.clone(), a.raw.clone().unwrap())).or_default() += 1;
+    }
+    t
+}
+
+fn tally_log(server: &MockServer) -> Tally {
+    let mut t = Tally::new();
+    for e in server.log().into_iter().filter(|e| e.status == 200) {
+        *t.entry((e.state, e.answer.unwrap())).or_default() += 1;
+    }
+    t
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_records_exactly_what_the_server_answered_through_429s_and_500s() {
+    let faults = Faults {
+        rate_limit_every: 7,
+        retry_after_s: 0.02,
+        error_500_every: 11,
+        ..Faults::default()
+    };
+    let server = server(faults).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let file = run_file(dir.path(), &server, 500, 8);
+    let result = output(balance(&file, &out, "")).await;
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "{stdout}{}", String::from_utf8_lossy(&result.stderr));
+    let written = read(&out);
+    assert_eq!(written.attempts.len(), 500);
+    assert_eq!(sorted_indices(&written), (0..500).collect::<Vec<_>>());
+    assert_eq!(tally_file(&written), tally_log(&server));
+    let log = server.log();
+    let failed = log.iter().filter(|e| e.status == 429 || e.status == 500).count();
+    assert!(failed > 60, "faults injected: {failed}");
+    assert_eq!(log.len(), 500 + failed);
+    assert!(stdout.contains(&format!("{failed} retries")), "{stdout}");
+    // The file is the app's experiment format and keeps the run's settings, with no key.
+    assert_eq!(written.settings["provider"]["kind"], "openai-compatible");
+    assert_eq!(written.dataset().counts.total_attempts(), 500.0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_run_resumes_with_nothing_lost_or_counted_twice() {
+    let server = server(Faults { slow_ms: 10, ..Faults::default() }).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let file = run_file(dir.path(), &server, 400, 4);
+    let mut child = balance(&file, &out, "").spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "the first run wrote nothing");
+        if let Ok(text) = std::fs::read_to_string(&out)
+            && let Ok(f) = serde_json::from_str::<ExperimentFile>(&text)
+            && f.attempts.len() >= 100
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first = read(&out).attempts.len();
+    assert!((100..400).contains(&first), "{first} attempts before the kill");
+    let result = output(balance(&file, &out, "")).await;
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let written = read(&out);
+    assert_eq!(sorted_indices(&written), (0..400).collect::<Vec<_>>());
+    // Every recorded answer is one the server gave (answers lost with the killed process were
+    // asked again, so the server answered at least as many).
+    let (file_tally, log_tally) = (tally_file(&written), tally_log(&server));
+    for (pair, n) in &file_tally {
+        assert!(log_tally.get(pair).copied().unwrap_or(0) >= *n, "{pair:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_key_stops_the_run_with_a_clear_message() {
+    let server = server(Faults { key: "right-key".into(), ..Faults::default() }).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let file = run_file(dir.path(), &server, 50, 4);
+    let result = output(balance(&file, &out, "wrong-key")).await;
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("refused the API key (401)"), "{stderr}");
+    assert!(!stderr.contains("wrong-key"));
+    assert!(server.log().iter().all(|e| e.status == 401));
+    // Nothing is recorded, and the file names no key.
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(!written.contains("wrong-key"));
+    assert_eq!(read(&out).attempts.len(), 0);
+    // The right key resumes the same run to the end.
+    let result = output(balance(&file, &out, "right-key")).await;
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert_eq!(read(&out).attempts.len(), 50);
+}
+
+#[test]
+fn the_example_run_file_reads_and_a_wrong_one_is_named() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples");
+    let out = Command::new(env!("CARGO_BIN_EXE_balance"))
+        .args(["run", "no-such-file.toml"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no-such-file.toml"));
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(examples.join("word-task-mock.toml")).unwrap();
+    let broken = text.replace("attempts = 500", "attempts = \"many\"");
+    std::fs::write(dir.path().join("bad.toml"), broken).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance"))
+        .arg("run")
+        .arg(dir.path().join("bad.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the run file") && stderr.contains("attempts"), "{stderr}");
+}
+
+#[test]
+fn a_simulated_run_needs_no_key_and_no_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"
+name = "sim"
+[provider]
+kind = "simulated"
+model = "simulated-word-task"
+temperature = 1.0
+max_tokens = 16
+latency_ms = 0
+[task]
+preset = "word-sum-100"
+[plan]
+seeds = ["BUZZY"]
+protocol = "uniform"
+attempts = 300
+concurrency = 8
+seed = 2
+"#;
+    let file = dir.path().join("sim.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = read(&dir.path().join("sim.json"));
+    assert_eq!(written.attempts.len(), 300);
+    // The simulated LLM answers a word of 100 (a move), the prompt's word (a refusal, rejected
+    // as a repeat) or a word of another sum (into INVALID00); the task judged each so.
+    use balance_core::experiment::Outcome;
+    use balance_core::simulate::letter_sum;
+    let mut seen = [0; 3];
+    for a in &written.attempts {
+        let raw = a.raw.as_deref().unwrap();
+        match a.outcome {
+            Outcome::Transition => {
+                assert_eq!(letter_sum(raw), Some(100));
+                seen[0] += 1;
+            }
+            Outcome::Rejected => {
+                assert_eq!(
+                    (raw, a.reason.as_deref()),
+                    (&*a.source, Some("repeats the prompt's state"))
+                );
+                seen[1] += 1;
+            }
+            Outcome::Invalid => {
+                assert_ne!(letter_sum(raw), Some(100));
+                assert_eq!(a.state.as_deref(), Some("INVALID00"));
+                seen[2] += 1;
+            }
+            Outcome::SelfLoop => panic!("a repeat is rejected, never a self-loop"),
+        }
+    }
+    assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn anthropic_and_gemini_formats_carry_the_key_and_the_answers() {
+    for (kind, base) in [("anthropic", "v1"), ("gemini", "v1beta"), ("openai", "v1")] {
+        let server = server(Faults { key: "k-123".into(), ..Faults::default() }).await;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.json");
+        let file = run_file(dir.path(), &server, 40, 4);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let text = text
+            .replace("kind = \"openai-compatible\"", &format!("kind = \"{kind}\""))
+            .replace("/v1\"", &format!("/{base}\""));
+        std::fs::write(&file, text).unwrap();
+        let result = output(balance(&file, &out, "k-123")).await;
+        assert!(result.status.success(), "{kind}: {}", String::from_utf8_lossy(&result.stderr));
+        let written = read(&out);
+        assert_eq!(written.attempts.len(), 40, "{kind}");
+        assert_eq!(tally_file(&written), tally_log(&server), "{kind}");
+        // Token usage is read from each format (the mock counts the prompt's words).
+        let usage = written.attempts[0].usage.unwrap();
+        assert_eq!(usage.output_tokens, 1, "{kind}");
+        assert!(usage.input_tokens > 50, "{kind}");
+    }
+}
