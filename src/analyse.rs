@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::analysis_view::AnalysisPanel;
+use crate::app::Handoff;
 use crate::browser;
 use crate::dataset_view::DatasetView;
 
@@ -56,9 +57,15 @@ pub fn AnalyseArea() -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let truth = RwSignal::new(None::<BTreeMap<String, f64>>);
 
-    // A share link in the URL opens its dataset and settings; a broken one says why.
+    // A dataset handed over by another area (an experiment) comes first; then a share link in
+    // the URL opens its dataset and settings, and a broken one says why.
     let fragment = browser::fragment();
-    if !fragment.is_empty() {
+    if let Some((d, t)) = use_context::<Handoff>().and_then(|h| h.take()) {
+        dataset.set(d);
+        truth.set(t);
+        choice.set("experiment".into());
+        browser::clear_fragment();
+    } else if !fragment.is_empty() {
         match share::decode(&fragment) {
             Ok((d, s)) => {
                 dataset.set(d);
@@ -182,6 +189,9 @@ pub fn AnalyseArea() -> impl IntoView {
                         </option>
                         <option value="shared" disabled=true selected=move || choice.get() == "shared">
                             "From a share link"
+                        </option>
+                        <option value="experiment" disabled=true selected=move || choice.get() == "experiment">
+                            "From an experiment"
                         </option>
                     </select>
                 </label>

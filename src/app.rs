@@ -1,9 +1,13 @@
 //! The app shell: header, navigation between the main areas, and the dataset picker.
 
+use std::collections::BTreeMap;
+
+use balance_core::datasets::Dataset;
 use leptos::prelude::*;
 
 use crate::analyse::AnalyseArea;
 use crate::browser;
+use crate::experiment::{ExperimentArea, RunState};
 
 /// The main areas of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +37,36 @@ impl Area {
     }
 }
 
+/// A dataset with its true potential, when a simulator made it.
+pub type WithTruth = (Dataset, Option<BTreeMap<String, f64>>);
+
+/// A dataset (with its true potential, when known) handed to the Analyse area from another
+/// area, and the switch to it.
+#[derive(Clone, Copy)]
+pub struct Handoff {
+    area: RwSignal<Area>,
+    data: RwSignal<Option<WithTruth>>,
+}
+
+impl Handoff {
+    /// Shows `dataset` in the Analyse area.
+    pub fn open(&self, dataset: Dataset, truth: Option<BTreeMap<String, f64>>) {
+        self.data.set(Some((dataset, truth)));
+        self.area.set(Area::Analyse);
+    }
+
+    /// The dataset handed over, once.
+    pub fn take(&self) -> Option<WithTruth> {
+        self.data.try_update_untracked(Option::take).flatten()
+    }
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
     let area = RwSignal::new(Area::Analyse);
+    provide_context(Handoff { area, data: RwSignal::new(None) });
+    provide_context(RunState::new());
     view! {
         <header class="app-header">
             <div class="brand">
@@ -66,7 +96,7 @@ pub fn App() -> impl IntoView {
         <main id="main">
             {move || match area.get() {
                 Area::Analyse => view! { <AnalyseArea /> }.into_any(),
-                Area::Experiment => view! { <ComingArea area=Area::Experiment /> }.into_any(),
+                Area::Experiment => view! { <ExperimentArea /> }.into_any(),
                 Area::Learn => view! { <ComingArea area=Area::Learn /> }.into_any(),
             }}
         </main>

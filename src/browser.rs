@@ -108,20 +108,54 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Where the theme choice is remembered (local storage; it holds nothing else).
+/// Where something is kept in the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// This tab only (session storage: gone when the tab closes).
+    Tab,
+    /// This device (local storage: until forgotten).
+    Device,
+}
+
+fn storage(keep: Keep) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    match keep {
+        Keep::Tab => window.session_storage().ok()?,
+        Keep::Device => window.local_storage().ok()?,
+    }
+}
+
+/// The value kept under `key`, if any.
+pub fn stored(keep: Keep, key: &str) -> Option<String> {
+    storage(keep)?.get_item(key).ok()?
+}
+
+/// Keeps `value` under `key`, or says why the browser refused.
+pub fn store(keep: Keep, key: &str, value: &str) -> Result<(), String> {
+    storage(keep)
+        .ok_or("this browser keeps no storage for this page")?
+        .set_item(key, value)
+        .map_err(|_| "the browser refused to keep it (storage full or blocked)".to_owned())
+}
+
+/// Forgets `key`.
+pub fn unstore(keep: Keep, key: &str) {
+    if let Some(s) = storage(keep) {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Where the theme choice is remembered (local storage).
 const THEME_KEY: &str = "balance-lab-theme";
 
 /// The theme chosen earlier on this device, if any.
 pub fn stored_theme() -> Option<String> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    storage.get_item(THEME_KEY).ok()?
+    stored(Keep::Device, THEME_KEY)
 }
 
 /// Remembers the theme choice on this device (silently skipped where storage is refused).
 pub fn store_theme(theme: &str) {
-    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
-        let _ = storage.set_item(THEME_KEY, theme);
-    }
+    let _ = store(Keep::Device, THEME_KEY, theme);
 }
 
 /// Applies a theme: `light` or `dark` force it, anything else follows the system.
@@ -135,4 +169,14 @@ pub fn apply_theme(theme: &str) {
         "light" | "dark" => root.set_attribute("data-theme", theme),
         _ => root.remove_attribute("data-theme"),
     };
+}
+
+/// Milliseconds since the page started (the performance clock).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Milliseconds since 1970 (the wall clock).
+pub fn epoch_ms() -> f64 {
+    js_sys::Date::now()
 }

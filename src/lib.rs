@@ -9,6 +9,7 @@ mod analysis_view;
 mod app;
 mod browser;
 mod dataset_view;
+mod experiment;
 mod format;
 mod plots;
 mod report_tables;

@@ -6,6 +6,7 @@
 
 mod analyse;
 mod data;
+mod experiment;
 mod figures;
 mod shell;
 mod support;

@@ -41,7 +41,7 @@ async fn picker_switches_to_gemini_and_nav_switches_area() {
     assert_eq!(b.text("td[data-source='ATTITUDE'][data-target='DISCIPLINE']").await, "564");
     b.screenshot("shell-gemini").await;
     b.find("#nav-experiment").await.click().await.unwrap();
-    assert!(b.text("#area-experiment").await.contains("Coming"));
+    assert!(b.text("#area-experiment").await.contains("Your experiments"));
     b.find("#nav-analyse").await.click().await.unwrap();
     b.find("#counts-table").await;
     b.finish().await;

@@ -297,7 +297,18 @@ impl Browser {
 
     /// Asserts that the console shows no errors, then closes the browser.
     pub async fn finish(self) {
-        let errors = self.console_errors().await;
+        self.finish_expecting(&[]).await;
+    }
+
+    /// Like [`Browser::finish`], but allows the console errors that contain one of `expected`
+    /// (the browser logs every failed HTTP status a test provokes on purpose).
+    pub async fn finish_expecting(self, expected: &[&str]) {
+        let errors: Vec<String> = self
+            .console_errors()
+            .await
+            .into_iter()
+            .filter(|e| !expected.iter().any(|x| e.contains(x)))
+            .collect();
         assert!(errors.is_empty(), "errors in the browser console: {errors:#?}");
         let Browser { client, driver, _profile } = self;
         let _ = client.close().await;

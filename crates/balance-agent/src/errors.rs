@@ -127,3 +127,62 @@ pub fn classify(_kind: ProviderKind, response: &HttpResponse) -> ProviderError {
         s => ProviderError::Other(s, m),
     }
 }
+
+/// Whether `base_url` points at this machine by a name the page may call (localhost or an IPv4
+/// loopback address; the page's Content-Security-Policy cannot name IPv6 literals).
+pub fn is_loopback(base_url: &str) -> bool {
+    let rest = base_url.trim().split("://").nth(1).unwrap_or("");
+    let host = rest.split('/').next().unwrap_or("");
+    let host = host
+        .rsplit_once(':')
+        .map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+    host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// What to do about `error`, for a call from a page at `origin` to `config`'s server: the
+/// likely cause and its fix, beyond what the error itself says.
+pub fn advice(
+    config: &crate::ProviderConfig,
+    error: &ProviderError,
+    origin: &str,
+) -> Option<String> {
+    let base = match config.base_url.trim() {
+        "" => config.kind.default_base_url(),
+        b => b,
+    };
+    let local = is_loopback(base);
+    let local_cors = format!(
+        "A local server must allow this page's origin ({origin}): Ollama: start it with \
+         OLLAMA_ORIGINS={origin} (or \"*\"); LM Studio: turn on \"Enable CORS\" in the server \
+         settings; vLLM: --allowed-origins; llama.cpp's server allows any origin."
+    );
+    match error {
+        ProviderError::Network(_) if base.starts_with("http://") && !local => Some(format!(
+            "This page may call only https:// addresses and this machine's own (127.0.0.1, \
+             localhost): {base} is neither. Use https, or run the model locally."
+        )),
+        ProviderError::Network(_) if local => {
+            Some(format!("Is the server running at {base}? {local_cors}"))
+        }
+        ProviderError::Network(_) if config.kind == ProviderKind::Anthropic => Some(
+            "Anthropic accepts calls from a web page only with the \
+             anthropic-dangerous-direct-browser-access header, which Balance Lab sends; check \
+             the base URL (https://api.anthropic.com/v1) and your network."
+                .to_owned(),
+        ),
+        ProviderError::Network(_) => Some(format!(
+            "Check the base URL ({base}) and your network; the server must allow calls from a \
+             web page (CORS)."
+        )),
+        ProviderError::Forbidden(_) if local => Some(local_cors),
+        ProviderError::NotFound(_) => Some(format!(
+            "The base URL usually ends in /v1 (Gemini: /v1beta), and the model must exist there: \
+             {base}, model {:?}.",
+            config.model
+        )),
+        ProviderError::BadKey => {
+            Some(format!("Paste the key again, and check it is a {} key.", config.kind.label()))
+        }
+        _ => None,
+    }
+}

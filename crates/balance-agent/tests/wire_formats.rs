@@ -196,3 +196,31 @@ fn errors_are_classified_with_what_to_do() {
     .collect();
     assert_eq!(retryable, [false, false, false, false, true, true, true, true, false]);
 }
+
+#[test]
+fn advice_names_the_fix_for_the_usual_failures() {
+    use balance_agent::errors::{advice, is_loopback};
+    let origin = "http://127.0.0.1:8080";
+    assert!(is_loopback("http://127.0.0.1:11434/v1"));
+    assert!(is_loopback("http://localhost:1234/v1"));
+    assert!(!is_loopback("https://api.openai.com/v1"));
+    assert!(!is_loopback("http://127.example.com/v1"));
+    let mut ollama = config(ProviderKind::OpenAiCompatible);
+    ollama.base_url = "http://127.0.0.1:11434/v1".into();
+    let network = ProviderError::Network("Failed to fetch".into());
+    let a = advice(&ollama, &network, origin).unwrap();
+    assert!(a.contains("OLLAMA_ORIGINS=http://127.0.0.1:8080") && a.contains("LM Studio"), "{a}");
+    let forbidden = ProviderError::Forbidden(String::new());
+    assert!(advice(&ollama, &forbidden, origin).unwrap().contains("OLLAMA_ORIGINS"));
+    let mut lan = ollama.clone();
+    lan.base_url = "http://192.168.1.5:8000/v1".into();
+    assert!(advice(&lan, &network, origin).unwrap().contains("https://"));
+    let anthropic = config(ProviderKind::Anthropic);
+    let a = advice(&anthropic, &network, origin).unwrap();
+    assert!(a.contains("anthropic-dangerous-direct-browser-access"), "{a}");
+    let a = advice(&config(ProviderKind::Gemini), &ProviderError::NotFound(String::new()), origin);
+    assert!(a.unwrap().contains("/v1beta"));
+    let a = advice(&config(ProviderKind::OpenAi), &ProviderError::BadKey, origin).unwrap();
+    assert!(a.contains("OpenAI key"), "{a}");
+    assert_eq!(advice(&config(ProviderKind::OpenAi), &ProviderError::Overloaded, origin), None);
+}

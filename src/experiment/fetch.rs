@@ -1,0 +1,75 @@
+//! The browser's transport (fetch, through gloo-net, with a timeout that aborts the call) and
+//! clock (timers and the performance clock).
+
+use std::cell::Cell;
+use std::future::Future;
+use std::rc::Rc;
+
+use balance_agent::call::Sleep;
+use balance_agent::http::{HttpRequest, HttpResponse, Transport, TransportError};
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+
+use crate::browser;
+
+/// Sends requests with `fetch`; a call not answered within `timeout_ms` is aborted.
+pub struct Fetch {
+    /// How long to wait for an answer, in milliseconds.
+    pub timeout_ms: f64,
+}
+
+impl Transport for Fetch {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> {
+        let timeout_ms = self.timeout_ms.clamp(1.0, u32::MAX as f64) as u32;
+        async move {
+            let network = |what: String| TransportError::Network(what);
+            let controller = web_sys::AbortController::new()
+                .map_err(|_| network("the browser cannot make requests here".into()))?;
+            let timed_out = Rc::new(Cell::new(false));
+            let _timer = {
+                let (flag, controller) = (timed_out.clone(), controller.clone());
+                Timeout::new(timeout_ms, move || {
+                    flag.set(true);
+                    controller.abort();
+                })
+            };
+            let signal = controller.signal();
+            let mut builder =
+                gloo_net::http::Request::post(&request.url).abort_signal(Some(&signal));
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            let failed = |e: gloo_net::Error| {
+                if timed_out.get() { TransportError::Timeout } else { network(e.to_string()) }
+            };
+            let response =
+                builder.body(request.body).map_err(failed)?.send().await.map_err(failed)?;
+            // Only the headers the runner reads (a CORS answer exposes little else).
+            let headers = ["retry-after"]
+                .into_iter()
+                .filter_map(|n| Some((n.to_owned(), response.headers().get(n)?)))
+                .collect();
+            let status = response.status();
+            let body = response.text().await.map_err(failed)?;
+            Ok(HttpResponse { status, headers, body })
+        }
+    }
+}
+
+/// Browser timers and the performance clock.
+#[derive(Clone, Copy, Default)]
+pub struct BrowserClock;
+
+impl Sleep for BrowserClock {
+    fn sleep(&self, ms: f64) -> impl Future<Output = ()> {
+        // Even a zero wait goes through the event loop, so the page keeps drawing.
+        TimeoutFuture::new(ms.clamp(0.0, u32::MAX as f64) as u32)
+    }
+
+    fn now_ms(&self) -> f64 {
+        browser::now_ms()
+    }
+}

@@ -1,0 +1,441 @@
+//! The settings of a new experiment: provider, key, task, protocol, prices and budget. Every
+//! field edits one [`Spec`]; a value that cannot be used says why and changes nothing.
+
+use balance_agent::schedule::{Price, Protocol};
+use balance_agent::task::{Case, Invalid, Task, Validator};
+use balance_agent::{ProviderKind, Spec};
+use leptos::prelude::*;
+
+use super::keys;
+use super::prices;
+use crate::browser::Keep;
+
+/// Reads a field's text into the spec.
+type Setter = fn(&mut Spec, &str) -> Result<(), String>;
+
+fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+    text.trim().parse().map_err(|_| format!("{what}: {:?} is not a number", text.trim()))
+}
+
+fn finite(text: &str, what: &str) -> Result<f64, String> {
+    let x: f64 = number(text, what)?;
+    if x.is_finite() && x >= 0.0 { Ok(x) } else { Err(format!("{what} must be 0 or more")) }
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split([',', '\n']).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+}
+
+/// A labelled text field bound to the spec.
+fn field(
+    spec: RwSignal<Spec>,
+    error: RwSignal<Option<String>>,
+    id: &'static str,
+    label: &'static str,
+    get: fn(&Spec) -> String,
+    set: Setter,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                prop:value=move || spec.with(get)
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    let mut next = spec.get_untracked();
+                    match set(&mut next, &text) {
+                        Ok(()) => {
+                            error.set(None);
+                            spec.set(next);
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                }
+            />
+        </label>
+    }
+}
+
+/// A labelled choice bound to the spec: `options` are (value, label) pairs.
+fn choice(
+    spec: RwSignal<Spec>,
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    get: fn(&Spec) -> &'static str,
+    set: fn(&mut Spec, &str),
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <select
+                id=id
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    spec.update(|s| set(s, &value));
+                }
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        view! {
+                            <option value=value selected=move || spec.with(get) == value>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+fn validator_id(s: &Spec) -> &'static str {
+    match s.task.validator {
+        Validator::Any => "any",
+        Validator::LetterSum { .. } => "letter-sum",
+        Validator::Regex(_) => "regex",
+        Validator::OneOf(_) => "one-of",
+    }
+}
+
+fn validator_param(s: &Spec) -> String {
+    match &s.task.validator {
+        Validator::Any => String::new(),
+        Validator::LetterSum { target } => target.to_string(),
+        Validator::Regex(x) => x.clone(),
+        Validator::OneOf(l) => l.join(", "),
+    }
+}
+
+fn protocol_id(s: &Spec) -> &'static str {
+    match s.plan.protocol {
+        Protocol::Uniform => "uniform",
+        Protocol::Fixed(_) => "fixed",
+        Protocol::Walk => "walk",
+    }
+}
+
+/// The provider's settings and the key.
+#[component]
+pub fn ProviderForm(
+    spec: RwSignal<Spec>,
+    error: RwSignal<Option<String>>,
+    key_text: RwSignal<String>,
+    keep: RwSignal<Keep>,
+) -> impl IntoView {
+    let kind = move || spec.with(|s| s.provider.kind);
+    let kinds: Vec<(&'static str, &'static str)> =
+        ProviderKind::ALL.into_iter().map(|k| (k.id(), k.label())).collect();
+    let set_kind = |s: &mut Spec, v: &str| {
+        if let Some(k) = ProviderKind::from_id(v) {
+            s.provider.kind = k;
+            s.provider.base_url = String::new();
+            if k == ProviderKind::Simulated {
+                s.provider.model = "simulated-word-task".into();
+            } else if s.provider.model == "simulated-word-task" {
+                s.provider.model = String::new();
+            }
+            s.plan.price = prices::price_of(&s.provider.model).unwrap_or_default();
+        }
+    };
+    let remote = move || kind().is_remote();
+    view! {
+        <fieldset class="form-group">
+            <legend>"Provider"</legend>
+            {choice(spec, "provider-kind", "Provider ", kinds, |s| s.provider.kind.id(), set_kind)}
+            <Show when=remote>
+                {field(spec, error, "base-url", "Base URL ", |s| s.provider.base_url.clone(), |s, t| {
+                    s.provider.base_url = t.trim().trim_end_matches('/').to_owned();
+                    Ok(())
+                })}
+                <span class="muted">{move || format!("(empty: {})", kind().default_base_url())}</span>
+                {field(spec, error, "model", "Model ", |s| s.provider.model.clone(), |s, t| {
+                    s.provider.model = t.trim().to_owned();
+                    s.plan.price = prices::price_of(t).unwrap_or(s.plan.price);
+                    Ok(())
+                })}
+            </Show>
+            {field(spec, error, "temperature", "Temperature ", |s| s.provider.temperature.to_string(), |s, t| {
+                s.provider.temperature = finite(t, "the temperature")?;
+                Ok(())
+            })}
+            {field(spec, error, "max-tokens", "Max tokens ", |s| s.provider.max_tokens.to_string(), |s, t| {
+                s.provider.max_tokens = number(t, "max tokens")?;
+                Ok(())
+            })}
+            {field(spec, error, "timeout", "Timeout (s) ", |s| s.provider.timeout_s.to_string(), |s, t| {
+                s.provider.timeout_s = finite(t, "the timeout")?;
+                Ok(())
+            })}
+            <Show when=move || !remote()>
+                {field(spec, error, "latency", "Simulated latency (ms) ", |s| s.provider.latency_ms.to_string(), |s, t| {
+                    s.provider.latency_ms = finite(t, "the latency")?;
+                    Ok(())
+                })}
+            </Show>
+            {field(spec, error, "system-prompt", "System prompt ", |s| s.provider.system_prompt.clone().unwrap_or_default(), |s, t| {
+                s.provider.system_prompt = (!t.trim().is_empty()).then(|| t.to_owned());
+                Ok(())
+            })}
+        </fieldset>
+        <Show when=remote>
+            <KeyForm spec=spec key_text=key_text keep=keep />
+        </Show>
+    }
+}
+
+/// The key: where it is kept, forgetting it, and where it goes.
+#[component]
+fn KeyForm(
+    spec: RwSignal<Spec>,
+    key_text: RwSignal<String>,
+    keep: RwSignal<Keep>,
+) -> impl IntoView {
+    let kind = move || spec.with(|s| s.provider.kind);
+    let notice = RwSignal::new(None::<String>);
+    // The key field shows the kept key of the chosen provider (as dots).
+    Effect::new(move |_| {
+        key_text.set(keys::key(kind()).map(|_| "••••••••".to_owned()).unwrap_or_default());
+    });
+    view! {
+        <fieldset class="form-group">
+            <legend>"API key"</legend>
+            <label>
+                "Key "
+                <input
+                    id="api-key"
+                    type="password"
+                    autocomplete="off"
+                    prop:value=move || key_text.get()
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        match keys::set_key(kind(), &text) {
+                            Ok(()) => {
+                                key_text.set(if text.trim().is_empty() { String::new() } else { "••••••••".into() });
+                                notice.set(None);
+                            }
+                            Err(e) => notice.set(Some(format!("The key was not kept: {e}."))),
+                        }
+                    }
+                />
+            </label>
+            <label>
+                "Keep it "
+                <select
+                    id="key-storage"
+                    on:change=move |ev| {
+                        let k = if event_target_value(&ev) == "device" { Keep::Device } else { Keep::Tab };
+                        match keys::choose_keep(k) {
+                            Ok(()) => {
+                                keep.set(k);
+                                notice.set(None);
+                            }
+                            Err(e) => notice.set(Some(format!("Not moved: {e}."))),
+                        }
+                    }
+                >
+                    <option value="tab" selected=move || keep.get() == Keep::Tab>"in this tab only"</option>
+                    <option value="device" selected=move || keep.get() == Keep::Device>"remembered on this device"</option>
+                </select>
+            </label>
+            <button
+                type="button"
+                id="forget-key"
+                on:click=move |_| {
+                    keys::forget(kind());
+                    key_text.set(String::new());
+                    notice.set(Some("The key is forgotten.".into()));
+                }
+            >
+                "Forget key"
+            </button>
+            <p class="muted" id="key-where">{move || spec.with(|s| keys::where_it_goes(&s.provider, keep.get()))}</p>
+            {move || notice.get().map(|n| view! { <p class="muted" id="key-notice">{n}</p> })}
+        </fieldset>
+    }
+}
+
+/// The task: prompt, parser, validator, invalid answers.
+#[component]
+pub fn TaskForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let presets =
+        vec![("word-sum-100", "The paper's word task (letters sum to 100)"), ("blank", "Blank")];
+    let preset_id = |s: &Spec| {
+        if s.task == Task::word_sum_100() {
+            "word-sum-100"
+        } else if s.task == Task::blank() {
+            "blank"
+        } else {
+            "custom"
+        }
+    };
+    let set_preset = |s: &mut Spec, v: &str| {
+        s.task = if v == "blank" { Task::blank() } else { Task::word_sum_100() };
+    };
+    let cases = vec![("keep", "as answered"), ("upper", "UPPER case"), ("lower", "lower case")];
+    let validators = vec![
+        ("any", "any answer"),
+        ("letter-sum", "letters sum to K"),
+        ("regex", "matches a pattern"),
+        ("one-of", "one of a list"),
+    ];
+    let set_validator = |s: &mut Spec, v: &str| {
+        s.task.validator = match v {
+            "letter-sum" => Validator::LetterSum { target: 100 },
+            "regex" => Validator::Regex("[A-Z]+".into()),
+            "one-of" => Validator::OneOf(Vec::new()),
+            _ => Validator::Any,
+        };
+    };
+    view! {
+        <fieldset class="form-group wide">
+            <legend>"Task"</legend>
+            {choice(spec, "task-preset", "Preset ", presets, preset_id, set_preset)}
+            <label class="wide">
+                "Prompt ({state} is replaced by the state) "
+                <textarea
+                    id="template"
+                    rows="4"
+                    prop:value=move || spec.with(|s| s.task.template.clone())
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        spec.update(|s| s.task.template = text);
+                    }
+                ></textarea>
+            </label>
+            {choice(spec, "case", "Answer case ", cases, |s| match s.task.case {
+                Case::Keep => "keep",
+                Case::Upper => "upper",
+                Case::Lower => "lower",
+            }, |s, v| {
+                s.task.case = match v { "upper" => Case::Upper, "lower" => Case::Lower, _ => Case::Keep };
+            })}
+            <label>
+                <input
+                    type="checkbox"
+                    id="trim"
+                    prop:checked=move || spec.with(|s| s.task.trim)
+                    on:change=move |ev| spec.update(|s| s.task.trim = event_target_checked(&ev))
+                />
+                " trim spaces and a final full stop"
+            </label>
+            {field(spec, error, "extract", "Extract with pattern (optional) ", |s| s.task.extract.clone().unwrap_or_default(), |s, t| {
+                s.task.extract = (!t.trim().is_empty()).then(|| t.trim().to_owned());
+                Ok(())
+            })}
+            {choice(spec, "validator", "Valid when ", validators, validator_id, set_validator)}
+            <Show when=move || spec.with(|s| s.task.validator != Validator::Any)>
+                {field(spec, error, "validator-param", "K / pattern / list ", validator_param, |s, t| {
+                    s.task.validator = match s.task.validator {
+                        Validator::LetterSum { .. } => Validator::LetterSum { target: number(t, "K")? },
+                        Validator::Regex(_) => Validator::Regex(t.trim().to_owned()),
+                        Validator::OneOf(_) => Validator::OneOf(list(t)),
+                        Validator::Any => Validator::Any,
+                    };
+                    Ok(())
+                })}
+            </Show>
+            {field(spec, error, "sink", "Invalid answers go to (empty: rejected) ", |s| match &s.task.invalid {
+                Invalid::Sink(n) => n.clone(),
+                Invalid::Reject => String::new(),
+            }, |s, t| {
+                s.task.invalid = if t.trim().is_empty() { Invalid::Reject } else { Invalid::Sink(t.trim().to_owned()) };
+                Ok(())
+            })}
+            <label>
+                <input
+                    type="checkbox"
+                    id="reject-repeats"
+                    prop:checked=move || spec.with(|s| s.task.reject_repeats)
+                    on:change=move |ev| spec.update(|s| s.task.reject_repeats = event_target_checked(&ev))
+                />
+                " reject answers that repeat the prompt's state"
+            </label>
+        </fieldset>
+    }
+}
+
+/// Seeds, protocol, size, concurrency, prices and budget.
+#[component]
+pub fn PlanForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let protocols = vec![
+        ("uniform", "the paper's: source uniform among discovered states"),
+        ("fixed", "sources from a fixed list"),
+        ("walk", "a walk: the next source is the last answer"),
+    ];
+    let set_protocol = |s: &mut Spec, v: &str| {
+        s.plan.protocol = match v {
+            "fixed" => Protocol::Fixed(s.plan.seeds.clone()),
+            "walk" => Protocol::Walk,
+            _ => Protocol::Uniform,
+        };
+    };
+    let price = move || spec.with(|s| s.plan.price);
+    view! {
+        <fieldset class="form-group">
+            <legend>"Sampling"</legend>
+            {field(spec, error, "name", "Name ", |s| s.name.clone(), |s, t| {
+                s.name = t.trim().to_owned();
+                Ok(())
+            })}
+            {field(spec, error, "seeds", "Seed state(s) ", |s| s.plan.seeds.join(", "), |s, t| {
+                s.plan.seeds = list(t);
+                Ok(())
+            })}
+            {choice(spec, "protocol", "Protocol ", protocols, protocol_id, set_protocol)}
+            <Show when=move || spec.with(|s| matches!(s.plan.protocol, Protocol::Fixed(_)))>
+                {field(spec, error, "sources", "Sources ", |s| match &s.plan.protocol {
+                    Protocol::Fixed(l) => l.join(", "),
+                    _ => String::new(),
+                }, |s, t| {
+                    s.plan.protocol = Protocol::Fixed(list(t));
+                    Ok(())
+                })}
+            </Show>
+            {field(spec, error, "attempts", "Attempts ", |s| s.plan.attempts.to_string(), |s, t| {
+                s.plan.attempts = number(t, "attempts")?;
+                Ok(())
+            })}
+            {field(spec, error, "concurrency", "Calls at once ", |s| s.plan.concurrency.to_string(), |s, t| {
+                s.plan.concurrency = number(t, "calls at once")?;
+                Ok(())
+            })}
+            {field(spec, error, "run-seed", "Random seed ", |s| s.plan.seed.to_string(), |s, t| {
+                s.plan.seed = number(t, "the random seed")?;
+                Ok(())
+            })}
+            {field(spec, error, "max-tries", "Tries per call ", |s| s.retry.max_attempts.to_string(), |s, t| {
+                s.retry.max_attempts = number(t, "tries per call")?;
+                Ok(())
+            })}
+        </fieldset>
+        <fieldset class="form-group">
+            <legend>"Cost"</legend>
+            {field(spec, error, "price-in", "$ per million prompt tokens ", |s| s.plan.price.input_per_million.to_string(), |s, t| {
+                s.plan.price.input_per_million = finite(t, "the prompt price")?;
+                prices::set_price(&s.provider.model, s.plan.price)
+            })}
+            {field(spec, error, "price-out", "$ per million answer tokens ", |s| s.plan.price.output_per_million.to_string(), |s, t| {
+                s.plan.price.output_per_million = finite(t, "the answer price")?;
+                prices::set_price(&s.provider.model, s.plan.price)
+            })}
+            {field(spec, error, "budget", "Budget in $ (empty: none) ", |s| s.plan.budget.map(|b| b.to_string()).unwrap_or_default(), |s, t| {
+                s.plan.budget = if t.trim().is_empty() { None } else { Some(finite(t, "the budget")?) };
+                Ok(())
+            })}
+            <p id="cost-estimate">
+                {move || {
+                    let (ceiling, model, n) = spec.with(|s| (s.cost_ceiling(), s.provider.model.clone(), s.plan.attempts));
+                    let Price { input_per_million: i, output_per_million: o } = price();
+                    format!(
+                        "At most ${ceiling:.4} for {n} attempts of {model} (at ${i}/${o} per million \
+                         prompt/answer tokens, every answer at its max tokens). Prices are yours \
+                         to check: they are remembered per model on this device."
+                    )
+                }}
+            </p>
+        </fieldset>
+    }
+}

@@ -1,0 +1,167 @@
+//! The saved experiments: resume, open in Analyse, rename, export, delete; and importing an
+//! experiment file as a new one.
+
+use balance_agent::Spec;
+use balance_core::experiment::{ExperimentFile, FORMAT, VERSION};
+use leptos::prelude::*;
+
+use super::panel::status_text;
+use super::store::{Record, Status};
+
+/// What the person asked of a saved experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Go on with the run.
+    Resume(Record),
+    /// Show it in the Analyse area.
+    Analyse(Record),
+    /// Download its experiment file.
+    Export(Record),
+    /// Give it a new name.
+    Rename(Record, String),
+    /// Delete it and its attempts.
+    Delete(Record),
+}
+
+/// The list; `busy` is the id of the experiment running in this page.
+#[component]
+pub fn ExperimentList(
+    records: RwSignal<Vec<(Record, usize)>>,
+    busy: Signal<Option<String>>,
+    act: Callback<Action>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(None::<String>);
+    view! {
+        <table class="data" id="experiment-list">
+            <thead>
+                <tr>
+                    <th>"Name"</th>
+                    <th>"Model"</th>
+                    <th>"Attempts"</th>
+                    <th>"Status"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {move || {
+                    records
+                        .get()
+                        .into_iter()
+                        .map(|(record, saved)| {
+                            let id = record.id.clone();
+                            let running_here = busy.get().as_deref() == Some(id.as_str());
+                            let status = match (&record.status, running_here) {
+                                (Status::Running, false) => "interrupted (the page closed mid-run): resume to go on".to_owned(),
+                                (s, _) => status_text(s),
+                            };
+                            let name = RwSignal::new(record.spec.name.clone());
+                            let (r1, r2, r3, r4, r5) = (record.clone(), record.clone(), record.clone(), record.clone(), record.clone());
+                            let id3 = id.clone();
+                            view! {
+                                <tr data-id=id.clone()>
+                                    <td>
+                                        <input
+                                            class="rename"
+                                            aria-label="Name"
+                                            prop:value=move || name.get()
+                                            on:change=move |ev| name.set(event_target_value(&ev))
+                                        />
+                                        <button type="button" class="small rename-button" on:click=move |_| act.run(Action::Rename(r1.clone(), name.get_untracked()))>
+                                            "Rename"
+                                        </button>
+                                    </td>
+                                    <td>{format!("{} ({})", record.spec.provider.model, record.spec.provider.kind.id())}</td>
+                                    <td class="saved-count">{format!("{saved} of {}", record.spec.plan.attempts)}</td>
+                                    <td class="status">{status}</td>
+                                    <td class="actions">
+                                        {(record.status.resumable() && !running_here).then(|| view! {
+                                            <button type="button" class="small resume-button" on:click=move |_| act.run(Action::Resume(r2.clone()))>"Resume"</button>
+                                        })}
+                                        <button type="button" class="small analyse-button" on:click=move |_| act.run(Action::Analyse(r3.clone()))>"Open in Analyse"</button>
+                                        <button type="button" class="small export-button" on:click=move |_| act.run(Action::Export(r4.clone()))>"Export"</button>
+                                        {(!running_here).then(|| {
+                                            let (r, id) = (r5.clone(), id3.clone());
+                                            move || {
+                                                if confirming.get().as_deref() == Some(id.as_str()) {
+                                                    let r = r.clone();
+                                                    view! {
+                                                        <button type="button" class="small danger confirm-delete" on:click=move |_| act.run(Action::Delete(r.clone()))>"Delete for good"</button>
+                                                        <button type="button" class="small" on:click=move |_| confirming.set(None)>"Keep"</button>
+                                                    }
+                                                    .into_any()
+                                                } else {
+                                                    let id = id.clone();
+                                                    view! {
+                                                        <button type="button" class="small delete-button" on:click=move |_| confirming.set(Some(id.clone()))>"Delete"</button>
+                                                    }
+                                                    .into_any()
+                                                }
+                                            }
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
+        {move || records.with(Vec::is_empty).then(|| view! { <p class="muted">"No experiments yet."</p> })}
+    }
+}
+
+/// A record and its attempts from an experiment file's text: the run's own spec when the file
+/// has one (so a run exported mid-way can be resumed), else a record of its data only.
+pub fn import(
+    name: &str,
+    text: &str,
+    id: String,
+    now: f64,
+) -> Result<(Record, ExperimentFile), String> {
+    let mut file: ExperimentFile = serde_json::from_str(text)
+        .map_err(|e| format!("{name} is not a Balance Lab experiment file: {e}"))?;
+    if file.format != FORMAT {
+        return Err(format!(
+            "{name} is not a Balance Lab experiment file (format {:?})",
+            file.format
+        ));
+    }
+    if file.version > VERSION {
+        return Err(format!(
+            "{name} was written by a newer Balance Lab (version {}; this one reads {VERSION})",
+            file.version
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, a) in file.attempts.iter_mut().enumerate() {
+        let index = *a.index.get_or_insert(i as u64);
+        if !seen.insert(index) {
+            return Err(format!("{name} has attempt {index} twice"));
+        }
+    }
+    let spec = serde_json::from_value::<Spec>(file.settings.clone()).ok();
+    let resumable = spec.as_ref().is_some_and(|s| {
+        s.check().is_ok()
+            && file.attempts.iter().all(|a| (a.index.unwrap_or(0) as usize) < s.plan.attempts)
+    });
+    let data_only = !resumable;
+    let (spec, status) = match spec {
+        Some(s) if resumable => {
+            let status = if file.attempts.len() < s.plan.attempts {
+                Status::Paused
+            } else {
+                Status::Finished
+            };
+            (s, status)
+        }
+        _ => {
+            // Data only: the record keeps the name and the count, and cannot be resumed.
+            let mut s = Spec::simulated_word_task();
+            s.name = if file.name.trim().is_empty() { name.to_owned() } else { file.name.clone() };
+            s.plan.attempts = file.attempts.len().max(1);
+            s.provider.model = "imported data".to_owned();
+            (s, Status::Finished)
+        }
+    };
+    Ok((Record { id, spec, created: now, status, retried: Default::default(), data_only }, file))
+}

@@ -1,0 +1,355 @@
+//! The Experiment area: set up an experiment (provider, key, task, protocol, cost), test the
+//! connection, run it with every attempt saved to IndexedDB as it completes, and keep, resume,
+//! rename, export, import and delete experiments.
+
+mod fetch;
+mod form;
+mod keys;
+mod list;
+mod panel;
+mod prices;
+mod session;
+mod store;
+
+use std::rc::Rc;
+
+use balance_agent::call::call;
+use balance_agent::errors::advice;
+use balance_agent::retry::RetryPolicy;
+use balance_agent::simulated::SimulatedTransport;
+use balance_agent::{ProviderKind, Spec};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Handoff;
+use crate::browser::{self, Keep};
+use fetch::{BrowserClock, Fetch};
+use form::{PlanForm, ProviderForm, TaskForm};
+use list::{Action, ExperimentList};
+use panel::RunPanel;
+use session::{Live, Session, new_id};
+use store::{Record, Status, Store};
+
+/// Where the last experiment's settings are remembered (they hold no key).
+const LAST_SPEC: &str = "balance-lab-last-experiment";
+
+/// The run of this page, kept by the app so it goes on while other areas are shown.
+#[derive(Clone, Copy)]
+pub struct RunState {
+    live: Live,
+    session: StoredValue<Option<Rc<Session>>, LocalStorage>,
+}
+
+impl RunState {
+    /// No run yet.
+    pub fn new() -> RunState {
+        RunState { live: Live::new(), session: StoredValue::new_local(None) }
+    }
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState::new()
+    }
+}
+
+/// The settings used last on this device, or the simulated word task.
+fn last_spec() -> Spec {
+    browser::stored(Keep::Device, LAST_SPEC)
+        .and_then(|s| serde_json::from_str::<Spec>(&s).ok())
+        .unwrap_or_else(Spec::simulated_word_task)
+}
+
+/// The page's origin, for advice about CORS.
+fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// The Experiment area.
+#[component]
+pub fn ExperimentArea() -> impl IntoView {
+    let run: RunState = expect_context();
+    let handoff: Handoff = expect_context();
+    let live = run.live;
+    let spec = RwSignal::new(last_spec());
+    let form_error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let connection = RwSignal::new(None::<Result<String, String>>);
+    let key_text = RwSignal::new(String::new());
+    let keep = RwSignal::new(keys::chosen_keep());
+    let store = StoredValue::new_local(None::<Store>);
+    let records = RwSignal::new(Vec::<(Record, usize)>::new());
+    let busy = Signal::derive(move || {
+        live.status.track();
+        run.session.with_value(|s| {
+            s.as_ref()
+                .filter(|_| live.status.get() == Some(Status::Running))
+                .map(|s| s.record.borrow().id.clone())
+        })
+    });
+    let truth = Signal::derive(move || {
+        live.status.track();
+        run.session.with_value(|s| s.as_ref().and_then(|s| s.record.borrow().truth()))
+    });
+
+    let refresh = move || {
+        spawn_local(async move {
+            let Some(db) = store.get_value() else { return };
+            match db.records().await {
+                Ok((list, unreadable)) => {
+                    records.set(list);
+                    if unreadable > 0 {
+                        notice.set(Some(format!(
+                            "{unreadable} saved experiments could not be read and are not listed."
+                        )));
+                    }
+                }
+                Err(e) => notice.set(Some(e)),
+            }
+        });
+    };
+    spawn_local(async move {
+        match Store::open().await {
+            Ok(db) => {
+                store.set_value(Some(db));
+                refresh();
+            }
+            Err(e) => {
+                notice.set(Some(format!("{e}. Experiments cannot be saved in this browser.")))
+            }
+        }
+    });
+
+    let launch = move |session: Rc<Session>| {
+        let kind = session.record.borrow().spec.provider.kind;
+        let key = keys::key(kind);
+        if kind.needs_key() && key.is_none() {
+            notice.set(Some(format!(
+                "{} needs an API key: paste it in the key field first.",
+                kind.label()
+            )));
+            return;
+        }
+        notice.set(None);
+        run.session.set_value(Some(session.clone()));
+        session::start(session, key, live, move |_| refresh());
+        refresh();
+    };
+
+    let start_new = move |_| {
+        let s = spec.get_untracked();
+        if let Err(e) = s.check() {
+            form_error.set(Some(e));
+            return;
+        }
+        if busy.get_untracked().is_some() {
+            notice.set(Some("An experiment is running: pause or cancel it first.".into()));
+            return;
+        }
+        let Some(db) = store.get_value() else {
+            notice
+                .set(Some("Experiments cannot be saved in this browser, so none can run.".into()));
+            return;
+        };
+        if let Ok(json) = serde_json::to_string(&s) {
+            let _ = browser::store(Keep::Device, LAST_SPEC, &json);
+        }
+        let record = Record {
+            id: new_id(),
+            spec: s,
+            created: browser::epoch_ms(),
+            status: Status::Running,
+            retried: Default::default(),
+            data_only: false,
+        };
+        launch(Session::new(db, record, Vec::new()));
+    };
+
+    let open_saved =
+        move |record: Record, then: fn(Rc<Session>, Handoff, RwSignal<Option<String>>)| {
+            let Some(db) = store.get_value() else { return };
+            spawn_local(async move {
+                match db.attempts(&record.id).await {
+                    Ok(attempts) => then(Session::new(db, record, attempts), handoff, notice),
+                    Err(e) => notice.set(Some(e)),
+                }
+            });
+        };
+
+    let act = Callback::new(move |action: Action| match action {
+        Action::Resume(record) => {
+            if busy.get_untracked().is_some() {
+                notice.set(Some("An experiment is running: pause or cancel it first.".into()));
+                return;
+            }
+            let Some(db) = store.get_value() else { return };
+            spawn_local(async move {
+                match db.attempts(&record.id).await {
+                    Ok(attempts) => launch(Session::new(db, record, attempts)),
+                    Err(e) => notice.set(Some(e)),
+                }
+            });
+        }
+        Action::Analyse(record) => open_saved(record, |session, handoff, _| {
+            let dataset = session.file.borrow().dataset();
+            let truth = session.record.borrow().truth();
+            handoff.open(dataset, truth);
+        }),
+        Action::Export(record) => open_saved(record, |session, _, notice| {
+            let mut file = session.file.borrow().clone();
+            file.attempts.sort_by_key(|a| a.index);
+            let stem: String = file
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            if let Err(e) = browser::download(
+                &format!("{stem}-experiment.json"),
+                "application/json",
+                &file.to_json(),
+            ) {
+                notice.set(Some(format!("Export failed: {e}.")));
+            }
+        }),
+        Action::Rename(mut record, name) => {
+            let Some(db) = store.get_value() else { return };
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                notice.set(Some("A name cannot be empty.".into()));
+                return;
+            }
+            // The running session keeps its own record: rename it there too.
+            run.session.with_value(|s| {
+                if let Some(s) = s.as_ref().filter(|s| s.record.borrow().id == record.id) {
+                    s.record.borrow_mut().spec.name = name.clone();
+                }
+            });
+            record.spec.name = name;
+            spawn_local(async move {
+                if let Err(e) = db.save(&record).await {
+                    notice.set(Some(e));
+                }
+                refresh();
+            });
+        }
+        Action::Delete(record) => {
+            let Some(db) = store.get_value() else { return };
+            spawn_local(async move {
+                if let Err(e) = db.delete(&record.id).await {
+                    notice.set(Some(e));
+                }
+                run.session.update_value(|s| {
+                    if s.as_ref().is_some_and(|s| s.record.borrow().id == record.id) {
+                        *s = None;
+                        live.status.set(None);
+                    }
+                });
+                refresh();
+            });
+        }
+    });
+
+    let resume_current = Callback::new(move |()| {
+        if let Some(session) = run.session.get_value() {
+            launch(session);
+        }
+    });
+
+    let import = move |file: Option<web_sys::File>| {
+        let Some(file) = file else { return };
+        let Some(db) = store.get_value() else { return };
+        spawn_local(async move {
+            let result = match browser::read_file(file).await {
+                Ok((name, text)) => list::import(&name, &text, new_id(), browser::epoch_ms()),
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok((record, file)) => {
+                    let saved = async {
+                        db.save(&record).await?;
+                        db.add_attempts(&record.id, &file.attempts).await
+                    };
+                    match saved.await {
+                        Ok(()) => notice.set(Some(format!(
+                            "Imported {} ({} attempts){}.",
+                            record.spec.name,
+                            file.attempts.len(),
+                            if record.status.resumable() { "; it can be resumed" } else { "" }
+                        ))),
+                        Err(e) => notice.set(Some(e)),
+                    }
+                    refresh();
+                }
+                Err(e) => notice.set(Some(format!("{e}. Nothing was imported."))),
+            }
+        });
+    };
+
+    let test_connection = move |_| {
+        let s = spec.get_untracked();
+        let key = keys::key(s.provider.kind);
+        connection.set(Some(Ok("Calling…".into())));
+        spawn_local(async move {
+            let prompt = s.task.prompt(s.plan.seeds.first().map_or("", String::as_str));
+            let once = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
+            let started = browser::now_ms();
+            let result = if s.provider.kind == ProviderKind::Simulated {
+                let llm = SimulatedTransport::new(s.plan.seed, BrowserClock, s.provider.latency_ms);
+                call(&llm, &BrowserClock, &s.provider, None, &prompt, &once, &mut || 0.5).await
+            } else {
+                let fetch = Fetch { timeout_ms: s.provider.timeout_s * 1000.0 };
+                call(&fetch, &BrowserClock, &s.provider, key.as_ref(), &prompt, &once, &mut || 0.5)
+                    .await
+            };
+            let ms = browser::now_ms() - started;
+            connection.set(Some(match result {
+                Ok(a) => Ok(format!(
+                    "Connected: {} answered {:?} in {ms:.0} ms.",
+                    s.provider.model, a.completion.text
+                )),
+                Err(f) => Err(match advice(&s.provider, &f.error, &origin()) {
+                    Some(hint) => format!("{} {hint}", f.error),
+                    None => f.error.to_string(),
+                }),
+            }));
+        });
+    };
+
+    view! {
+        <section class="area" aria-labelledby="experiment-title" id="area-experiment">
+            <div class="toolbar">
+                <h2 id="experiment-title">"Experiment"</h2>
+                <label class="button">
+                    "Import an experiment file…"
+                    <input id="import-experiment" type="file" accept=".json" on:change=move |ev| import(browser::picked_file(&ev)) />
+                </label>
+            </div>
+            {move || notice.get().map(|n| view! { <p class="error" role="alert" id="experiment-notice">{n}</p> })}
+            <Show when=move || live.status.get().is_some()>
+                <RunPanel session=run.session live=live resume=resume_current truth=truth />
+            </Show>
+            <h3>"Your experiments"</h3>
+            <ExperimentList records=records busy=busy act=act />
+            <h3>"New experiment"</h3>
+            <p class="muted">
+                "An agent puts a state into the prompt, the model answers, the answer becomes the \
+                 next state. The default is the paper's word task against a simulated agent whose \
+                 true potential is known: no key and no network."
+            </p>
+            <div class="experiment-form">
+                <ProviderForm spec=spec error=form_error key_text=key_text keep=keep />
+                <TaskForm spec=spec error=form_error />
+                <PlanForm spec=spec error=form_error />
+            </div>
+            {move || form_error.get().map(|e| view! { <p class="error" role="alert" id="form-error">{e}</p> })}
+            <div class="buttons">
+                <button type="button" id="test-connection" on:click=test_connection>"Test connection"</button>
+                <button type="button" id="start-run" class="primary" on:click=start_new>"Start"</button>
+            </div>
+            {move || connection.get().map(|r| match r {
+                Ok(m) => view! { <p id="connection-result" class="ok">{m}</p> }.into_any(),
+                Err(m) => view! { <p id="connection-result" class="error">{m}</p> }.into_any(),
+            })}
+        </section>
+    }
+}

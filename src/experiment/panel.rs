@@ -1,0 +1,212 @@
+//! The running experiment: progress with rate and time left, the cost meter, pause / resume /
+//! cancel, the retries, the live analysis and the log of attempts (answers shown as text).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use balance_core::report::{Preset, analyze};
+use leptos::prelude::*;
+
+use super::session::{Ending, Live, Session};
+use super::store::Status;
+use crate::format;
+use crate::report_tables::PotentialsTable;
+
+/// Most states analysed live on the page (beyond, "Open in Analyse" uses the worker).
+const LIVE_MAX_STATES: usize = 300;
+
+/// Words for a status.
+pub fn status_text(status: &Status) -> String {
+    match status {
+        Status::Running => "running".into(),
+        Status::Paused => "paused".into(),
+        Status::Finished => "finished".into(),
+        Status::Cancelled => "cancelled".into(),
+        Status::Stopped(why) => format!("stopped: {why}"),
+    }
+}
+
+fn duration(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    if s >= 3600 {
+        format!("{} h {:02} min", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// The panel of the session in `session`; `resume` starts it again after a pause or a stop.
+#[component]
+pub fn RunPanel(
+    session: StoredValue<Option<Rc<Session>>, LocalStorage>,
+    live: Live,
+    resume: Callback<()>,
+    truth: Signal<Option<BTreeMap<String, f64>>>,
+) -> impl IntoView {
+    let snap = live.snapshot;
+    let running = move || live.status.get() == Some(Status::Running);
+    let end = move |e: Ending| {
+        session.with_value(|s| {
+            if let Some(s) = s {
+                s.end(e);
+            }
+        });
+        live.ending.set(Some(e));
+    };
+    let percent = move || {
+        snap.with(|s| if s.total == 0 { 0.0 } else { 100.0 * s.recorded as f64 / s.total as f64 })
+    };
+    let name = move || {
+        live.status.track();
+        session.with_value(|s| s.as_ref().map(|s| s.record.borrow().spec.name.clone()))
+    };
+    let budget = move || {
+        live.status.track();
+        session.with_value(|s| s.as_ref().and_then(|s| s.record.borrow().spec.plan.budget))
+    };
+    // The live analysis, recomputed every two seconds while attempts come in.
+    let analysis = Memo::new(move |_| {
+        live.tick.track();
+        session.with_value(|s| {
+            let s = s.as_ref()?;
+            let dataset = s.file.borrow().dataset();
+            if dataset.counts.is_empty() {
+                return None;
+            }
+            if dataset.counts.len() > LIVE_MAX_STATES {
+                return Some(Err(format!(
+                    "{} states: open it in Analyse for the full analysis (in the background).",
+                    dataset.counts.len()
+                )));
+            }
+            Some(
+                analyze(&dataset, &Preset::BalanceLab.settings(&dataset))
+                    .map_err(|e| e.to_string()),
+            )
+        })
+    });
+    view! {
+        <section class="run-panel" aria-labelledby="run-title" id="run-panel">
+            <h3 id="run-title">{move || name().unwrap_or_default()}</h3>
+            <p id="run-status" role="status">
+                {move || {
+                    let status = live.status.get().map(|s| status_text(&s)).unwrap_or_default();
+                    match live.ending.get() {
+                        Some(Ending::Pause) if running() => "pausing: the calls under way are finishing".to_owned(),
+                        Some(Ending::Cancel) if running() => "cancelling: the calls under way are finishing".to_owned(),
+                        _ => status,
+                    }
+                }}
+            </p>
+            <progress id="run-progress" max="100" prop:value=percent></progress>
+            <p id="run-counts">
+                {move || snap.with(|s| {
+                    let rate = s.rate.map(|r| format!(", {r:.0} attempts/s")).unwrap_or_default();
+                    let eta = match (s.eta_s, running()) {
+                        (Some(t), true) if s.recorded < s.total => format!(", about {} left", duration(t)),
+                        _ => String::new(),
+                    };
+                    format!("{} of {} attempts recorded ({} saved){rate}{eta}", s.recorded, s.total, s.saved)
+                })}
+            </p>
+            <p id="run-cost">
+                {move || {
+                    let spent = snap.with(|s| s.spent);
+                    match budget() {
+                        Some(b) => format!("Spent ${spent:.4} of a ${b:.2} budget"),
+                        None => format!("Spent ${spent:.4}"),
+                    }
+                }}
+            </p>
+            <p id="run-outcomes">
+                {move || snap.with(|s| {
+                    let [t, l, r, i] = s.outcomes;
+                    format!("{t} transitions, {l} stayed, {r} rejected, {i} invalid")
+                })}
+            </p>
+            <p id="run-retries">
+                {move || snap.with(|s| {
+                    let all: usize = s.retried.values().sum();
+                    let kinds: Vec<String> = s.retried.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+                    let mut text = format!("{all} retries");
+                    if !kinds.is_empty() {
+                        text.push_str(&format!(" ({})", kinds.join("; ")));
+                    }
+                    text
+                })}
+            </p>
+            <div class="buttons">
+                <Show when=running>
+                    <button type="button" id="pause-run" disabled=move || live.ending.get().is_some() on:click=move |_| end(Ending::Pause)>
+                        "Pause"
+                    </button>
+                    <button type="button" id="cancel-run" disabled=move || live.ending.get().is_some() on:click=move |_| end(Ending::Cancel)>
+                        "Cancel"
+                    </button>
+                </Show>
+                <Show when=move || live.status.get().is_some_and(|s| s.resumable() && s != Status::Running)>
+                    <button type="button" id="resume-run" on:click=move |_| resume.run(())>
+                        "Resume"
+                    </button>
+                </Show>
+            </div>
+            <h4>"Live analysis"</h4>
+            {move || match analysis.get() {
+                None => view! { <p class="muted">"No attempts yet."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="muted" id="live-analysis">{e}</p> }.into_any(),
+                Some(Ok(report)) => {
+                    let identifiable = report.states.iter().filter(|s| s.identifiable).count();
+                    let summary = format!(
+                        "{} states, {identifiable} placed; minimum action S = {}; \
+                         pairwise test χ²/ndf = {}.",
+                        report.states.len(),
+                        format::number(report.action.minimum, 4),
+                        report.pairwise.chi2_ndf.map_or("n/a".into(), |x| format::number(x, 3)),
+                    );
+                    view! {
+                        <div id="live-analysis">
+                            <p>{summary}</p>
+                            <PotentialsTable report=report truth=truth.get() />
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+            <h4>"Latest attempts"</h4>
+            <table class="data" id="attempt-log">
+                <thead>
+                    <tr>
+                        <th>"#"</th>
+                        <th>"State"</th>
+                        <th>"Answer (as text)"</th>
+                        <th>"Became"</th>
+                        <th>"Retries"</th>
+                        <th>"ms"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || snap.with(|s| {
+                        s.log
+                            .iter()
+                            .take(50)
+                            .map(|row| {
+                                view! {
+                                    <tr>
+                                        <td>{row.index}</td>
+                                        <td>{row.source.clone()}</td>
+                                        <td class="raw">{row.raw.clone()}</td>
+                                        <td>{row.became.clone()}</td>
+                                        <td>{row.retries}</td>
+                                        <td>{format!("{:.0}", row.ms)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    })}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,354 @@
+//! The Experiment area against the mock LLM server (in this process, on loopback): runs whose
+//! counts equal the server's log, retried faults, a reload and a resume, a bad key, where the
+//! key is kept, answers shown as text, and the no-key simulated agent.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use balance_core::experiment::ExperimentFile;
+use mock_llm::{Faults, MockServer};
+use serde_json::{Value, json};
+
+use crate::support::Browser;
+
+async fn server(faults: Faults) -> MockServer {
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    MockServer::start(addr, faults, 5, false).await.unwrap()
+}
+
+/// Sets a field as a person typing into it would, then leaves it (which fires `change`).
+async fn fill(b: &Browser, css: &str, value: &str) {
+    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                  e.dispatchEvent(new Event('change', { bubbles: true }));";
+    b.find(css).await;
+    b.client.execute(script, vec![json!(css), json!(value)]).await.unwrap();
+}
+
+/// Opens the Experiment area and sets the provider to the mock server (OpenAI-compatible, or
+/// `kind`), with `attempts` attempts, `concurrency` at a time and quick retries.
+async fn set_up(b: &Browser, server: &MockServer, kind: &str, attempts: usize, concurrency: usize) {
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.find("#provider-kind").await.select_by_value(kind).await.unwrap();
+    fill(b, "#base-url", &format!("http://{}/v1", server.addr())).await;
+    fill(b, "#model", "mock").await;
+    fill(b, "#timeout", "5").await;
+    fill(b, "#attempts", &attempts.to_string()).await;
+    fill(b, "#concurrency", &concurrency.to_string()).await;
+    fill(b, "#max-tries", "10").await;
+}
+
+/// Waits (up to `seconds`) until the run's status satisfies `done`; returns it.
+async fn wait_status(b: &Browser, seconds: u64, done: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let text = b.text("#run-status").await;
+        if done(&text) {
+            return text;
+        }
+        assert!(started.elapsed() < Duration::from_secs(seconds), "the run is still: {text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Records every Blob the page turns into a download URL, so exports can be read back.
+const CAPTURE_BLOBS: &str = "window.__blobs = []; const make = URL.createObjectURL; \
+    URL.createObjectURL = function (b) { window.__blobs.push(b); return make.call(URL, b); };";
+
+/// Exports the first listed experiment and reads the file the page made.
+async fn export_first(b: &Browser) -> ExperimentFile {
+    b.client.execute(CAPTURE_BLOBS, vec![]).await.unwrap();
+    b.find("#experiment-list tbody tr .export-button").await.click().await.unwrap();
+    let read = "const done = arguments[arguments.length - 1]; \
+        const wait = () => window.__blobs.length ? window.__blobs[0].text().then(done) \
+                                                 : setTimeout(wait, 50); wait();";
+    let text = b.client.execute_async(read, vec![]).await.unwrap();
+    serde_json::from_str(text.as_str().unwrap()).expect("the export is an experiment file")
+}
+
+type Tally = BTreeMap<(String, String), usize>;
+
+fn tally_file(file: &ExperimentFile) -> Tally {
+    let mut t = Tally::new();
+    for a in &file.attempts {
+        *t.entry((a.source.clone(), a.raw.clone().unwrap())).or_default() += 1;
+    }
+    t
+}
+
+fn tally_log(server: &MockServer) -> Tally {
+    let mut t = Tally::new();
+    for e in server.log().into_iter().filter(|e| e.status == 200) {
+        *t.entry((e.state, e.answer.unwrap())).or_default() += 1;
+    }
+    t
+}
+
+fn sorted_indices(file: &ExperimentFile) -> Vec<u64> {
+    let mut i: Vec<u64> = file.attempts.iter().map(|a| a.index.unwrap()).collect();
+    i.sort_unstable();
+    i
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn a_500_attempt_run_at_concurrency_8_records_what_the_server_answered() {
+    let server = server(Faults::default()).await;
+    let b = Browser::open("/").await;
+    set_up(&b, &server, "openai-compatible", 500, 8).await;
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 120, |s| s == "finished").await;
+    let counts = b.wait_for_text("#run-counts", |t| t.contains("(500 saved)")).await;
+    assert!(counts.starts_with("500 of 500 attempts recorded (500 saved)"), "{counts}");
+    assert_eq!(b.text("#experiment-list tbody tr .status").await, "finished");
+    let file = export_first(&b).await;
+    assert_eq!(file.attempts.len(), 500);
+    assert_eq!(sorted_indices(&file), (0..500).collect::<Vec<_>>());
+    assert_eq!(server.log().len(), 500, "one request per attempt");
+    assert_eq!(tally_file(&file), tally_log(&server));
+    assert_eq!(file.settings["provider"]["base_url"], format!("http://{}/v1", server.addr()));
+    // The live analysis has placed states of the word task.
+    assert!(b.text("#live-analysis").await.contains("placed"));
+    b.screenshot("experiment-500").await;
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn injected_429s_and_500s_are_retried_visibly_and_the_run_completes() {
+    let faults = Faults {
+        rate_limit_every: 7,
+        retry_after_s: 0.05,
+        error_500_every: 11,
+        ..Faults::default()
+    };
+    let server = server(faults).await;
+    let b = Browser::open("/").await;
+    set_up(&b, &server, "openai-compatible", 200, 8).await;
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 120, |s| s == "finished").await;
+    let log = server.log();
+    let limited = log.iter().filter(|e| e.status == 429).count();
+    let failed = log.iter().filter(|e| e.status == 500).count();
+    assert!(limited > 20 && failed > 10, "{limited} 429s, {failed} 500s");
+    let retries = b.text("#run-retries").await;
+    assert!(retries.starts_with(&format!("{} retries", limited + failed)), "{retries}");
+    assert!(
+        retries
+            .contains(&format!("rate limited (429): the provider asks to wait 0.05 s ×{limited}")),
+        "{retries}"
+    );
+    assert!(retries.contains(&format!("the provider failed (500) ×{failed}")), "{retries}");
+    let file = export_first(&b).await;
+    assert_eq!(sorted_indices(&file), (0..200).collect::<Vec<_>>());
+    assert_eq!(tally_file(&file), tally_log(&server));
+    b.screenshot("experiment-retries").await;
+    b.finish_expecting(&[
+        "status of 429 (Too Many Requests)",
+        "status of 500 (Internal Server Error)",
+    ])
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn a_reload_mid_run_and_a_resume_lose_and_duplicate_nothing() {
+    let server = server(Faults { slow_ms: 40, ..Faults::default() }).await;
+    let b = Browser::open("/").await;
+    set_up(&b, &server, "openai-compatible", 300, 4).await;
+    b.find("#start-run").await.click().await.unwrap();
+    let before = b
+        .wait_for_text("#run-counts", |t| {
+            t.split(' ').next().and_then(|n| n.parse::<usize>().ok()).is_some_and(|n| n >= 60)
+        })
+        .await;
+    b.client.refresh().await.unwrap();
+    b.find("#nav-experiment").await.click().await.unwrap();
+    let status =
+        b.wait_for_text("#experiment-list tbody tr .status", |t| t.contains("interrupted")).await;
+    assert!(status.contains("interrupted"), "{status} (before the reload: {before})");
+    let saved: usize = b
+        .text("#experiment-list tbody tr .saved-count")
+        .await
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((60..300).contains(&saved), "{saved} saved before the reload");
+    b.find("#experiment-list tbody tr .resume-button").await.click().await.unwrap();
+    wait_status(&b, 120, |s| s == "finished").await;
+    let file = export_first(&b).await;
+    assert_eq!(sorted_indices(&file), (0..300).collect::<Vec<_>>());
+    // Every recorded answer is one the server gave; answers lost in the reload were asked again.
+    let log = tally_log(&server);
+    for (pair, n) in tally_file(&file) {
+        assert!(log.get(&pair).copied().unwrap_or(0) >= n, "{pair:?}");
+    }
+    assert!(server.log().len() >= 300);
+    b.finish().await;
+}
+
+/// Everything the page keeps: URL, both storages and the whole IndexedDB, as one string.
+async fn page_dumps(b: &Browser) -> (String, String, String, String) {
+    let url = b.client.current_url().await.unwrap().to_string();
+    let storage = |which: &str| format!("return JSON.stringify(Object.entries({which}))");
+    let session = b.client.execute(&storage("sessionStorage"), vec![]).await.unwrap();
+    let local = b.client.execute(&storage("localStorage"), vec![]).await.unwrap();
+    let idb = "const done = arguments[arguments.length - 1]; \
+        const open = indexedDB.open('balance-lab'); \
+        open.onsuccess = () => { const db = open.result; \
+          const tx = db.transaction(['experiments', 'attempts']); \
+          const a = tx.objectStore('experiments').getAll(); \
+          const b = tx.objectStore('attempts').getAll(); \
+          tx.oncomplete = () => done(JSON.stringify([a.result, b.result])); }; \
+        open.onerror = () => done('no database');";
+    let idb = b.client.execute_async(idb, vec![]).await.unwrap();
+    let s = |v: Value| v.as_str().unwrap_or_default().to_owned();
+    (url, s(session), s(local), s(idb))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn a_bad_key_stops_the_run_and_the_key_stays_only_where_chosen() {
+    const WRONG: &str = "sk-wrong-SECRET-4711";
+    const RIGHT: &str = "sk-right-SECRET-0815";
+    let server = server(Faults { key: RIGHT.into(), ..Faults::default() }).await;
+    let b = Browser::open("/").await;
+    set_up(&b, &server, "openai", 30, 4).await;
+    // Without a key, the run does not start and says why.
+    b.find("#start-run").await.click().await.unwrap();
+    assert!(b.text("#experiment-notice").await.contains("needs an API key"));
+    let key = b.find("#api-key").await;
+    key.send_keys(WRONG).await.unwrap();
+    b.find("#key-where").await.click().await.unwrap();
+    let where_ = b.text("#key-where").await;
+    assert!(
+        where_.contains("in this tab only")
+            && where_.contains(&format!("http://{}/v1", server.addr())),
+        "{where_}"
+    );
+    b.find("#test-connection").await.click().await.unwrap();
+    let tested = b.wait_for_text("#connection-result", |t| t.contains("401")).await;
+    assert!(
+        tested.contains("refused the API key (401)") && tested.contains("Paste the key again"),
+        "{tested}"
+    );
+    b.find("#start-run").await.click().await.unwrap();
+    let status = wait_status(&b, 60, |s| s.starts_with("stopped")).await;
+    assert!(status.contains("refused the API key (401)"), "{status}");
+    assert!(server.log().iter().all(|e| e.status == 401));
+
+    // Kept in this tab only: in session storage, nowhere else.
+    let (url, session, local, idb) = page_dumps(&b).await;
+    assert!(session.contains(WRONG), "session storage holds the key");
+    for (what, dump) in [("URL", &url), ("local storage", &local), ("IndexedDB", &idb)] {
+        assert!(!dump.contains("SECRET"), "the key is in the {what}: {dump}");
+    }
+    let export = serde_json::to_string(&export_first(&b).await).unwrap();
+    assert!(!export.contains("SECRET"), "the key is in the export");
+
+    // Remembered on this device: moved to local storage.
+    b.find("#key-storage").await.select_by_value("device").await.unwrap();
+    let (_, session, local, _) = page_dumps(&b).await;
+    assert!(local.contains(WRONG) && !session.contains("SECRET"));
+    assert!(b.text("#key-where").await.contains("on this device"));
+
+    // The right key resumes the same run to the end.
+    let key = b.find("#api-key").await;
+    key.clear().await.unwrap();
+    key.send_keys(RIGHT).await.unwrap();
+    b.find("#key-where").await.click().await.unwrap();
+    b.find("#resume-run").await.click().await.unwrap();
+    wait_status(&b, 60, |s| s == "finished").await;
+    assert_eq!(server.log().iter().filter(|e| e.status == 200).count(), 30);
+
+    // A share link of the experiment's analysis carries no key.
+    b.find("#experiment-list tbody tr .analyse-button").await.click().await.unwrap();
+    b.find("#share-button").await.click().await.unwrap();
+    let link = b.find("#share-link").await.prop("value").await.unwrap().unwrap_or_default();
+    assert!(link.contains('#') && !link.contains("SECRET"), "{link}");
+    let (url, _, _, idb) = page_dumps(&b).await;
+    assert!(!url.contains("SECRET") && !idb.contains("SECRET"));
+
+    // Forget key: gone from both storages.
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.find("#provider-kind").await.select_by_value("openai").await.unwrap();
+    b.find("#forget-key").await.click().await.unwrap();
+    let (_, session, local, _) = page_dumps(&b).await;
+    assert!(!session.contains("SECRET") && !local.contains("SECRET"));
+    b.finish_expecting(&["status of 401 (Unauthorized)"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn an_answer_with_html_is_shown_as_text() {
+    let server = server(Faults { html_every: 1, ..Faults::default() }).await;
+    let b = Browser::open("/").await;
+    set_up(&b, &server, "openai-compatible", 12, 2).await;
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 60, |s| s == "finished").await;
+    let raw = b.text("#attempt-log tbody tr td.raw").await;
+    assert!(raw.starts_with("<b>") && raw.ends_with("</b>"), "{raw}");
+    let bold = b
+        .client
+        .execute("return document.querySelectorAll('#attempt-log b').length", vec![])
+        .await
+        .unwrap();
+    assert_eq!(bold, json!(0), "no element made from an answer");
+    assert!(b.text("#attempt-log tbody tr").await.contains("rejected: not a word of letters only"));
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered() {
+    let b = Browser::open("/").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    assert_eq!(
+        b.find("#provider-kind").await.prop("value").await.unwrap().as_deref(),
+        Some("simulated")
+    );
+    b.find("#test-connection").await.click().await.unwrap();
+    assert!(
+        b.wait_for_text("#connection-result", |t| t.starts_with("Connected"))
+            .await
+            .starts_with("Connected: simulated-word-task answered")
+    );
+    fill(&b, "#attempts", "3000").await;
+    fill(&b, "#latency", "0").await;
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 120, |s| s == "finished").await;
+    b.screenshot("experiment-simulated").await;
+    b.find("#experiment-list tbody tr .analyse-button").await.click().await.unwrap();
+    b.wait_for_text("#stat-states", |t| t.parse::<usize>().is_ok_and(|n| n > 20)).await;
+    // The potentials table shows the true potential beside the recovered one.
+    let rows: Value = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#potentials-table tbody tr')].map(r => \
+             [...r.querySelectorAll('td')].map(td => td.textContent))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let header = b.text("#potentials-table thead").await;
+    assert!(header.contains("True βV"), "{header}");
+    // Cells after the state's row header: attempts, βV, ± SE, F, true βV.
+    let number = |v: &Value| v.as_str().and_then(|t| t.trim().parse::<f64>().ok());
+    let mut errors: Vec<f64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let (attempts, v, truth) = (number(&r[0])?, number(&r[1])?, number(&r[4])?);
+            (attempts >= 100.0).then_some((v - truth).abs())
+        })
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    assert!(errors.len() >= 5, "{rows}");
+    let median = errors[errors.len() / 2];
+    println!("recovered vs true potential: {} states, median |error| {median:.3}", errors.len());
+    assert!(median < 0.5, "median |βV - true βV| = {median} over {errors:?}");
+    b.finish().await;
+}
