@@ -19,8 +19,11 @@ use super::fetch::{BrowserClock, Fetch};
 use super::store::{Record, Status, Store};
 use crate::browser;
 
+/// How long completed attempts wait to be written together (ms).
+const SAVE_WINDOW_MS: u32 = 20;
+
 /// Rows kept in the attempts log.
-const LOG_ROWS: usize = 200;
+const LOG_ROWS: usize = 50;
 
 /// What the person asked the run to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +51,7 @@ pub struct LogRow {
     pub ms: f64,
 }
 
-/// The live figures of a run, copied to the page a few times a second.
+/// The live figures of a run, copied to the page twice a second.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// Attempts recorded (saved ones included).
@@ -86,6 +89,7 @@ pub struct Session {
     ending: Cell<Option<Ending>>,
     spent: Cell<f64>,
     retried: RefCell<BTreeMap<String, usize>>,
+    outcomes: Cell<[usize; 4]>,
     log: RefCell<VecDeque<LogRow>>,
     /// (time, attempts recorded) when this page's part of the run began.
     started: Cell<(f64, usize)>,
@@ -115,11 +119,31 @@ fn became(a: &Attempt) -> String {
     }
 }
 
+/// Where an outcome is counted in [`Snapshot::outcomes`].
+fn slot(outcome: &Outcome) -> usize {
+    match outcome {
+        Outcome::Transition => 0,
+        Outcome::SelfLoop => 1,
+        Outcome::Rejected => 2,
+        Outcome::Invalid => 3,
+    }
+}
+
+/// The outcomes of `attempts`, counted.
+fn tally(attempts: &[Attempt]) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for a in attempts {
+        counts[slot(&a.outcome)] += 1;
+    }
+    counts
+}
+
 impl Session {
     /// A session over `record` with the attempts already saved.
     pub fn new(store: Store, record: Record, saved: Vec<Attempt>) -> Rc<Session> {
         let file = file_of(&record, saved);
         let price = record.spec.plan.price;
+        let outcomes = tally(&file.attempts);
         let spent =
             file.attempts.iter().filter_map(|a| a.usage.as_ref()).map(|u| price.cost(u)).sum();
         Rc::new(Session {
@@ -133,6 +157,7 @@ impl Session {
             save_error: RefCell::new(None),
             ending: Cell::new(None),
             spent: Cell::new(spent),
+            outcomes: Cell::new(outcomes),
             log: RefCell::new(VecDeque::new()),
             started: Cell::new((browser::now_ms(), 0)),
         })
@@ -151,15 +176,6 @@ impl Session {
         let (t0, n0) = self.started.get();
         let seconds = (browser::now_ms() - t0) / 1000.0;
         let rate = (seconds > 0.5 && recorded > n0).then(|| (recorded - n0) as f64 / seconds);
-        let mut outcomes = [0; 4];
-        for a in &file.attempts {
-            outcomes[match a.outcome {
-                Outcome::Transition => 0,
-                Outcome::SelfLoop => 1,
-                Outcome::Rejected => 2,
-                Outcome::Invalid => 3,
-            }] += 1;
-        }
         Snapshot {
             recorded,
             total,
@@ -168,7 +184,7 @@ impl Session {
             eta_s: rate.map(|r| total.saturating_sub(recorded) as f64 / r),
             spent: self.spent.get(),
             retried: self.retried.borrow().clone(),
-            outcomes,
+            outcomes: self.outcomes.get(),
             log: self.log.borrow().iter().cloned().collect(),
         }
     }
@@ -185,6 +201,9 @@ impl Session {
                 *kinds.entry(error.to_string()).or_default() += 1;
             }
         }
+        let mut outcomes = self.outcomes.get();
+        outcomes[slot(&attempt.outcome)] += 1;
+        self.outcomes.set(outcomes);
         let mut log = self.log.borrow_mut();
         log.push_front(LogRow {
             index: attempt.index.unwrap_or_default(),
@@ -204,10 +223,13 @@ impl Session {
         }
     }
 
-    /// Writes the queued attempts, a transaction at a time, until none are left. A failure
-    /// pauses the run: what was not saved is not lost, it is asked again on resume.
+    /// Writes the queued attempts, a transaction at a time, until none are left; each
+    /// transaction takes what completed in the last [`SAVE_WINDOW_MS`] (fewer, larger
+    /// transactions keep up with hundreds of attempts a second). A failure pauses the run: what
+    /// was not saved is not lost, it is asked again on resume.
     async fn flush(self: Rc<Self>) {
         loop {
+            gloo_timers::future::TimeoutFuture::new(SAVE_WINDOW_MS).await;
             let batch = std::mem::take(&mut *self.pending.borrow_mut());
             if batch.is_empty() {
                 break;
@@ -316,7 +338,7 @@ pub fn new_id() -> String {
 /// Signals the page reads while a session runs.
 #[derive(Clone, Copy)]
 pub struct Live {
-    /// The figures, refreshed four times a second.
+    /// The figures, refreshed twice a second.
     pub snapshot: RwSignal<Snapshot>,
     /// Where the run stands.
     pub status: RwSignal<Option<Status>>,
@@ -351,10 +373,10 @@ pub fn start(
     let ticker = {
         let session = session.clone();
         let mut n = 0u64;
-        gloo_timers::callback::Interval::new(250, move || {
+        gloo_timers::callback::Interval::new(500, move || {
             n += 1;
             live.snapshot.set(session.snapshot());
-            if n.is_multiple_of(8) {
+            if n.is_multiple_of(4) {
                 live.tick.update(|t| *t += 1);
             }
         })

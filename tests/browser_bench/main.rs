@@ -112,3 +112,114 @@ async fn browser_benchmarks() {
         median(redraw.clone())
     );
 }
+
+/// Resident memory (KiB) of the page's renderer process (the page, its worker and everything
+/// they hold): the largest renderer of the profile at `profile`, leaving out Chromium's own UI
+/// and the spare renderer it keeps ready.
+fn renderer_kib(profile: &std::path::Path) -> u64 {
+    let out = std::process::Command::new("ps").args(["-eo", "rss=,args="]).output().unwrap();
+    let profile = profile.display().to_string();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| {
+            l.contains("--type=renderer")
+                && !l.contains("--top-chrome-webui")
+                && l.contains(&profile)
+        })
+        .filter_map(|l| l.split_whitespace().next()?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Clicks Start and resolves, once the run's status reads "finished", with the milliseconds
+/// between (measured in the page, checked every frame).
+const START_TO_FINISHED: &str = "const done = arguments[arguments.length - 1]; \
+    const t0 = performance.now(); document.querySelector('#start-run').click(); \
+    const check = () => { const s = document.querySelector('#run-status'); \
+      if (s && s.innerText === 'finished') { done(performance.now() - t0); } \
+      else { requestAnimationFrame(check); } }; \
+    requestAnimationFrame(check);";
+
+/// Runs `attempts` against the mock server at `concurrency`; returns the seconds from the click
+/// on Start to "finished" and the peak memory of the page's renderer (MiB), sampled every
+/// 500 ms.
+async fn timed_run(
+    b: &Browser,
+    server: &mock_llm::MockServer,
+    attempts: usize,
+    concurrency: usize,
+) -> (f64, f64) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.find("#provider-kind").await.select_by_value("openai-compatible").await.unwrap();
+    b.fill("#base-url", &format!("http://{}/v1", server.addr())).await;
+    b.fill("#model", "mock").await;
+    b.fill("#attempts", &attempts.to_string()).await;
+    b.fill("#concurrency", &concurrency.to_string()).await;
+    let (peak, stop) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
+    let sampler = {
+        let (peak, stop, profile) = (peak.clone(), stop.clone(), b.profile.path().to_owned());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                peak.fetch_max(renderer_kib(&profile), Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+        })
+    };
+    let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+        Some(std::time::Duration::from_secs(600)),
+        None,
+        None,
+    );
+    b.client.update_timeouts(timeouts).await.unwrap();
+    let ms =
+        b.client.execute_async(START_TO_FINISHED, vec![]).await.expect("the run").as_f64().unwrap();
+    stop.store(true, Ordering::SeqCst);
+    sampler.await.unwrap();
+    let counts = b.text("#run-counts").await;
+    let expected = format!("{attempts} of {attempts} attempts recorded ({attempts} saved)");
+    assert!(counts.starts_with(&expected), "{counts}");
+    let peak = peak.load(Ordering::SeqCst).max(renderer_kib(b.profile.path()));
+    (ms / 1000.0, peak as f64 / 1024.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run by bench/browser.sh"]
+async fn experiment_benchmarks() {
+    let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let server =
+        mock_llm::MockServer::start(addr, mock_llm::Faults::default(), 1, false).await.unwrap();
+    let mut rates = Vec::new();
+    for _ in 0..3 {
+        let b = Browser::open("/").await;
+        let (seconds, _) = timed_run(&b, &server, 2000, 16).await;
+        rates.push(2000.0 / seconds);
+        b.finish().await;
+    }
+    let b = Browser::open("/").await;
+    b.find("#potentials-table").await;
+    let idle = renderer_kib(b.profile.path()) as f64 / 1024.0;
+    let (seconds, peak) = timed_run(&b, &server, 20_000, 16).await;
+    let heap: f64 = b
+        .client
+        .execute("return performance.memory.usedJSHeapSize / 1048576", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    b.finish().await;
+    println!("| measure | median | all runs |");
+    println!("|---|---|---|");
+    println!(
+        "| experiment against mock-llm, 2,000 attempts at 16, saved to IndexedDB | {:.0} attempts/s | {rates:.0?} |",
+        median(rates.clone())
+    );
+    println!(
+        "| 20,000-attempt run (the paper's size): time, attempts/s | {seconds:.1} s | {:.0} attempts/s |",
+        20_000.0 / seconds
+    );
+    println!(
+        "| 20,000-attempt run: peak memory of the page's renderer (page + worker) | {peak:.0} MB | {idle:.0} MB with the app open before the run; JS heap at the end {heap:.0} MB |"
+    );
+}

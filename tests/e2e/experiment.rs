@@ -17,25 +17,17 @@ async fn server(faults: Faults) -> MockServer {
     MockServer::start(addr, faults, 5, false).await.unwrap()
 }
 
-/// Sets a field as a person typing into it would, then leaves it (which fires `change`).
-async fn fill(b: &Browser, css: &str, value: &str) {
-    let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
-                  e.dispatchEvent(new Event('change', { bubbles: true }));";
-    b.find(css).await;
-    b.client.execute(script, vec![json!(css), json!(value)]).await.unwrap();
-}
-
 /// Opens the Experiment area and sets the provider to the mock server (OpenAI-compatible, or
 /// `kind`), with `attempts` attempts, `concurrency` at a time and quick retries.
 async fn set_up(b: &Browser, server: &MockServer, kind: &str, attempts: usize, concurrency: usize) {
     b.find("#nav-experiment").await.click().await.unwrap();
     b.find("#provider-kind").await.select_by_value(kind).await.unwrap();
-    fill(b, "#base-url", &format!("http://{}/v1", server.addr())).await;
-    fill(b, "#model", "mock").await;
-    fill(b, "#timeout", "5").await;
-    fill(b, "#attempts", &attempts.to_string()).await;
-    fill(b, "#concurrency", &concurrency.to_string()).await;
-    fill(b, "#max-tries", "10").await;
+    b.fill("#base-url", &format!("http://{}/v1", server.addr())).await;
+    b.fill("#model", "mock").await;
+    b.fill("#timeout", "5").await;
+    b.fill("#attempts", &attempts.to_string()).await;
+    b.fill("#concurrency", &concurrency.to_string()).await;
+    b.fill("#max-tries", "10").await;
 }
 
 /// Waits (up to `seconds`) until the run's status satisfies `done`; returns it.
@@ -315,8 +307,8 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
             .await
             .starts_with("Connected: simulated-word-task answered")
     );
-    fill(&b, "#attempts", "3000").await;
-    fill(&b, "#latency", "0").await;
+    b.fill("#attempts", "3000").await;
+    b.fill("#latency", "0").await;
     b.find("#start-run").await.click().await.unwrap();
     wait_status(&b, 120, |s| s == "finished").await;
     b.screenshot("experiment-simulated").await;
@@ -350,5 +342,105 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
     let median = errors[errors.len() / 2];
     println!("recovered vs true potential: {} states, median |error| {median:.3}", errors.len());
     assert!(median < 0.5, "median |βV - true βV| = {median} over {errors:?}");
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn pause_resume_cancel_rename_export_delete_and_import_an_experiment() {
+    let b = Browser::open("/").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.fill("#name", "Slow simulated run").await;
+    b.fill("#attempts", "400").await;
+    b.fill("#concurrency", "4").await;
+    b.fill("#latency", "100").await;
+    b.find("#start-run").await.click().await.unwrap();
+    b.wait_for_text("#run-counts", |t| !t.starts_with("0 of")).await;
+    b.find("#pause-run").await.click().await.unwrap();
+    wait_status(&b, 30, |s| s == "paused").await;
+    let paused = b.text("#run-counts").await;
+    let n: usize = paused.split(' ').next().unwrap().parse().unwrap();
+    assert!(n > 0 && n < 400, "{paused}");
+    // Paused means paused: nothing more comes in.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(b.text("#run-counts").await.starts_with(&format!("{n} of 400")));
+    b.find("#resume-run").await.click().await.unwrap();
+    b.wait_for_text("#run-counts", |t| t.split(' ').next().unwrap().parse::<usize>().unwrap() > n)
+        .await;
+    b.find("#cancel-run").await.click().await.unwrap();
+    wait_status(&b, 30, |s| s == "cancelled").await;
+    assert_eq!(b.text("#experiment-list tbody tr .status").await, "cancelled");
+    assert!(
+        b.client.find(fantoccini::Locator::Css("#resume-run")).await.is_err(),
+        "a cancelled run is over"
+    );
+
+    // Rename: kept after a reload.
+    b.fill("#experiment-list tbody tr input.rename", "Renamed run").await;
+    b.find("#experiment-list tbody tr .rename-button").await.click().await.unwrap();
+    b.client.refresh().await.unwrap();
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.wait_for_text("#experiment-list tbody tr .saved-count", |t| t.ends_with("of 400")).await;
+    let name = b.find("#experiment-list tbody tr input.rename").await.prop("value").await.unwrap();
+    assert_eq!(name.as_deref(), Some("Renamed run"));
+
+    // Export, delete (asked twice), and import the file back: the same attempts, resumable.
+    let file = export_first(&b).await;
+    assert_eq!(file.name, "Renamed run");
+    let saved = file.attempts.len();
+    b.find("#experiment-list tbody tr .delete-button").await.click().await.unwrap();
+    b.find("#experiment-list tbody tr .confirm-delete").await.click().await.unwrap();
+    b.wait_for_text("#area-experiment", |t| t.contains("No experiments yet")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"format\": \"balance-lab-experiment\", \"attempts\": [").unwrap();
+    b.find("#import-experiment").await.send_keys(bad.to_str().unwrap()).await.unwrap();
+    let notice =
+        b.wait_for_text("#experiment-notice", |t| t.contains("Nothing was imported")).await;
+    assert!(notice.contains("broken.json is not a Balance Lab experiment file"), "{notice}");
+    let good = dir.path().join("run.json");
+    std::fs::write(&good, file.to_json()).unwrap();
+    b.find("#import-experiment").await.send_keys(good.to_str().unwrap()).await.unwrap();
+    let notice = b.wait_for_text("#experiment-notice", |t| t.starts_with("Imported")).await;
+    assert_eq!(notice, format!("Imported Renamed run ({saved} attempts); it can be resumed."));
+    let count =
+        b.wait_for_text("#experiment-list tbody tr .saved-count", |t| t.ends_with("of 400")).await;
+    assert_eq!(count, format!("{saved} of 400"));
+    b.fill("#latency", "0").await;
+    b.find("#experiment-list tbody tr .resume-button").await.click().await.unwrap();
+    wait_status(&b, 60, |s| s == "finished").await;
+    let done = export_first(&b).await;
+    assert_eq!(sorted_indices(&done), (0..400).collect::<Vec<_>>());
+    // What was imported is kept as it was.
+    for a in &file.attempts {
+        assert!(done.attempts.contains(a), "attempt {:?} changed", a.index);
+    }
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn the_budget_caps_the_spending_and_the_meter_shows_it() {
+    let b = Browser::open("/").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.fill("#attempts", "100").await;
+    b.fill("#latency", "0").await;
+    b.fill("#price-in", "1000").await;
+    b.fill("#price-out", "0").await;
+    b.fill("#budget", "0.5").await;
+    let estimate = b.text("#cost-estimate").await;
+    assert!(estimate.starts_with("At most $"), "{estimate}");
+    let ceiling: f64 = estimate["At most $".len()..].split(' ').next().unwrap().parse().unwrap();
+    assert!(ceiling > 5.0, "{estimate}");
+    b.find("#start-run").await.click().await.unwrap();
+    let status = wait_status(&b, 60, |s| s.starts_with("stopped")).await;
+    assert_eq!(status, "stopped: the budget ($0.50) could be passed by the next attempt");
+    let cost = b.text("#run-cost").await;
+    let spent: f64 = cost["Spent $".len()..].split(' ').next().unwrap().parse().unwrap();
+    assert!(cost.ends_with("of a $0.50 budget"), "{cost}");
+    // Each attempt costs its prompt's tokens at $1000 a million: about $0.07.
+    assert!(spent > 0.35 && spent <= 0.5, "{cost}");
+    let recorded: usize = b.text("#run-counts").await.split(' ').next().unwrap().parse().unwrap();
+    assert!((5..=7).contains(&recorded), "{recorded} attempts for {spent}");
     b.finish().await;
 }

@@ -113,7 +113,8 @@ pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
     driver: Driver,
-    _profile: tempfile::TempDir,
+    /// The browser's fresh profile folder (its processes name it on their command line).
+    pub profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -156,7 +157,7 @@ impl Browser {
                 Err(e) => panic!("could not start a browser session: {e}"),
             }
         };
-        let browser = Browser { client, driver: Driver(driver), _profile: profile };
+        let browser = Browser { client, driver: Driver(driver), profile };
         browser.goto(path).await;
         browser
     }
@@ -201,6 +202,14 @@ impl Browser {
     /// Waits (up to 20 s) until the text of `css` differs from `old`; returns the new text.
     pub async fn wait_text_change(&self, css: &str, old: &str) -> String {
         self.wait_for_text(css, |t| t != old).await
+    }
+
+    /// Sets a field as a person typing into it would, then leaves it (which fires `change`).
+    pub async fn fill(&self, css: &str, value: &str) {
+        let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                      e.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.find(css).await;
+        self.client.execute(script, vec![json!(css), json!(value)]).await.expect("fill a field");
     }
 
     /// Saves a PNG screenshot of the page as `target/e2e-artifacts/NAME.png`.
@@ -310,9 +319,10 @@ impl Browser {
             .filter(|e| !expected.iter().any(|x| e.contains(x)))
             .collect();
         assert!(errors.is_empty(), "errors in the browser console: {errors:#?}");
-        let Browser { client, driver, _profile } = self;
+        let Browser { client, driver, profile } = self;
         let _ = client.close().await;
         drop(driver);
+        drop(profile);
     }
 }
 

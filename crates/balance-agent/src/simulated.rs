@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::LazyLock;
 
 use balance_core::simulate::{WordResponder, WordTask};
-use regex::Regex;
+use regex_lite::Regex;
 use serde_json::{Value, json};
 
 use crate::call::Sleep;

@@ -2,7 +2,7 @@
 //! next state (parse, then validate; an invalid answer becomes a sink state or a rejection).
 
 pub use balance_core::simulate::letter_sum;
-use regex::Regex;
+use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
 /// The placeholder the template's state replaces.

@@ -131,6 +131,8 @@ async fn cors(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
         h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("retry-after"));
+        // Browsers may keep the preflight's answer (Chromium up to 2 hours).
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("7200"));
         if let Some(asked) = asked {
             h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
         }
