@@ -16,3 +16,7 @@ mod report_tables;
 mod table;
 
 pub use app::App;
+
+// The browser-only code's own tests run in headless Chromium (wasm-bindgen-test).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

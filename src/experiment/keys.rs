@@ -74,3 +74,50 @@ pub fn where_it_goes(config: &ProviderConfig, keep: Keep) -> String {
          call. It is never put in a link, an export, the saved experiment or a log."
     )
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use balance_agent::Spec;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn a_key_is_kept_where_chosen_moved_and_forgotten() {
+        let kind = ProviderKind::Gemini;
+        let name = entry(kind);
+        choose_keep(Keep::Tab).unwrap();
+        set_key(kind, "  AIza-test-key ").unwrap();
+        assert_eq!(browser::stored(Keep::Tab, &name).as_deref(), Some("AIza-test-key"));
+        assert_eq!(browser::stored(Keep::Device, &name), None);
+        assert!(key(kind).is_some());
+        choose_keep(Keep::Device).unwrap();
+        assert_eq!(chosen_keep(), Keep::Device);
+        assert_eq!(browser::stored(Keep::Tab, &name), None);
+        assert_eq!(browser::stored(Keep::Device, &name).as_deref(), Some("AIza-test-key"));
+        forget(kind);
+        assert!(key(kind).is_none());
+        assert_eq!(browser::stored(Keep::Device, &name), None);
+        choose_keep(Keep::Tab).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn the_sentence_names_the_storage_the_server_and_the_header() {
+        let mut config = Spec::simulated_word_task().provider;
+        config.kind = ProviderKind::Anthropic;
+        let s = where_it_goes(&config, Keep::Tab);
+        assert!(
+            s.contains("in this tab only") && s.contains("https://api.anthropic.com/v1"),
+            "{s}"
+        );
+        assert!(s.contains("x-api-key"), "{s}");
+        config.kind = ProviderKind::OpenAiCompatible;
+        config.base_url = "http://127.0.0.1:1234/v1".into();
+        let s = where_it_goes(&config, Keep::Device);
+        assert!(
+            s.contains("on this device")
+                && s.contains("127.0.0.1:1234")
+                && s.contains("Authorization")
+        );
+    }
+}

@@ -165,3 +165,68 @@ pub fn import(
     };
     Ok((Record { id, spec, created: now, status, retried: Default::default(), data_only }, file))
 }
+
+#[cfg(test)]
+mod tests {
+    use balance_core::experiment::{Attempt, Outcome};
+
+    use super::*;
+    use crate::experiment::session::file_of;
+
+    fn record(attempts: usize) -> Record {
+        let mut spec = Spec::simulated_word_task();
+        spec.plan.attempts = attempts;
+        Record {
+            id: "a".into(),
+            spec,
+            created: 0.0,
+            status: Status::Paused,
+            retried: Default::default(),
+            data_only: false,
+        }
+    }
+
+    fn attempt(index: Option<u64>) -> Attempt {
+        Attempt {
+            index,
+            source: "BUZZY".into(),
+            outcome: Outcome::SelfLoop,
+            state: None,
+            reason: None,
+            raw: Some("BUZZY".into()),
+            usage: None,
+            elapsed_ms: None,
+        }
+    }
+
+    #[test]
+    fn an_export_made_mid_run_comes_back_resumable() {
+        let file = file_of(&record(10), vec![attempt(Some(3)), attempt(Some(0))]);
+        let (r, f) = import("run.json", &file.to_json(), "b".into(), 5.0).unwrap();
+        assert_eq!((r.status, r.data_only, r.id.as_str()), (Status::Paused, false, "b"));
+        assert_eq!(r.spec, record(10).spec);
+        assert_eq!(f.attempts.iter().map(|a| a.index).collect::<Vec<_>>(), [Some(3), Some(0)]);
+    }
+
+    #[test]
+    fn a_file_without_its_settings_is_data_only() {
+        let mut file = file_of(&record(10), vec![attempt(None), attempt(None)]);
+        file.settings = serde_json::json!({ "model": "elsewhere" });
+        let (r, f) = import("other.json", &file.to_json(), "c".into(), 5.0).unwrap();
+        assert_eq!((r.status, r.data_only), (Status::Finished, true));
+        assert_eq!(f.attempts.iter().map(|a| a.index).collect::<Vec<_>>(), [Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn broken_files_are_refused_with_the_reason() {
+        let twice = file_of(&record(10), vec![attempt(Some(1)), attempt(Some(1))]);
+        let e = import("t.json", &twice.to_json(), "d".into(), 0.0).unwrap_err();
+        assert_eq!(e, "t.json has attempt 1 twice");
+        let mut newer = file_of(&record(10), vec![]);
+        newer.version = 99;
+        let e = import("n.json", &newer.to_json(), "d".into(), 0.0).unwrap_err();
+        assert!(e.contains("newer Balance Lab"), "{e}");
+        let e = import("x.json", "{", "d".into(), 0.0).unwrap_err();
+        assert!(e.starts_with("x.json is not a Balance Lab experiment file"), "{e}");
+    }
+}

@@ -211,3 +211,59 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use balance_core::experiment::Outcome;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn attempt(index: u64, state: &str) -> Attempt {
+        Attempt {
+            index: Some(index),
+            source: "BUZZY".into(),
+            outcome: Outcome::Transition,
+            state: Some(state.into()),
+            reason: None,
+            raw: Some(format!("<i>{state}</i>")),
+            usage: None,
+            elapsed_ms: Some(3.0),
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn attempts_are_kept_once_per_index_and_deleted_with_their_experiment() {
+        let store = Store::open().await.unwrap();
+        let id = format!("test-{}", js_sys::Math::random());
+        let mut record = Record {
+            id: id.clone(),
+            spec: Spec::simulated_word_task(),
+            created: 1.0,
+            status: Status::Running,
+            retried: Default::default(),
+            data_only: false,
+        };
+        store.save(&record).await.unwrap();
+        // Two batches, the second repeating index 1: it replaces, never duplicates.
+        store.add_attempts(&id, &[attempt(2, "ATTITUDE"), attempt(0, "TURKEY")]).await.unwrap();
+        store.add_attempts(&id, &[attempt(1, "PERSONAL"), attempt(1, "PERSONAL")]).await.unwrap();
+        let back = store.attempts(&id).await.unwrap();
+        let indices: Vec<u64> = back.iter().map(|a| a.index.unwrap()).collect();
+        assert_eq!(indices, [0, 1, 2]);
+        assert_eq!(back[0], attempt(0, "TURKEY"));
+        record.status = Status::Paused;
+        store.save(&record).await.unwrap();
+        let (list, unreadable) = store.records().await.unwrap();
+        assert_eq!(unreadable, 0);
+        let (saved, count) = list.into_iter().find(|(r, _)| r.id == id).unwrap();
+        assert_eq!((saved, count), (record, 3));
+        // An attempt without an index is refused, with the reason.
+        let mut loose = attempt(9, "X");
+        loose.index = None;
+        assert!(store.add_attempts(&id, &[loose]).await.unwrap_err().contains("index"));
+        store.delete(&id).await.unwrap();
+        assert!(store.attempts(&id).await.unwrap().is_empty());
+        assert!(!store.records().await.unwrap().0.iter().any(|(r, _)| r.id == id));
+    }
+}
