@@ -4,16 +4,33 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use balance_core::report::{Preset, analyze};
+use balance_core::report::{Preset, Report, analyze};
 use leptos::prelude::*;
 
 use super::session::{Ending, Live, Session};
 use super::store::Status;
+use crate::browser;
 use crate::format;
 use crate::report_tables::PotentialsTable;
 
 /// Most states analysed live on the page (beyond, "Open in Analyse" uses the worker).
 const LIVE_MAX_STATES: usize = 300;
+
+/// The analysis of what `session` has recorded so far (`None` before any attempt; a message
+/// instead when there are too many states to analyse on the page).
+fn live_analysis(session: &Session) -> Option<Result<Report, String>> {
+    let dataset = session.file.borrow().dataset();
+    if dataset.counts.is_empty() {
+        return None;
+    }
+    if dataset.counts.len() > LIVE_MAX_STATES {
+        return Some(Err(format!(
+            "{} states: open it in Analyse for the full analysis (in the background).",
+            dataset.counts.len()
+        )));
+    }
+    Some(analyze(&dataset, &Preset::BalanceLab.settings(&dataset)).map_err(|e| e.to_string()))
+}
 
 /// Words for a status.
 pub fn status_text(status: &Status) -> String {
@@ -71,20 +88,7 @@ pub fn RunPanel(
         live.tick.track();
         session.with_value(|s| {
             let s = s.as_ref()?;
-            let dataset = s.file.borrow().dataset();
-            if dataset.counts.is_empty() {
-                return None;
-            }
-            if dataset.counts.len() > LIVE_MAX_STATES {
-                return Some(Err(format!(
-                    "{} states: open it in Analyse for the full analysis (in the background).",
-                    dataset.counts.len()
-                )));
-            }
-            Some(
-                analyze(&dataset, &Preset::BalanceLab.settings(&dataset))
-                    .map_err(|e| e.to_string()),
-            )
+            browser::timed("live-analysis", || live_analysis(s))
         })
     });
     view! {

@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Analyse a dataset: potentials, tests of detailed balance, uncertainties.
     Analyze(AnalyzeArgs),
-    /// Run an experiment described by a TOML file (see docs/run.md), writing the experiment
+    /// Run an experiment described by a TOML file (docs/experiments.md), writing the experiment
     /// file the app imports; run it again to resume an interrupted run.
     Run {
         /// The run file.
