@@ -65,7 +65,7 @@ pub fn AnalyseArea() -> impl IntoView {
         truth.set(t);
         choice.set("experiment".into());
         browser::clear_fragment();
-    } else if !fragment.is_empty() {
+    } else if !fragment.is_empty() && !fragment.starts_with(crate::learn::PREFIX) {
         match share::decode(&fragment) {
             Ok((d, s)) => {
                 dataset.set(d);

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::analyse::AnalyseArea;
 use crate::browser;
 use crate::experiment::{ExperimentArea, RunState};
+use crate::learn::{LearnArea, Link};
 
 /// The main areas of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,10 @@ impl Handoff {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let area = RwSignal::new(Area::Analyse);
+    // A lesson link opens its lesson; any other fragment is the Analyse area's (a share link).
+    let lesson = StoredValue::new(Link::parse(&browser::fragment()));
+    let area =
+        RwSignal::new(if lesson.with_value(Option::is_some) { Area::Learn } else { Area::Analyse });
     provide_context(Handoff { area, data: RwSignal::new(None) });
     provide_context(RunState::new());
     view! {
@@ -97,20 +101,13 @@ pub fn App() -> impl IntoView {
             {move || match area.get() {
                 Area::Analyse => view! { <AnalyseArea /> }.into_any(),
                 Area::Experiment => view! { <ExperimentArea /> }.into_any(),
-                Area::Learn => view! { <ComingArea area=Area::Learn /> }.into_any(),
+                Area::Learn => {
+                    // The link's lesson the first time; the first lesson afterwards.
+                    let link = lesson.try_update_value(Option::take).flatten();
+                    view! { <LearnArea link=link /> }.into_any()
+                }
             }}
         </main>
-    }
-}
-
-/// Placeholder for an area whose issue has not landed yet.
-#[component]
-fn ComingArea(area: Area) -> impl IntoView {
-    view! {
-        <section class="area coming" id=format!("area-{}", area.id())>
-            <h2>{area.title()}</h2>
-            <p>"Coming soon."</p>
-        </section>
     }
 }
 

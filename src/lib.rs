@@ -11,6 +11,7 @@ mod browser;
 mod dataset_view;
 mod experiment;
 mod format;
+mod learn;
 mod plots;
 mod report_tables;
 mod table;

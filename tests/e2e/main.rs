@@ -8,6 +8,7 @@ mod analyse;
 mod data;
 mod experiment;
 mod figures;
+mod learn;
 mod shell;
 mod support;
 mod worker;

@@ -10,6 +10,7 @@
 
 mod driven;
 mod engine;
+mod few_states;
 mod metropolis;
 mod paper_scale;
 mod word_task;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use driven::DrivenCycle;
 pub use engine::{Agent, Step, restart_sampling};
+pub use few_states::FewStates;
 pub use metropolis::Metropolis;
 pub use paper_scale::PaperScale;
 pub use word_task::{WORDS, WordResponder, WordTask, letter_sum};

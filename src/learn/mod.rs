@@ -1,0 +1,185 @@
+//! The Learn area: short interactive lessons on detailed balance and potentials. Each lesson is
+//! seeded, has a link that restores it (lesson, parameters, seed), and opens its data in Analyse.
+
+mod driven;
+mod link;
+mod two_states;
+
+use balance_core::datasets::Dataset;
+use leptos::prelude::*;
+
+use crate::app::{Handoff, WithTruth};
+use crate::browser;
+pub use link::{Link, PREFIX};
+
+/// The lessons built so far: id and title.
+const LESSONS: [(&str, &str); 2] =
+    [(two_states::ID, "1. Two states"), (driven::ID, "2. A driven cycle")];
+
+impl Link {
+    /// The link of lesson `lesson` with these numeric parameters.
+    pub fn of(lesson: &str, params: &[(&str, f64)]) -> Link {
+        Link {
+            lesson: lesson.to_owned(),
+            params: params.iter().map(|(k, v)| ((*k).to_owned(), format!("{v}"))).collect(),
+        }
+    }
+}
+
+/// A number input with its label, bound to `value` and kept within `[min, max]`.
+pub fn number(
+    id: &'static str,
+    label: &'static str,
+    min: f64,
+    max: f64,
+    step: f64,
+    value: RwSignal<f64>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <input
+                id=id
+                type="number"
+                min=min
+                max=max
+                step=step
+                prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(x) = event_target_value(&ev).trim().parse::<f64>()
+                        && x.is_finite()
+                    {
+                        value.set(x.clamp(min, max));
+                    } else {
+                        value.notify();
+                    }
+                }
+            />
+        </label>
+        <input
+            type="range"
+            class="slider"
+            aria-label=label
+            min=min
+            max=max
+            step=step
+            prop:value=move || value.get().to_string()
+            on:input=move |ev| {
+                if let Ok(x) = event_target_value(&ev).parse::<f64>() {
+                    value.set(x.clamp(min, max));
+                }
+            }
+        />
+    }
+}
+
+/// A Play / Pause button adding `per_tick` to `samples` ten times a second while playing.
+pub fn play_button(id: &'static str, samples: RwSignal<f64>, per_tick: f64) -> impl IntoView {
+    let ticker = StoredValue::new_local(None::<gloo_timers::callback::Interval>);
+    let playing = RwSignal::new(false);
+    on_cleanup(move || ticker.set_value(None));
+    view! {
+        <button
+            type="button"
+            id=id
+            on:click=move |_| {
+                if playing.get_untracked() {
+                    ticker.set_value(None);
+                    playing.set(false);
+                } else {
+                    let interval = gloo_timers::callback::Interval::new(100, move || {
+                        samples.update(|n| *n += per_tick);
+                    });
+                    ticker.set_value(Some(interval));
+                    playing.set(true);
+                }
+            }
+        >
+            {move || if playing.get() { "Pause" } else { "Play" }}
+        </button>
+    }
+}
+
+/// A lesson's frame: title, text, the lesson's own content, and its link and Analyse buttons.
+#[component]
+pub fn LessonFrame(
+    id: &'static str,
+    title: &'static str,
+    text: &'static str,
+    link: Signal<Link>,
+    data: Callback<(), WithTruth>,
+    children: Children,
+) -> impl IntoView {
+    let handoff: Handoff = expect_context();
+    let shown = RwSignal::new(None::<String>);
+    view! {
+        <article class="lesson" id=format!("lesson-{id}")>
+            <h3>{title}</h3>
+            <p class="lesson-text">{text}</p>
+            {children()}
+            <div class="buttons">
+                <button
+                    type="button"
+                    class="lesson-link-button"
+                    on:click=move |_| shown.set(browser::set_fragment(&link.get_untracked().fragment()))
+                >
+                    "Link to this lesson"
+                </button>
+                <button
+                    type="button"
+                    class="lesson-analyse"
+                    on:click=move |_| {
+                        let (dataset, truth): (Dataset, _) = data.run(());
+                        browser::clear_fragment();
+                        handoff.open(dataset, truth);
+                    }
+                >
+                    "Open these data in Analyse"
+                </button>
+            </div>
+            {move || shown.get().map(|url| view! {
+                <label class="share">"Link: " <input class="lesson-link" readonly=true prop:value=url /></label>
+            })}
+        </article>
+    }
+}
+
+/// The Learn area, opened on the lesson of `link` (the first lesson when there is none).
+#[component]
+pub fn LearnArea(link: Option<Link>) -> impl IntoView {
+    let link = link.filter(|l| LESSONS.iter().any(|(id, _)| *id == l.lesson));
+    let current = RwSignal::new(link.clone().unwrap_or_else(|| Link::of(LESSONS[0].0, &[])));
+    view! {
+        <section class="area" aria-labelledby="learn-title" id="area-learn">
+            <div class="toolbar">
+                <h2 id="learn-title">"Learn"</h2>
+                <nav class="lesson-nav" aria-label="Lessons">
+                    {LESSONS
+                        .into_iter()
+                        .map(|(id, title)| view! {
+                            <button
+                                type="button"
+                                id=format!("lesson-tab-{id}")
+                                aria-current=move || (current.with(|l| l.lesson == id)).then_some("page")
+                                on:click=move |_| current.set(Link::of(id, &[]))
+                            >
+                                {title}
+                            </button>
+                        })
+                        .collect_view()}
+                </nav>
+            </div>
+            <p class="muted">
+                "Lessons on what the paper measured, each one a thing to move and numbers that \
+                 answer at once. Everything runs here, offline, from a seed."
+            </p>
+            {move || {
+                let l = current.get();
+                match l.lesson.as_str() {
+                    driven::ID => view! { <driven::DrivenCycleLesson link=l /> }.into_any(),
+                    _ => view! { <two_states::TwoStates link=l /> }.into_any(),
+                }
+            }}
+        </section>
+    }
+}

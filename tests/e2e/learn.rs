@@ -1,0 +1,116 @@
+//! The Learn area: each lesson opens without console errors, its controls move the numbers the
+//! right way, its link restores the same state, and its data open in Analyse.
+
+use crate::support::{Browser, app_url};
+
+/// The leading number of a text such as "1.02 ± 0.03".
+fn lead(text: &str) -> f64 {
+    text.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(f64::NAN)
+}
+
+/// The number after "±".
+fn se(text: &str) -> f64 {
+    text.split('±').nth(1).and_then(|x| x.trim().parse().ok()).unwrap_or(f64::NAN)
+}
+
+async fn open_lesson(b: &Browser, id: &str) {
+    b.find("#nav-learn").await.click().await.unwrap();
+    b.find(&format!("#lesson-tab-{id}")).await.click().await.unwrap();
+    b.find(&format!("#lesson-{id}")).await;
+}
+
+/// The link the lesson's "Link to this lesson" button shows, as a path on the app.
+async fn lesson_link(b: &Browser) -> String {
+    b.find(".lesson-link-button").await.click().await.unwrap();
+    let url = b.find(".lesson-link").await.prop("value").await.unwrap().unwrap();
+    assert!(url.contains("#learn/"), "{url}");
+    url.strip_prefix(app_url()).unwrap().to_owned()
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn two_states_the_estimate_converges_to_the_truth_and_the_link_restores_it() {
+    let b = Browser::open("/").await;
+    open_lesson(&b, "two-states").await;
+    assert_eq!(b.text("#l1-samples").await, "200");
+    assert_eq!(b.text("#l1-truth").await, "1.00");
+    let early = b.text("#l1-estimate").await;
+    for _ in 0..10 {
+        b.find("#l1-more").await.click().await.unwrap();
+    }
+    assert_eq!(b.wait_text("#l1-samples", "10200").await, "10200");
+    let late = b.text("#l1-estimate").await;
+    // More samples: a smaller error bar (about sqrt(51) times), and the truth within it.
+    assert!(se(&late) < se(&early) / 4.0, "{early} -> {late}");
+    assert!((lead(&late) - 1.0).abs() < 3.0 * se(&late), "{late}");
+    b.screenshot("learn-two-states").await;
+
+    // B below A: the estimate turns negative with the truth.
+    b.fill("#l1-delta", "-1.5").await;
+    assert_eq!(b.wait_text("#l1-truth", "-1.50").await, "-1.50");
+    let below = b.text("#l1-estimate").await;
+    assert!((lead(&below) + 1.5).abs() < 3.0 * se(&below), "{below}");
+
+    // Play adds samples ten times a second; Pause stops.
+    b.find("#l1-play").await.click().await.unwrap();
+    b.wait_for_text("#l1-samples", |t| t.parse::<f64>().unwrap() >= 10_300.0).await;
+    b.find("#l1-play").await.click().await.unwrap();
+    let paused = b.text("#l1-samples").await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(b.text("#l1-samples").await, paused);
+
+    // The link restores the same lesson, parameters and seed: the same numbers.
+    let path = lesson_link(&b).await;
+    let shown = (b.text("#l1-samples").await, b.text("#l1-ab").await, b.text("#l1-estimate").await);
+    let c = Browser::open(&path).await;
+    c.find("#lesson-two-states").await;
+    let again = (c.text("#l1-samples").await, c.text("#l1-ab").await, c.text("#l1-estimate").await);
+    assert_eq!(again, shown);
+    c.finish().await;
+
+    // Its data in Analyse, with the true potential beside the recovered one.
+    b.find(".lesson-analyse").await.click().await.unwrap();
+    assert_eq!(b.wait_text("#stat-states", "2").await, "2");
+    assert!(b.text("#potentials-table thead").await.contains("True βV"));
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn driven_cycle_more_drive_gives_larger_g_affinity_and_entropy_production() {
+    let b = Browser::open("/").await;
+    open_lesson(&b, "driven-cycle").await;
+    let mut seen = Vec::new();
+    for drive in ["0", "1", "2.5"] {
+        b.fill("#l2-drive", drive).await;
+        let truth = format!("Cycle affinity (true {:.2})", 3.0 * drive.parse::<f64>().unwrap());
+        b.wait_for_text("#l2-numbers", |t| t.contains(&truth)).await;
+        let g = lead(&b.text("#l2-g").await);
+        let affinity = b.text("#l2-affinity").await;
+        let entropy = lead(&b.text("#l2-entropy").await);
+        let chi2 = lead(&b.text("#l2-loop").await);
+        seen.push((g, lead(&affinity), entropy, chi2, se(&affinity), b.text("#l2-p").await));
+    }
+    let [none, some, strong] = [&seen[0], &seen[1], &seen[2]];
+    assert!(none.0 < some.0 && some.0 < strong.0, "G: {seen:?}");
+    assert!(none.1 < some.1 && some.1 < strong.1, "affinity: {seen:?}");
+    assert!(none.2 < some.2 && some.2 < strong.2, "entropy production: {seen:?}");
+    assert!(none.3 < strong.3, "loop test: {seen:?}");
+    // No drive: the affinity is 0 within its error; a strong drive: near its true 7.5.
+    assert!(none.1 < 3.0 * none.4, "{seen:?}");
+    assert!((strong.1 - 7.5).abs() < 3.0 * strong.4, "{seen:?}");
+    assert_eq!((none.5.as_str(), strong.5.as_str()), ("p = 0.0539", "p < 1e-300"), "{seen:?}");
+    b.screenshot("learn-driven-cycle").await;
+
+    let path = lesson_link(&b).await;
+    assert!(path.contains("drive=2.5"), "{path}");
+    let c = Browser::open(&path).await;
+    c.find("#lesson-driven-cycle").await;
+    assert_eq!(lead(&c.text("#l2-g").await), strong.0);
+    assert_eq!(c.text("#l2-affinity").await, b.text("#l2-affinity").await);
+    c.finish().await;
+
+    b.find(".lesson-analyse").await.click().await.unwrap();
+    assert_eq!(b.wait_text("#stat-states", "3").await, "3");
+    b.finish().await;
+}
