@@ -2,6 +2,7 @@
 //! seeded, has a link that restores it (lesson, parameters, seed), and opens its data in Analyse.
 
 mod driven;
+mod landscape;
 mod link;
 mod two_states;
 
@@ -13,8 +14,11 @@ use crate::browser;
 pub use link::{Link, PREFIX};
 
 /// The lessons built so far: id and title.
-const LESSONS: [(&str, &str); 2] =
-    [(two_states::ID, "1. Two states"), (driven::ID, "2. A driven cycle")];
+const LESSONS: [(&str, &str); 3] = [
+    (two_states::ID, "1. Two states"),
+    (driven::ID, "2. A driven cycle"),
+    (landscape::ID, "3. Shape a landscape"),
+];
 
 impl Link {
     /// The link of lesson `lesson` with these numeric parameters.
@@ -177,6 +181,7 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                 let l = current.get();
                 match l.lesson.as_str() {
                     driven::ID => view! { <driven::DrivenCycleLesson link=l /> }.into_any(),
+                    landscape::ID => view! { <landscape::Landscape link=l /> }.into_any(),
                     _ => view! { <two_states::TwoStates link=l /> }.into_any(),
                 }
             }}

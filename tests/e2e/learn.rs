@@ -114,3 +114,39 @@ async fn driven_cycle_more_drive_gives_larger_g_affinity_and_entropy_production(
     assert_eq!(b.wait_text("#stat-states", "3").await, "3");
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn landscape_more_samples_bring_the_recovered_potentials_to_the_true_ones() {
+    let b = Browser::open("/").await;
+    open_lesson(&b, "landscape").await;
+    assert_eq!(b.text("#l3-samples").await, "300");
+    let mut seen = Vec::new();
+    for n in ["300", "1200", "4800", "19200", "76800"] {
+        if n != "300" {
+            b.find("#l3-more").await.click().await.unwrap();
+        }
+        assert_eq!(b.wait_text("#l3-samples", n).await, n);
+        seen.push((lead(&b.text("#l3-rms").await), lead(&b.text("#l3-se").await)));
+    }
+    // Error bars shrink at every step (about halving for four times the samples), and the
+    // error against the truth shrinks from the first to the last.
+    for w in seen.windows(2) {
+        assert!(w[1].1 < w[0].1 * 0.7, "SE: {seen:?}");
+    }
+    let (first, last) = (seen[0], seen[4]);
+    assert!(last.0 < first.0 / 3.0 && last.0 < 3.0 * last.1, "RMS: {seen:?}");
+    b.screenshot("learn-landscape").await;
+
+    // Reshape: raise D; the link keeps the shape and the seed.
+    b.fill("#l3-d", "0.3").await;
+    b.wait_for_text("#l3-rms", |t| lead(t).is_finite()).await;
+    let path = lesson_link(&b).await;
+    assert!(path.contains("d=0.3") && path.contains("samples=76800"), "{path}");
+    let c = Browser::open(&path).await;
+    c.find("#lesson-landscape").await;
+    assert_eq!(c.text("#l3-rms").await, b.text("#l3-rms").await);
+    assert_eq!(c.text("#l3-se").await, b.text("#l3-se").await);
+    c.finish().await;
+    b.finish().await;
+}
