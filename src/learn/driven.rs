@@ -108,7 +108,7 @@ pub fn DrivenCycleLesson(link: Link) -> impl IntoView {
             </div>
             <svg class="cycle" viewBox="0 0 300 230" role="img" aria-label="The three states and the flows between them">
                 <defs>
-                    <marker id="flow-head" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="4" markerHeight="4" orient="auto-start-reverse">
+                    <marker id="flow-head" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="flow-head" />
                     </marker>
                 </defs>

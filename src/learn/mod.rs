@@ -4,6 +4,7 @@
 mod driven;
 mod landscape;
 mod link;
+mod real_data;
 mod two_states;
 
 use balance_core::datasets::Dataset;
@@ -14,10 +15,11 @@ use crate::browser;
 pub use link::{Link, PREFIX};
 
 /// The lessons built so far: id and title.
-const LESSONS: [(&str, &str); 3] = [
+const LESSONS: [(&str, &str); 4] = [
     (two_states::ID, "1. Two states"),
     (driven::ID, "2. A driven cycle"),
     (landscape::ID, "3. Shape a landscape"),
+    (real_data::ID, "4. The real thing"),
 ];
 
 impl Link {
@@ -182,6 +184,7 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                 match l.lesson.as_str() {
                     driven::ID => view! { <driven::DrivenCycleLesson link=l /> }.into_any(),
                     landscape::ID => view! { <landscape::Landscape link=l /> }.into_any(),
+                    real_data::ID => view! { <real_data::RealData link=l /> }.into_any(),
                     _ => view! { <two_states::TwoStates link=l /> }.into_any(),
                 }
             }}

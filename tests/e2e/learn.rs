@@ -150,3 +150,34 @@ async fn landscape_more_samples_bring_the_recovered_potentials_to_the_true_ones(
     c.finish().await;
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_real_thing_places_what_the_paper_placed_and_bounds_the_rest() {
+    let b = Browser::open("/").await;
+    open_lesson(&b, "real-data").await;
+    let row = |table: &str, state: &str| format!("#{table} tr[data-state='{state}']");
+    assert_eq!(b.text("#l6-states").await, "5");
+    assert_eq!(b.text("#l6-placed").await, "3");
+    // The paper's Claude-4 potentials (ORACLES: PERSONAL 4.07, PROBLEMS 5.18, ATTITUDE 0).
+    assert!(b.text(&row("l6-placed-table", "PERSONAL")).await.contains("4.07"));
+    assert!(b.text(&row("l6-placed-table", "PROBLEMS")).await.contains("5.18"));
+    assert!(b.text(&row("l6-placed-table", "ATTITUDE")).await.contains("0.00"));
+    for state in ["BUZZY", "TURKEY"] {
+        let text = b.text(&row("l6-unplaced-table", state)).await;
+        assert!(text.contains("V ≥"), "{text}");
+    }
+    b.screenshot("learn-real-data").await;
+    b.find("#l6-model").await.select_by_value("gemini25flash-word").await.unwrap();
+    assert_eq!(b.wait_text("#l6-states", "13").await, "13");
+    for (state, v) in [("DISCIPLINE", "0.53"), ("EXCELLENT", "4.77"), ("BLISSFUL", "5.17")] {
+        assert!(b.text(&row("l6-placed-table", state)).await.contains(v), "{state}");
+    }
+    let path = lesson_link(&b).await;
+    let c = Browser::open(&path).await;
+    assert_eq!(c.wait_text("#l6-states", "13").await, "13");
+    c.finish().await;
+    b.find(".lesson-analyse").await.click().await.unwrap();
+    assert_eq!(b.wait_text("#stat-states", "13").await, "13");
+    b.finish().await;
+}
