@@ -444,3 +444,16 @@ async fn the_budget_caps_the_spending_and_the_meter_shows_it() {
     assert!((5..=7).contains(&recorded), "{recorded} attempts for {spent}");
     b.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn a_server_without_cors_is_named_with_the_fix() {
+    let server = server(Faults { no_cors: true, ..Faults::default() }).await;
+    let b = Browser::open("/").await;
+    set_up(&b, &server, "openai-compatible", 10, 2).await;
+    b.find("#test-connection").await.click().await.unwrap();
+    let said = b.wait_for_text("#connection-result", |t| t.starts_with("no connection")).await;
+    assert!(said.contains("CORS") && said.contains("OLLAMA_ORIGINS=http://127.0.0.1"), "{said}");
+    assert!(said.contains("Enable CORS"), "{said}");
+    b.finish_expecting(&["CORS policy", "Failed to fetch", "net::ERR_FAILED"]).await;
+}

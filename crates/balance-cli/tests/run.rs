@@ -273,3 +273,33 @@ async fn anthropic_and_gemini_formats_carry_the_key_and_the_answers() {
         assert!(usage.input_tokens > 50, "{kind}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overloads_and_hung_calls_are_retried_and_a_malformed_answer_stops_the_run() {
+    let faults = Faults { overloaded_every: 5, hang_every: 13, ..Faults::default() };
+    let server = server(faults).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let file = run_file(dir.path(), &server, 60, 4);
+    let text = std::fs::read_to_string(&file).unwrap().replace("timeout_s = 5", "timeout_s = 1");
+    std::fs::write(&file, text).unwrap();
+    let result = output(balance(&file, &out, "")).await;
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let log = server.log();
+    let overloaded = log.iter().filter(|e| e.status == 529).count();
+    let hung = log.iter().filter(|e| e.status == 0).count();
+    assert!(overloaded >= 10 && hung >= 4, "{overloaded} overloaded, {hung} hung");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(stdout.contains(&format!("{} retries", overloaded + hung)), "{stdout}");
+    assert_eq!(tally_file(&read(&out)), tally_log(&server));
+
+    // A body that is not the provider's format is not retried: the run stops and says why.
+    let server = self::server(Faults { malformed_every: 3, ..Faults::default() }).await;
+    let out = dir.path().join("malformed.json");
+    let file = run_file(dir.path(), &server, 60, 1);
+    let result = output(balance(&file, &out, "")).await;
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("the answer could not be read: the body is not JSON"), "{stderr}");
+    assert_eq!(read(&out).attempts.len(), 2, "the two answers before it are kept");
+}
