@@ -4,8 +4,10 @@
 mod driven;
 mod landscape;
 mod link;
+mod protocols;
 mod real_data;
 mod two_states;
+mod voting;
 
 use balance_core::datasets::Dataset;
 use leptos::prelude::*;
@@ -14,12 +16,14 @@ use crate::app::{Handoff, WithTruth};
 use crate::browser;
 pub use link::{Link, PREFIX};
 
-/// The lessons built so far: id and title.
-const LESSONS: [(&str, &str); 4] = [
+/// The lessons: id and title.
+const LESSONS: [(&str, &str); 6] = [
     (two_states::ID, "1. Two states"),
     (driven::ID, "2. A driven cycle"),
     (landscape::ID, "3. Shape a landscape"),
-    (real_data::ID, "4. The real thing"),
+    (protocols::ID, "4. Restarts or a trajectory"),
+    (voting::ID, "5. Temperature and voting"),
+    (real_data::ID, "6. The real thing"),
 ];
 
 impl Link {
@@ -184,6 +188,8 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                 match l.lesson.as_str() {
                     driven::ID => view! { <driven::DrivenCycleLesson link=l /> }.into_any(),
                     landscape::ID => view! { <landscape::Landscape link=l /> }.into_any(),
+                    protocols::ID => view! { <protocols::Protocols link=l /> }.into_any(),
+                    voting::ID => view! { <voting::Voting link=l /> }.into_any(),
                     real_data::ID => view! { <real_data::RealData link=l /> }.into_any(),
                     _ => view! { <two_states::TwoStates link=l /> }.into_any(),
                 }

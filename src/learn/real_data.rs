@@ -1,4 +1,4 @@
-//! Lesson 4: the real thing. The paper's word-task data for Claude-4 and Gemini-2.5-flash: the
+//! Lesson 6: the real thing. The paper's word-task data for Claude-4 and Gemini-2.5-flash: the
 //! potentials they give, and which states the data cannot place, and why.
 
 use balance_core::datasets::Bundled;
@@ -33,7 +33,7 @@ pub fn RealData(link: Link) -> impl IntoView {
     view! {
         <LessonFrame
             id=ID
-            title="4. The real thing"
+            title="6. The real thing"
             link=link
             data=data
             text="The paper asked Claude-4 and Gemini-2.5-flash 20,000 times each for a new word \

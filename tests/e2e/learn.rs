@@ -181,3 +181,74 @@ async fn the_real_thing_places_what_the_paper_placed_and_bounds_the_rest() {
     assert_eq!(b.wait_text("#stat-states", "13").await, "13");
     b.finish().await;
 }
+
+/// The attempts and the standard error in a cell "N · ± SE".
+fn attempts_and_se(cell: &str) -> (f64, f64) {
+    let (n, error) = cell.split_once('·').unwrap();
+    (n.trim().replace(',', "").parse().unwrap(), se(error))
+}
+
+/// The attempts and standard error in the cell `css`.
+async fn cell(b: &Browser, css: String) -> (f64, f64) {
+    attempts_and_se(&b.text(&css).await)
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn restarts_spread_the_attempts_that_a_trajectory_spends_in_the_valleys() {
+    let b = Browser::open("/").await;
+    open_lesson(&b, "protocols").await;
+    let top = "#l4-table tr[data-state='E']";
+    let (restarts, walk) =
+        (cell(&b, format!("{top} .restarts")).await, cell(&b, format!("{top} .walk")).await);
+    // The highest state: many more attempts and a smaller error bar under restart sampling.
+    assert!(restarts.0 > 3.0 * walk.0, "{restarts:?} against {walk:?}");
+    assert!(restarts.1 < walk.1 || walk.1.is_nan(), "{restarts:?} against {walk:?}");
+    // The lowest state: the trajectory spends most of its time there.
+    let bottom = "#l4-table tr[data-state='A']";
+    let (r, w) =
+        (cell(&b, format!("{bottom} .restarts")).await, cell(&b, format!("{bottom} .walk")).await);
+    assert!(w.0 > r.0, "{r:?} against {w:?}");
+    // A flatter landscape: the trajectory reaches the top far more often.
+    b.fill("#l4-spread", "0.5").await;
+    b.wait_for_text("#l4-table tr[data-state='E'] td.num", |t| t == "0.50").await;
+    let flat = cell(&b, format!("{top} .walk")).await;
+    assert!(flat.0 > 2.0 * walk.0, "{flat:?} against {walk:?}");
+    b.screenshot("learn-protocols").await;
+    let path = lesson_link(&b).await;
+    let c = Browser::open(&path).await;
+    assert_eq!(c.text(&format!("{top} .walk")).await, b.text(&format!("{top} .walk")).await);
+    c.finish().await;
+    b.finish().await;
+}
+
+/// The slope of V against E and the minimum action the voting lesson shows.
+async fn slope_and_action(b: &Browser) -> (f64, f64) {
+    (lead(&b.text("#l5-slope").await), lead(&b.text("#l5-action").await))
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn colder_agents_and_votes_steepen_the_potential_and_shrink_the_action() {
+    let b = Browser::open("/").await;
+    open_lesson(&b, "voting").await;
+    let plain = slope_and_action(&b).await;
+    assert!((plain.0 - 1.0).abs() < 0.1, "{plain:?}");
+    b.fill("#l5-votes", "3").await;
+    assert_eq!(b.wait_text("#l5-n", "2 of 3").await, "2 of 3");
+    let voted = slope_and_action(&b).await;
+    assert!(voted.0 > 1.6 && voted.0 < 2.1, "{voted:?}");
+    assert!(voted.1 < plain.1, "action {plain:?} -> {voted:?}");
+    b.fill("#l5-votes", "1").await;
+    b.fill("#l5-beta", "2").await;
+    b.wait_for_text("#l5-numbers", |t| t.contains("about βn = 2.00")).await;
+    let cold = slope_and_action(&b).await;
+    assert!((cold.0 - 2.0).abs() < 0.2, "{cold:?}");
+    assert!(cold.1 < plain.1, "action {plain:?} -> {cold:?}");
+    b.screenshot("learn-voting").await;
+    let path = lesson_link(&b).await;
+    let c = Browser::open(&path).await;
+    assert_eq!(c.text("#l5-slope").await, b.text("#l5-slope").await);
+    c.finish().await;
+    b.finish().await;
+}

@@ -46,7 +46,41 @@ impl Agent for Few<'_> {
     }
 }
 
+/// Majority voting over an agent: `m` candidate answers are drawn, and the state named by more
+/// than half of them is the answer (else the attempt is rejected).
+struct Voting<'a> {
+    agent: Few<'a>,
+    m: usize,
+}
+
+impl Agent for Voting<'_> {
+    fn label(&self, i: usize) -> String {
+        label(i)
+    }
+
+    fn step(&mut self, f: usize, rng: &mut Random) -> Step {
+        let mut tally = [0usize; MAX_STATES];
+        for _ in 0..self.m {
+            // A refused move answers the source again: a candidate like any other.
+            let g = match self.agent.step(f, rng) {
+                Step::To(g) => g,
+                _ => f,
+            };
+            tally[g] += 1;
+        }
+        match tally.iter().position(|&k| 2 * k > self.m) {
+            Some(g) if g != f => Step::To(g),
+            _ => Step::Rejected,
+        }
+    }
+}
+
 impl FewStates {
+    /// The label of state `i`: A, B, C, ...
+    pub fn label(i: usize) -> String {
+        label(i)
+    }
+
     /// The states' energies clamped to 2..=26 states.
     fn agent(&self) -> Few<'_> {
         let n = self.energies.len().clamp(2, MAX_STATES);
@@ -83,6 +117,20 @@ impl FewStates {
         self.dataset(
             counts,
             format!("{attempts} attempts of restart sampling from A (seed {seed})"),
+        )
+    }
+
+    /// `attempts` attempts of restart sampling from A by majority voting over `m` candidates
+    /// (SCIENCE.md section 6: for small T the potential becomes `n V` with `n = m / 2 + 1`).
+    pub fn restarts_voting(&self, seed: u64, attempts: usize, m: usize) -> Simulation {
+        let mut agent = Voting { agent: self.agent(), m: m.max(1) };
+        let mut rng = Random::new(seed);
+        let (counts, _) = restart_sampling(&mut agent, &[0], attempts, &mut rng);
+        self.dataset(
+            counts,
+            format!(
+                "{attempts} attempts of restart sampling by majority voting of {m} (seed {seed})"
+            ),
         )
     }
 
@@ -133,6 +181,29 @@ mod tests {
         let (v, se) = potential(&two.restarts(3, 20_000), "B");
         assert!((v - 1.2).abs() < 3.0 * se && se < 0.05, "restarts: {v} ± {se}");
         assert_eq!(two.truth()["B"], 1.2);
+    }
+
+    #[test]
+    fn majority_voting_multiplies_the_potential_of_a_rarely_moving_agent() {
+        // Ten states, so every proposal is rare (T <= 1/9): voting of 3 (n = 2) nearly doubles V.
+        let energies: Vec<f64> = (0..10).map(|i| 0.25 * i as f64).collect();
+        let few = FewStates { energies, beta: 1.0 };
+        let slope = |sim: &Simulation| {
+            let d = &sim.dataset;
+            let r = analyze(d, &Preset::BalanceLab.settings(d)).unwrap();
+            let (mut xy, mut xx) = (0.0, 0.0);
+            for s in &r.states {
+                if let (Some(v), Some(t)) = (s.potential, sim.truth.get(&s.label)) {
+                    xy += v * t;
+                    xx += t * t;
+                }
+            }
+            xy / xx
+        };
+        let one = slope(&few.restarts_voting(4, 200_000, 1));
+        let three = slope(&few.restarts_voting(4, 200_000, 3));
+        assert!((one - 1.0).abs() < 0.05, "no voting: slope {one}");
+        assert!(three > 1.6 && three < 2.1, "voting of 3: slope {three}");
     }
 
     #[test]
