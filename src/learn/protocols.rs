@@ -63,6 +63,11 @@ pub fn Protocols(link: Link) -> impl IntoView {
             se.map_or("–".into(), |e| format::number(e, 2))
         )
     };
+    // Bars of attempts, both protocols on one scale.
+    let bar = move |attempts: f64, most: f64, class: &'static str| {
+        let width = 120.0 * attempts / most.max(1.0);
+        view! { <span class=class style=format!("width: {width:.0}px")></span> }
+    };
     view! {
         <LessonFrame
             id=ID
@@ -84,11 +89,12 @@ pub fn Protocols(link: Link) -> impl IntoView {
             </div>
             <table class="data compact" id="l4-table">
                 <thead>
-                    <tr><th>"State"</th><th>"Energy"</th><th>"Restarts: attempts · SE"</th><th>"Trajectory: attempts · SE"</th></tr>
+                    <tr><th>"State"</th><th>"Energy"</th><th>"Restarts: attempts · SE"</th><th>"Trajectory: attempts · SE"</th><th>"Attempts"</th></tr>
                 </thead>
                 <tbody>
                     {move || {
                         let (restarts, walk) = both.get();
+                        let most = restarts.iter().chain(&walk).map(|c| c.0).fold(0.0, f64::max);
                         (0..STATES)
                             .map(|i| view! {
                                 <tr data-state=FewStates::label(i)>
@@ -96,6 +102,10 @@ pub fn Protocols(link: Link) -> impl IntoView {
                                     <td class="num">{format::number(spread.get() * i as f64 / 4.0, 2)}</td>
                                     <td class="num restarts">{cell(restarts[i])}</td>
                                     <td class="num walk">{cell(walk[i])}</td>
+                                    <td class="bars">
+                                        {bar(restarts[i].0, most, "bar restarts-bar")}
+                                        {bar(walk[i].0, most, "bar walk-bar")}
+                                    </td>
                                 </tr>
                             })
                             .collect_view()

@@ -22,19 +22,21 @@ fn simulate(beta: f64, votes: f64, seed: f64, attempts: f64) -> Simulation {
     model(beta).restarts_voting(seed as u64, attempts as usize, votes as usize)
 }
 
-/// The slope of the recovered V against the energy E (through the origin) and the minimum action.
-fn measure(sim: &Simulation, beta: f64) -> Option<(f64, f64)> {
+/// What the lesson shows: each placed state's energy and recovered V, the slope of V against E
+/// (through the origin) and the minimum action.
+type Measured = (Vec<(f64, f64)>, f64, f64);
+
+fn measure(sim: &Simulation, beta: f64) -> Option<Measured> {
     let d = &sim.dataset;
     let r = analyze(d, &Preset::BalanceLab.settings(d)).ok()?;
-    let (mut xy, mut xx) = (0.0, 0.0);
-    for s in &r.states {
-        if let (Some(v), Some(t)) = (s.potential, sim.truth.get(&s.label)) {
-            let e = t / beta;
-            xy += v * e;
-            xx += e * e;
-        }
-    }
-    (xx > 0.0).then(|| (xy / xx, r.action.minimum))
+    let points: Vec<(f64, f64)> = r
+        .states
+        .iter()
+        .filter_map(|s| Some((sim.truth.get(&s.label)? / beta, s.potential?)))
+        .collect();
+    let xy: f64 = points.iter().map(|(e, v)| e * v).sum();
+    let xx: f64 = points.iter().map(|(e, _)| e * e).sum();
+    (xx > 0.0).then(|| (points, xy / xx, r.action.minimum))
 }
 
 /// The lesson.
@@ -76,13 +78,28 @@ pub fn Voting(link: Link) -> impl IntoView {
                 {number("l5-votes", "Answers per vote (m) ", 1.0, 7.0, 2.0, votes)}
                 {number("l5-seed", "Seed ", 1.0, 1e6, 1.0, seed)}
             </div>
+            <svg class="levels" viewBox="0 0 320 200" role="img" aria-label="Recovered V against the energy E">
+                <line x1="30" y1="180" x2="310" y2="180" class="axis" />
+                <line x1="30" y1="180" x2="30" y2="10" class="axis" />
+                <text x="305" y="195" text-anchor="end" class="node-label">"E"</text>
+                <text x="12" y="18" class="node-label">"V"</text>
+                {move || shown.get().map(|(points, slope, _)| {
+                    // E up to 2.25 across, V up to 15 up.
+                    let x = |e: f64| 30.0 + e * 120.0;
+                    let y = |v: f64| 180.0 - v.clamp(0.0, 15.0) * 11.0;
+                    view! {
+                        <line x1=x(0.0) y1=y(0.0) x2=x(2.25) y2=y(slope * 2.25) class="fit-line" />
+                        {points.into_iter().map(|(e, v)| view! { <circle cx=x(e) cy=y(v) r="5" class="recovered" /> }).collect_view()}
+                    }
+                })}
+            </svg>
             <dl class="stats" id="l5-numbers">
                 <div><dt>"Vote needs"</dt><dd id="l5-n">{move || format!("{} of {}", n(), votes.get())}</dd></div>
                 <div>
                     <dt>"Slope of V against E (expected about βn = " {move || format::number(beta.get() * n() as f64, 2)} ")"</dt>
-                    <dd id="l5-slope">{move || shown.get().map_or("–".into(), |(s, _)| format::number(s, 2))}</dd>
+                    <dd id="l5-slope">{move || shown.get().map_or("–".into(), |(_, s, _)| format::number(s, 2))}</dd>
                 </div>
-                <div><dt>"Minimum action S"</dt><dd id="l5-action">{move || shown.get().map_or("–".into(), |(_, a)| format::number(a, 4))}</dd></div>
+                <div><dt>"Minimum action S"</dt><dd id="l5-action">{move || shown.get().map_or("–".into(), |(.., a)| format::number(a, 4))}</dd></div>
             </dl>
         </LessonFrame>
     }
