@@ -27,6 +27,12 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// "V ≥ x" or "V ≤ x": the one-sided bound of a state the data cannot place.
+pub fn bound(b: &balance_core::potential::Bound) -> String {
+    let sign = if b.kind == balance_core::potential::BoundKind::Lower { "≥" } else { "≤" };
+    format!("V {sign} {}", number(b.value, 2))
+}
+
 /// "p = ..." for a p-value, or "p < 1e-300" when it underflows.
 pub fn p_clause(p: f64) -> String {
     if p.is_finite() && p < 1e-300 {

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use balance_core::potential::BoundKind;
 use balance_core::report::{Report, StateReport};
 use leptos::prelude::*;
 
@@ -107,11 +106,7 @@ fn state_row(s: &StateReport, truth: Option<Option<f64>>) -> impl IntoView + use
         (Some(_), _) => {
             s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4)))
         }
-        (None, Some(b)) => format!(
-            "V {} {}",
-            if b.kind == BoundKind::Lower { "≥" } else { "≤" },
-            format::number(b.value, 2)
-        ),
+        (None, Some(b)) => format::bound(&b),
         (None, None) => String::new(),
     };
     view! {

@@ -2,7 +2,6 @@
 //! potentials they give, and which states the data cannot place, and why.
 
 use balance_core::datasets::Bundled;
-use balance_core::potential::BoundKind;
 use balance_core::report::{Preset, Report, analyze};
 use leptos::prelude::*;
 
@@ -90,11 +89,7 @@ pub fn RealData(link: Link) -> impl IntoView {
                         <table class="data compact" id="l6-unplaced-table">
                             <tbody>
                                 {unplaced.into_iter().map(|s| {
-                                    let bound = s.potential_bound.map(|b| format!(
-                                        "V {} {}",
-                                        if b.kind == BoundKind::Lower { "≥" } else { "≤" },
-                                        format::number(b.value, 2)
-                                    ));
+                                    let bound = s.potential_bound.map(|b| format::bound(&b));
                                     view! {
                                         <tr data-state=s.label.clone()>
                                             <th scope="row">{s.label.clone()}</th>

@@ -68,14 +68,6 @@ fn tally_file(file: &ExperimentFile) -> Tally {
     t
 }
 
-fn tally_log(server: &MockServer) -> Tally {
-    let mut t = Tally::new();
-    for e in server.log().into_iter().filter(|e| e.status == 200) {
-        *t.entry((e.state, e.answer.unwrap())).or_default() += 1;
-    }
-    t
-}
-
 fn sorted_indices(file: &ExperimentFile) -> Vec<u64> {
     let mut i: Vec<u64> = file.attempts.iter().map(|a| a.index.unwrap()).collect();
     i.sort_unstable();
@@ -97,7 +89,7 @@ async fn a_500_attempt_run_at_concurrency_8_records_what_the_server_answered() {
     assert_eq!(file.attempts.len(), 500);
     assert_eq!(sorted_indices(&file), (0..500).collect::<Vec<_>>());
     assert_eq!(server.log().len(), 500, "one request per attempt");
-    assert_eq!(tally_file(&file), tally_log(&server));
+    assert_eq!(tally_file(&file), server.answered());
     assert_eq!(file.settings["provider"]["base_url"], format!("http://{}/v1", server.addr()));
     // The live analysis has placed states of the word task.
     assert!(b.text("#live-analysis").await.contains("placed"));
@@ -133,7 +125,7 @@ async fn injected_429s_and_500s_are_retried_visibly_and_the_run_completes() {
     assert!(retries.contains(&format!("the provider failed (500) ×{failed}")), "{retries}");
     let file = export_first(&b).await;
     assert_eq!(sorted_indices(&file), (0..200).collect::<Vec<_>>());
-    assert_eq!(tally_file(&file), tally_log(&server));
+    assert_eq!(tally_file(&file), server.answered());
     b.screenshot("experiment-retries").await;
     b.finish_expecting(&[
         "status of 429 (Too Many Requests)",
@@ -173,7 +165,7 @@ async fn a_reload_mid_run_and_a_resume_lose_and_duplicate_nothing() {
     let file = export_first(&b).await;
     assert_eq!(sorted_indices(&file), (0..300).collect::<Vec<_>>());
     // Every recorded answer is one the server gave; answers lost in the reload were asked again.
-    let log = tally_log(&server);
+    let log = server.answered();
     for (pair, n) in tally_file(&file) {
         assert!(log.get(&pair).copied().unwrap_or(0) >= n, "{pair:?}");
     }

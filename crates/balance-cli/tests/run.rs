@@ -80,14 +80,6 @@ fn tally_file(file: &ExperimentFile) -> Tally {
     t
 }
 
-fn tally_log(server: &MockServer) -> Tally {
-    let mut t = Tally::new();
-    for e in server.log().into_iter().filter(|e| e.status == 200) {
-        *t.entry((e.state, e.answer.unwrap())).or_default() += 1;
-    }
-    t
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_records_exactly_what_the_server_answered_through_429s_and_500s() {
     let faults = Faults {
@@ -106,7 +98,7 @@ async fn a_run_records_exactly_what_the_server_answered_through_429s_and_500s() 
     let written = read(&out);
     assert_eq!(written.attempts.len(), 500);
     assert_eq!(sorted_indices(&written), (0..500).collect::<Vec<_>>());
-    assert_eq!(tally_file(&written), tally_log(&server));
+    assert_eq!(tally_file(&written), server.answered());
     let log = server.log();
     let failed = log.iter().filter(|e| e.status == 429 || e.status == 500).count();
     assert!(failed > 60, "faults injected: {failed}");
@@ -145,7 +137,7 @@ async fn an_interrupted_run_resumes_with_nothing_lost_or_counted_twice() {
     assert_eq!(sorted_indices(&written), (0..400).collect::<Vec<_>>());
     // Every recorded answer is one the server gave (answers lost with the killed process were
     // asked again, so the server answered at least as many).
-    let (file_tally, log_tally) = (tally_file(&written), tally_log(&server));
+    let (file_tally, log_tally) = (tally_file(&written), server.answered());
     for (pair, n) in &file_tally {
         assert!(log_tally.get(pair).copied().unwrap_or(0) >= *n, "{pair:?}");
     }
@@ -266,7 +258,7 @@ async fn anthropic_and_gemini_formats_carry_the_key_and_the_answers() {
         assert!(result.status.success(), "{kind}: {}", String::from_utf8_lossy(&result.stderr));
         let written = read(&out);
         assert_eq!(written.attempts.len(), 40, "{kind}");
-        assert_eq!(tally_file(&written), tally_log(&server), "{kind}");
+        assert_eq!(tally_file(&written), server.answered(), "{kind}");
         // Token usage is read from each format (the mock counts the prompt's words).
         let usage = written.attempts[0].usage.unwrap();
         assert_eq!(usage.output_tokens, 1, "{kind}");
@@ -291,7 +283,7 @@ async fn overloads_and_hung_calls_are_retried_and_a_malformed_answer_stops_the_r
     assert!(overloaded >= 10 && hung >= 4, "{overloaded} overloaded, {hung} hung");
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(stdout.contains(&format!("{} retries", overloaded + hung)), "{stdout}");
-    assert_eq!(tally_file(&read(&out)), tally_log(&server));
+    assert_eq!(tally_file(&read(&out)), server.answered());
 
     // A body that is not the provider's format is not retried: the run stops and says why.
     let server = self::server(Faults { malformed_every: 3, ..Faults::default() }).await;

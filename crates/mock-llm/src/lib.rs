@@ -108,6 +108,18 @@ impl MockServer {
         lock(&self.shared.log).clone()
     }
 
+    /// How often each (state, answer) pair was answered with 200: what a client that recorded
+    /// every answer once should hold.
+    pub fn answered(&self) -> std::collections::BTreeMap<(String, String), usize> {
+        let mut tally = std::collections::BTreeMap::new();
+        for e in lock(&self.shared.log).iter().filter(|e| e.status == 200) {
+            if let Some(answer) = &e.answer {
+                *tally.entry((e.state.clone(), answer.clone())).or_default() += 1;
+            }
+        }
+        tally
+    }
+
     /// Replaces the faults.
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.shared.faults) = faults;
