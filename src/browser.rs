@@ -180,3 +180,8 @@ pub fn now_ms() -> f64 {
 pub fn epoch_ms() -> f64 {
     js_sys::Date::now()
 }
+
+/// The page's origin (`http://127.0.0.1:8080`), for advice about CORS.
+pub fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use balance_agent::call::Sleep;
-use balance_agent::http::{HttpRequest, HttpResponse, Transport, TransportError};
+use balance_agent::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 
@@ -37,16 +37,26 @@ impl Transport for Fetch {
                 })
             };
             let signal = controller.signal();
-            let mut builder =
-                gloo_net::http::Request::post(&request.url).abort_signal(Some(&signal));
+            let mut builder = match request.method {
+                Method::Get => gloo_net::http::Request::get(&request.url),
+                Method::Post => gloo_net::http::Request::post(&request.url),
+            }
+            .abort_signal(Some(&signal));
             for (name, value) in &request.headers {
+                // A GET has no body to describe.
+                if request.method == Method::Get && name.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
                 builder = builder.header(name, value);
             }
             let failed = |e: gloo_net::Error| {
                 if timed_out.get() { TransportError::Timeout } else { network(e.to_string()) }
             };
-            let response =
-                builder.body(request.body).map_err(failed)?.send().await.map_err(failed)?;
+            let ready = match request.method {
+                Method::Get => builder.build(),
+                Method::Post => builder.body(request.body),
+            };
+            let response = ready.map_err(failed)?.send().await.map_err(failed)?;
             // Only the headers the runner reads (a CORS answer exposes little else).
             let headers = ["retry-after"]
                 .into_iter()

@@ -1,11 +1,15 @@
 //! The settings of a new experiment: provider, key, task, protocol, prices and budget. Every
 //! field edits one [`Spec`]; a value that cannot be used says why and changes nothing.
 
+use balance_agent::models::{ModelInfo, list_models};
 use balance_agent::schedule::{Price, Protocol};
+use balance_agent::spec::PaperModel;
 use balance_agent::task::{Case, Invalid, Task, Validator};
-use balance_agent::{ProviderKind, Spec};
+use balance_agent::{ProviderKind, Reasoning, Spec};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use super::fetch::Fetch;
 use super::keys;
 use super::prices;
 use crate::browser::Keep;
@@ -117,6 +121,36 @@ fn protocol_id(s: &Spec) -> &'static str {
     }
 }
 
+/// The experiments to start from: the built-in simulated agent and the paper's three models.
+#[component]
+pub fn Presets(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let apply = move |next: Spec| {
+        error.set(None);
+        let mut next = next;
+        next.plan.price = prices::price_of(&next.provider.model).unwrap_or(next.plan.price);
+        spec.set(next);
+    };
+    view! {
+        <div class="presets" role="group" aria-label="Start from">
+            <span>"Start from: "</span>
+            <button type="button" id="preset-simulated" on:click=move |_| apply(Spec::simulated_word_task())>
+                "The simulated agent"
+            </button>
+            {PaperModel::ALL
+                .into_iter()
+                .map(|m| {
+                    let label = Spec::paper(m).name.trim_end_matches(", word task").to_owned();
+                    view! {
+                        <button type="button" id=format!("preset-{}", m.id().replace('.', "-")) on:click=move |_| apply(Spec::paper(m))>
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
 /// The provider's settings and the key.
 #[component]
 pub fn ProviderForm(
@@ -140,6 +174,42 @@ pub fn ProviderForm(
             s.plan.price = prices::price_of(&s.provider.model).unwrap_or_default();
         }
     };
+    let reasoning: Vec<(&'static str, &'static str)> =
+        Reasoning::ALL.into_iter().map(|r| (r.id(), r.label())).collect();
+    let models = RwSignal::new(Vec::<ModelInfo>::new());
+    let listing = RwSignal::new(None::<String>);
+    let load_models = move |_| {
+        let s = spec.get_untracked();
+        let key = keys::key(s.provider.kind);
+        listing.set(Some("Loading the models…".into()));
+        spawn_local(async move {
+            let fetch = Fetch { timeout_ms: s.provider.timeout_s * 1000.0 };
+            match list_models(&fetch, &s.provider, key.as_ref()).await {
+                Ok(list) => {
+                    let priced = prices::remember_listed(&list).unwrap_or(0);
+                    let mut text = format!("{} models: type to pick one.", list.len());
+                    if priced > 0 {
+                        text.push_str(&format!(
+                            " The prices of {priced} went into the price table."
+                        ));
+                    }
+                    listing.set(Some(text));
+                    models.set(list);
+                }
+                Err(e) => {
+                    let hint = balance_agent::errors::advice(
+                        &s.provider,
+                        &e,
+                        Some(&crate::browser::origin()),
+                    );
+                    listing.set(Some(format!(
+                        "The models could not be listed: {e}. {}",
+                        hint.unwrap_or_default()
+                    )));
+                }
+            }
+        });
+    };
     let remote = move || kind().is_remote();
     view! {
         <fieldset class="form-group">
@@ -151,11 +221,28 @@ pub fn ProviderForm(
                     Ok(())
                 })}
                 <span class="muted">{move || format!("(empty: {})", kind().default_base_url())}</span>
-                {field(spec, error, "model", "Model ", |s| s.provider.model.clone(), |s, t| {
-                    s.provider.model = t.trim().to_owned();
-                    s.plan.price = prices::price_of(t).unwrap_or(s.plan.price);
-                    Ok(())
-                })}
+                <label>
+                    "Model "
+                    <input
+                        id="model"
+                        list="model-list"
+                        prop:value=move || spec.with(|s| s.provider.model.clone())
+                        on:change=move |ev| {
+                            let t = event_target_value(&ev);
+                            spec.update(|s| {
+                                s.provider.model = t.trim().to_owned();
+                                s.plan.price = prices::price_of(&t).unwrap_or(s.plan.price);
+                            });
+                        }
+                    />
+                </label>
+                <datalist id="model-list">
+                    <For each=move || models.get() key=|m| m.id.clone() let:m>
+                        <option value=m.id.clone()>{m.name.clone().unwrap_or_default()}</option>
+                    </For>
+                </datalist>
+                <button type="button" id="load-models" class="small" on:click=load_models>"Load models"</button>
+                {move || listing.get().map(|t| view! { <p class="muted" id="model-listing">{t}</p> })}
             </Show>
             {field(spec, error, "temperature", "Temperature ", |s| s.provider.temperature.to_string(), |s, t| {
                 s.provider.temperature = finite(t, "the temperature")?;
@@ -165,6 +252,33 @@ pub fn ProviderForm(
                 s.provider.max_tokens = number(t, "max tokens")?;
                 Ok(())
             })}
+            {choice(spec, "reasoning", "Reasoning ", reasoning, |s| s.provider.reasoning.id(), |s, v| {
+                if let Some(r) = Reasoning::from_id(v) {
+                    s.provider.reasoning = r;
+                }
+            })}
+            {field(spec, error, "answers-per-call", "Answers per call ", |s| s.provider.answers_per_call.to_string(), |s, t| {
+                s.provider.answers_per_call = number(t, "answers per call")?;
+                Ok(())
+            })}
+            <label>
+                <input
+                    type="checkbox"
+                    id="logprobs"
+                    prop:checked=move || spec.with(|s| s.provider.logprobs)
+                    on:change=move |ev| spec.update(|s| s.provider.logprobs = event_target_checked(&ev))
+                />
+                " ask for the answers' log-probabilities"
+            </label>
+            <p class="muted" id="model-profile">
+                {move || spec.with(|s| {
+                    let mut text = s.provider.describe();
+                    if let Err(e) = s.check() {
+                        text.push_str(&format!(" Cannot run yet: {e}."));
+                    }
+                    text
+                })}
+            </p>
             {field(spec, error, "timeout", "Timeout (s) ", |s| s.provider.timeout_s.to_string(), |s, t| {
                 s.provider.timeout_s = finite(t, "the timeout")?;
                 Ok(())

@@ -195,6 +195,8 @@ mod tests {
             reason: None,
             raw: Some("BUZZY".into()),
             usage: None,
+            finish: Some("stop".into()),
+            logprob: None,
             elapsed_ms: None,
         }
     }

@@ -24,7 +24,7 @@ use leptos::task::spawn_local;
 use crate::app::Handoff;
 use crate::browser::{self, Keep};
 use fetch::{BrowserClock, Fetch};
-use form::{PlanForm, ProviderForm, TaskForm};
+use form::{PlanForm, Presets, ProviderForm, TaskForm};
 use list::{Action, ExperimentList};
 use panel::RunPanel;
 use session::{Live, Session, new_id};
@@ -60,9 +60,28 @@ fn last_spec() -> Spec {
         .unwrap_or_else(Spec::simulated_word_task)
 }
 
-/// The page's origin, for advice about CORS.
-fn origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+/// What a successful test call says: the answer as the task judges it, how it ended, the
+/// reasoning it took.
+fn connected(spec: &Spec, completion: &balance_agent::Completion, ms: f64) -> String {
+    let source = spec.plan.seeds.first().map_or("", String::as_str);
+    let Some(answer) = completion.answers.first() else {
+        return format!("Connected, but {} gave no answer.", spec.provider.model);
+    };
+    let attempt = balance_agent::runner::attempt_of_answer(&spec.task, source, answer);
+    let reasoning = completion.usage.map_or(0, |u| u.reasoning_tokens);
+    let mut text =
+        format!("Connected: {} answered {:?} in {ms:.0} ms", spec.provider.model, answer.text);
+    if let Some(f) = &answer.finish_reason {
+        text.push_str(&format!(" (finish: {f})"));
+    }
+    if reasoning > 0 {
+        text.push_str(&format!(", after {reasoning} reasoning tokens"));
+    }
+    text.push_str(&format!("; the task reads it as {}.", session::became(&attempt)));
+    if attempt.outcome == balance_core::experiment::Outcome::NoAnswer {
+        text.push_str(&format!(" To get whole answers, {}.", spec.cut_off_advice()));
+    }
+    text
 }
 
 /// The Experiment area.
@@ -249,8 +268,15 @@ pub fn ExperimentArea() -> impl IntoView {
         }
     });
 
-    let resume_current = Callback::new(move |()| {
+    // Resumes the run of this page, with a raised token limit when one is given (answers cut
+    // off before are kept but not counted, so the data do not mix two limits).
+    let resume_current = Callback::new(move |max_tokens: Option<u32>| {
         if let Some(session) = run.session.get_value() {
+            if let Some(m) = max_tokens {
+                session.record.borrow_mut().spec.provider.max_tokens = m;
+                session.file.borrow_mut().settings =
+                    serde_json::to_value(&session.record.borrow().spec).unwrap_or_default();
+            }
             launch(session);
         }
     });
@@ -287,7 +313,18 @@ pub fn ExperimentArea() -> impl IntoView {
 
     let test_connection = move |_| {
         let s = spec.get_untracked();
+        if let Err(e) = s.check() {
+            connection.set(Some(Err(format!("Not called: {e}."))));
+            return;
+        }
         let key = keys::key(s.provider.kind);
+        if s.provider.kind.needs_key() && key.is_none() {
+            connection.set(Some(Err(format!(
+                "Not called: {} needs an API key: paste it in the key field first.",
+                s.provider.kind.label()
+            ))));
+            return;
+        }
         connection.set(Some(Ok("Calling…".into())));
         spawn_local(async move {
             let prompt = s.task.prompt(s.plan.seeds.first().map_or("", String::as_str));
@@ -303,11 +340,8 @@ pub fn ExperimentArea() -> impl IntoView {
             };
             let ms = browser::now_ms() - started;
             connection.set(Some(match result {
-                Ok(a) => Ok(format!(
-                    "Connected: {} answered {:?} in {ms:.0} ms.",
-                    s.provider.model, a.completion.text
-                )),
-                Err(f) => Err(match advice(&s.provider, &f.error, &origin()) {
+                Ok(a) => Ok(connected(&s, &a.completion, ms)),
+                Err(f) => Err(match advice(&s.provider, &f.error, Some(&browser::origin())) {
                     Some(hint) => format!("{} {hint}", f.error),
                     None => f.error.to_string(),
                 }),
@@ -336,6 +370,7 @@ pub fn ExperimentArea() -> impl IntoView {
                  next state. The default is the paper's word task against a simulated agent whose \
                  true potential is known: no key and no network."
             </p>
+            <Presets spec=spec error=form_error />
             <div class="experiment-form">
                 <ProviderForm spec=spec error=form_error key_text=key_text keep=keep />
                 <TaskForm spec=spec error=form_error />

@@ -40,6 +40,7 @@ pub fn status_text(status: &Status) -> String {
         Status::Finished => "finished".into(),
         Status::Cancelled => "cancelled".into(),
         Status::Stopped(why) => format!("stopped: {why}"),
+        Status::CutOff(why) => format!("paused: {why}"),
     }
 }
 
@@ -59,7 +60,7 @@ fn duration(seconds: f64) -> String {
 pub fn RunPanel(
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
     live: Live,
-    resume: Callback<()>,
+    resume: Callback<Option<u32>>,
     truth: Signal<Option<BTreeMap<String, f64>>>,
 ) -> impl IntoView {
     let snap = live.snapshot;
@@ -126,8 +127,8 @@ pub fn RunPanel(
             </p>
             <p id="run-outcomes">
                 {move || snap.with(|s| {
-                    let [t, l, r, i] = s.outcomes;
-                    format!("{t} transitions, {l} stayed, {r} rejected, {i} invalid")
+                    let [t, l, r, i, x] = s.outcomes;
+                    format!("{t} transitions, {l} stayed, {r} rejected, {i} invalid, {x} without an answer (cut off or blocked: kept, not counted)")
                 })}
             </p>
             <p id="run-retries">
@@ -151,9 +152,21 @@ pub fn RunPanel(
                     </button>
                 </Show>
                 <Show when=move || live.status.get().is_some_and(|s| s.resumable() && s != Status::Running)>
-                    <button type="button" id="resume-run" on:click=move |_| resume.run(())>
+                    <button type="button" id="resume-run" on:click=move |_| resume.run(None)>
                         "Resume"
                     </button>
+                </Show>
+                <Show when=move || matches!(live.status.get(), Some(Status::CutOff(_)))>
+                    {move || {
+                        let now = session.with_value(|s| s.as_ref().map_or(16, |s| s.record.borrow().spec.provider.max_tokens));
+                        // Room for a thinking model's reasoning, which is what usually cuts answers off.
+                        let raised = now.saturating_mul(4).max(now.saturating_add(2048));
+                        view! {
+                            <button type="button" id="raise-and-resume" on:click=move |_| resume.run(Some(raised))>
+                                {format!("Raise Max tokens to {raised} and resume")}
+                            </button>
+                        }
+                    }}
                 </Show>
             </div>
             <h4>"Live analysis"</h4>
@@ -186,6 +199,9 @@ pub fn RunPanel(
                         <th>"State"</th>
                         <th>"Answer (as text)"</th>
                         <th>"Became"</th>
+                        <th>"Ended"</th>
+                        <th>"log p"</th>
+                        <th>"Reasoning tokens"</th>
                         <th>"Retries"</th>
                         <th>"ms"</th>
                     </tr>
@@ -202,6 +218,9 @@ pub fn RunPanel(
                                         <td>{row.source.clone()}</td>
                                         <td class="raw">{row.raw.clone()}</td>
                                         <td>{row.became.clone()}</td>
+                                        <td class="finish">{row.finish.clone()}</td>
+                                        <td class="logprob">{row.logprob.map(|p| format::number(p, 3)).unwrap_or_default()}</td>
+                                        <td>{row.reasoning_tokens}</td>
                                         <td>{row.retries}</td>
                                         <td>{format!("{:.0}", row.ms)}</td>
                                     </tr>

@@ -10,7 +10,9 @@ use crate::browser::{self, Keep};
 const ENTRY: &str = "balance-lab-prices";
 
 /// List prices (input, output per million tokens) the table starts from.
-const LIST: [(&str, f64, f64); 8] = [
+const LIST: [(&str, f64, f64); 10] = [
+    ("gpt-5-nano", 0.05, 0.40),
+    ("gpt-5-mini", 0.25, 2.00),
     ("gpt-4o-mini", 0.15, 0.60),
     ("gpt-4o", 2.50, 10.00),
     ("gpt-4.1-mini", 0.40, 1.60),
@@ -48,4 +50,23 @@ pub fn set_price(model: &str, price: Price) -> Result<(), String> {
     saved.insert(model.trim().to_owned(), price);
     let json = serde_json::to_string(&saved).map_err(|e| e.to_string())?;
     browser::store(Keep::Device, ENTRY, &json)
+}
+
+/// Remembers the prices a provider listed with its models (OpenRouter), in one write.
+pub fn remember_listed(models: &[balance_agent::models::ModelInfo]) -> Result<usize, String> {
+    let mut saved: BTreeMap<String, Price> = browser::stored(Keep::Device, ENTRY)
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let mut n = 0;
+    for m in models {
+        if let Some(p) = m.price {
+            saved.insert(m.id.clone(), p);
+            n += 1;
+        }
+    }
+    if n > 0 {
+        let json = serde_json::to_string(&saved).map_err(|e| e.to_string())?;
+        browser::store(Keep::Device, ENTRY, &json)?;
+    }
+    Ok(n)
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use balance_agent::call::Retry;
+use balance_agent::errors::advice;
 use balance_agent::http::Transport;
 use balance_agent::runner::{Experiment, run};
 use balance_agent::schedule::{Scheduler, Stop};
@@ -49,6 +50,12 @@ pub struct LogRow {
     pub retries: usize,
     /// Wall time of the call, retries included (ms).
     pub ms: f64,
+    /// How the provider ended the answer, in its words.
+    pub finish: String,
+    /// The answer's log-probability, when the provider gave it.
+    pub logprob: Option<f64>,
+    /// Reasoning tokens the call spent.
+    pub reasoning_tokens: u64,
 }
 
 /// The live figures of a run, copied to the page twice a second.
@@ -68,8 +75,8 @@ pub struct Snapshot {
     pub spent: f64,
     /// Failures retried, by kind (all sessions of the run).
     pub retried: BTreeMap<String, usize>,
-    /// Outcomes so far: transitions, self-loops, rejections, sink states.
-    pub outcomes: [usize; 4],
+    /// Outcomes so far: transitions, self-loops, rejections, sink states, no answer.
+    pub outcomes: [usize; 5],
     /// The newest attempts first.
     pub log: Vec<LogRow>,
 }
@@ -89,7 +96,7 @@ pub struct Session {
     ending: Cell<Option<Ending>>,
     spent: Cell<f64>,
     retried: RefCell<BTreeMap<String, usize>>,
-    outcomes: Cell<[usize; 4]>,
+    outcomes: Cell<[usize; 5]>,
     log: RefCell<VecDeque<LogRow>>,
     /// (time, attempts recorded) when this page's part of the run began.
     started: Cell<(f64, usize)>,
@@ -108,12 +115,15 @@ pub fn file_of(record: &Record, attempts: Vec<Attempt>) -> ExperimentFile {
 }
 
 /// Words for what an answer became.
-fn became(a: &Attempt) -> String {
+pub fn became(a: &Attempt) -> String {
     match (&a.outcome, &a.state) {
         (Outcome::SelfLoop, _) => format!("{} (stayed)", a.source),
         (Outcome::Transition, Some(s)) => s.clone(),
         (Outcome::Invalid, Some(s)) => {
             format!("{s} ({})", a.reason.as_deref().unwrap_or("invalid"))
+        }
+        (Outcome::NoAnswer, _) => {
+            format!("no answer: {}", a.reason.as_deref().unwrap_or("none given"))
         }
         _ => format!("rejected: {}", a.reason.as_deref().unwrap_or("no reason given")),
     }
@@ -126,12 +136,13 @@ fn slot(outcome: &Outcome) -> usize {
         Outcome::SelfLoop => 1,
         Outcome::Rejected => 2,
         Outcome::Invalid => 3,
+        Outcome::NoAnswer => 4,
     }
 }
 
 /// The outcomes of `attempts`, counted.
-fn tally(attempts: &[Attempt]) -> [usize; 4] {
-    let mut counts = [0; 4];
+fn tally(attempts: &[Attempt]) -> [usize; 5] {
+    let mut counts = [0; 5];
     for a in attempts {
         counts[slot(&a.outcome)] += 1;
     }
@@ -212,6 +223,9 @@ impl Session {
             became: became(attempt),
             retries: retried.len(),
             ms: attempt.elapsed_ms.unwrap_or(0.0),
+            finish: attempt.finish.clone().unwrap_or_default(),
+            logprob: attempt.logprob,
+            reasoning_tokens: attempt.usage.map_or(0, |u| u.reasoning_tokens),
         });
         log.truncate(LOG_ROWS);
         self.file.borrow_mut().attempts.push(attempt.clone());
@@ -264,6 +278,9 @@ impl Session {
             .iter()
             .filter_map(|a| Some((a.index? as usize, a.clone())))
             .collect();
+        if let Err(e) = spec.check() {
+            return Status::Stopped(format!("the run cannot go on: {e}"));
+        }
         let mut scheduler = match Scheduler::resume(spec.plan.clone(), &saved) {
             Ok(s) => s,
             Err(e) => return Status::Stopped(format!("the run cannot go on: {e}")),
@@ -296,7 +313,16 @@ impl Session {
                 "the budget (${:.2}) could be passed by the next attempt",
                 spec.plan.budget.unwrap_or(0.0)
             )),
-            (None, Some(Stop::Failed(why))) => Status::Stopped(why),
+            (None, Some(Stop::CutOff { cut, of })) => Status::CutOff(format!(
+                "{cut} of the last {of} answers were cut off by the token limit: {}",
+                spec.cut_off_advice()
+            )),
+            (None, Some(Stop::Failed(error))) => {
+                Status::Stopped(match advice(&spec.provider, &error, Some(&browser::origin())) {
+                    Some(hint) => format!("{error}. {hint}"),
+                    None => error.to_string(),
+                })
+            }
         };
         {
             let mut record = self.record.borrow_mut();

@@ -27,12 +27,15 @@ pub enum Status {
     Cancelled,
     /// Stopped by a failure or the budget (the message says which).
     Stopped(String),
+    /// Paused because most recent answers were cut off by the token limit (the message says
+    /// which setting to raise).
+    CutOff(String),
 }
 
 impl Status {
     /// Whether the run can go on.
     pub fn resumable(&self) -> bool {
-        matches!(self, Status::Running | Status::Paused | Status::Stopped(_))
+        matches!(self, Status::Running | Status::Paused | Status::Stopped(_) | Status::CutOff(_))
     }
 }
 
@@ -228,6 +231,8 @@ mod tests {
             reason: None,
             raw: Some(format!("<i>{state}</i>")),
             usage: None,
+            finish: Some("stop".into()),
+            logprob: Some(-0.5),
             elapsed_ms: Some(3.0),
         }
     }

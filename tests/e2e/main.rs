@@ -9,6 +9,7 @@ mod data;
 mod experiment;
 mod figures;
 mod learn;
+mod providers;
 mod shell;
 mod support;
 mod worker;

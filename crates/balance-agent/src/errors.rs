@@ -7,7 +7,12 @@ use crate::provider::ProviderKind;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProviderError {
     /// 400 or 422: the request itself is wrong (the provider's message says how).
-    BadRequest(String),
+    BadRequest {
+        /// The provider's message.
+        message: String,
+        /// The request field it names, when it names one (`max_tokens`, `temperature`, ...).
+        param: Option<String>,
+    },
     /// 401: the key was refused.
     BadKey,
     /// 403: the key may not use this model, or the server refuses this page's origin.
@@ -58,8 +63,8 @@ impl ProviderError {
 impl std::fmt::Display for ProviderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProviderError::BadRequest(m) => {
-                write!(f, "the provider refused the request (400): {m}")
+            ProviderError::BadRequest { message, .. } => {
+                write!(f, "the provider refused the request (400): {message}")
             }
             ProviderError::BadKey => {
                 f.write_str("the provider refused the API key (401): check it, or paste it again")
@@ -107,6 +112,58 @@ fn message(body: &str) -> String {
     m.chars().take(300).collect()
 }
 
+/// The request field a 400 names: OpenAI's `error.param`, Gemini's field violations or
+/// `Unknown name "X"`, Anthropic's `field: problem` messages, OpenAI's "Unrecognized request
+/// argument supplied: X".
+fn param(body: &str, message: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    if let Some(p) = v["error"]["param"].as_str().filter(|p| !p.is_empty()) {
+        return Some(p.to_owned());
+    }
+    let violation = v["error"]["details"].as_array().and_then(|details| {
+        details
+            .iter()
+            .find_map(|d| d["fieldViolations"].as_array()?.iter().find_map(|f| f["field"].as_str()))
+    });
+    if let Some(f) = violation {
+        return Some(f.to_owned());
+    }
+    let quoted = |after: &str| {
+        let rest = &message[message.find(after)? + after.len()..];
+        let rest = rest.trim_start().trim_start_matches(['"', '\'', '`']);
+        let name: String =
+            rest.chars().take_while(|c| c.is_ascii_alphanumeric() || "_.[]".contains(*c)).collect();
+        (!name.is_empty()).then_some(name)
+    };
+    if let Some(p) = quoted("Unknown name").or_else(|| quoted("argument supplied:")) {
+        return Some(p);
+    }
+    // Anthropic: "temperature: range: 0..1", "thinking.budget_tokens: ...".
+    let head = message.split(':').next().unwrap_or("").trim();
+    let looks_like_field = !head.is_empty()
+        && head.len() < 60
+        && head.chars().all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
+        && head.chars().any(|c| c == '_' || c == '.' || c.is_ascii_lowercase());
+    (looks_like_field && message.contains(':')).then(|| head.to_owned())
+}
+
+/// The setting in Balance Lab's form and run files that a request field comes from.
+pub fn setting_of(param: &str) -> Option<&'static str> {
+    let p = param.to_ascii_lowercase().replace('_', "");
+    let p = p.rsplit('.').next().unwrap_or("");
+    Some(match p {
+        "maxtokens" | "maxcompletiontokens" | "maxoutputtokens" => "Max tokens",
+        "temperature" => "Temperature",
+        "reasoningeffort" | "reasoning" | "thinking" | "thinkingconfig" | "thinkingbudget"
+        | "thinkinglevel" | "budgettokens" | "effort" => "Reasoning",
+        "n" | "candidatecount" => "Answers per call",
+        "logprobs" | "toplogprobs" | "responselogprobs" => "Log-probabilities",
+        "model" => "Model",
+        "system" | "systeminstruction" => "System prompt",
+        _ => return None,
+    })
+}
+
 /// `Retry-After` in seconds (the delay form; an HTTP date is not used).
 fn retry_after(response: &HttpResponse) -> Option<f64> {
     let s: f64 = response.header("retry-after")?.trim().parse().ok()?;
@@ -117,7 +174,7 @@ fn retry_after(response: &HttpResponse) -> Option<f64> {
 pub fn classify(_kind: ProviderKind, response: &HttpResponse) -> ProviderError {
     let m = message(&response.body);
     match response.status {
-        400 | 422 => ProviderError::BadRequest(m),
+        400 | 422 => ProviderError::BadRequest { param: param(&response.body, &m), message: m },
         401 => ProviderError::BadKey,
         403 => ProviderError::Forbidden(m),
         404 => ProviderError::NotFound(m),
@@ -139,18 +196,31 @@ pub fn is_loopback(base_url: &str) -> bool {
     host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// What to do about `error`, for a call from a page at `origin` to `config`'s server: the
-/// likely cause and its fix, beyond what the error itself says.
+/// What to do about `error`, for a call to `config`'s server from a page at `origin` (or, with
+/// `None`, from the command line, where CORS and the page's policy play no part): the likely
+/// cause and its fix, beyond what the error itself says.
 pub fn advice(
     config: &crate::ProviderConfig,
     error: &ProviderError,
-    origin: &str,
+    origin: Option<&str>,
 ) -> Option<String> {
     let base = match config.base_url.trim() {
         "" => config.kind.default_base_url(),
         b => b,
     };
     let local = is_loopback(base);
+    let Some(origin) = origin else {
+        return match error {
+            ProviderError::Network(_) | ProviderError::Timeout => Some(format!(
+                "Is the server running at {base}? Check the base URL and the network."
+            )),
+            ProviderError::Forbidden(_)
+            | ProviderError::NotFound(_)
+            | ProviderError::BadKey
+            | ProviderError::BadRequest { .. } => advice(config, error, Some("")),
+            _ => None,
+        };
+    };
     let local_cors = format!(
         "A local server must allow this page's origin ({origin}): Ollama: start it with \
          OLLAMA_ORIGINS={origin} (or \"*\"); LM Studio: turn on \"Enable CORS\" in the server \
@@ -174,15 +244,40 @@ pub fn advice(
             "Check the base URL ({base}) and your network; the server must allow calls from a \
              web page (CORS)."
         )),
-        ProviderError::Forbidden(_) if local => Some(local_cors),
+        ProviderError::Forbidden(_) if local && !origin.is_empty() => Some(local_cors),
         ProviderError::NotFound(_) => Some(format!(
             "The base URL usually ends in /v1 (Gemini: /v1beta), and the model must exist there: \
              {base}, model {:?}.",
             config.model
         )),
+        ProviderError::Forbidden(_) => Some(format!(
+            "Check that the key may use the model {:?} (its project's permissions and model \
+             access), or choose another Model.",
+            config.model
+        )),
         ProviderError::BadKey => {
             Some(format!("Paste the key again, and check it is a {} key.", config.kind.label()))
         }
+        ProviderError::BadRequest { param: Some(p), .. } => {
+            let profile = config.profile();
+            Some(match setting_of(p) {
+                Some(setting) => format!(
+                    "The model {:?} refuses what Balance Lab sent as `{p}`: change {setting} \
+                     (Balance Lab treats it as \"{}\").",
+                    config.model, profile.family
+                ),
+                None => format!(
+                    "The model {:?} refuses the request field `{p}`: check the settings, and \
+                     choose another model if it persists.",
+                    config.model
+                ),
+            })
+        }
+        ProviderError::BadRequest { param: None, .. } => Some(format!(
+            "Change the setting the provider's message names (model {:?}, treated as \"{}\").",
+            config.model,
+            config.profile().family
+        )),
         _ => None,
     }
 }

@@ -2,14 +2,25 @@
 
 use std::future::Future;
 
+/// The HTTP method of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A read (model lists).
+    Get,
+    /// A call with a JSON body.
+    Post,
+}
+
 /// A request to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// GET or POST.
+    pub method: Method,
     /// The full URL (never holding a key).
     pub url: String,
     /// Header names and values (an API key travels here, to its provider only).
     pub headers: Vec<(String, String)>,
-    /// The JSON body (always a POST).
+    /// The JSON body of a POST (empty for a GET).
     pub body: String,
 }
 

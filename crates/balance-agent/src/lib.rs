@@ -5,7 +5,8 @@
 //! task an agent performs — the prompt template, the parser and the validator ([`task`]) — and
 //! the sampling protocol with the run's bookkeeping ([`schedule`]). The
 //! HTTP transport is a trait ([`http::Transport`]): the browser and native tools each bring
-//! their own.
+//! their own. What each model accepts (token field, temperature, reasoning) is its
+//! [`profile`]; [`models`] lists a provider's models.
 //!
 //! API keys are an [`ApiKey`]: it cannot be serialised and prints as `***`, so it never reaches
 //! a share link, an export or a log; it only goes into the request to its provider.
@@ -14,6 +15,8 @@
 pub mod call;
 pub mod errors;
 pub mod http;
+pub mod models;
+pub mod profile;
 pub mod provider;
 pub mod retry;
 pub mod runner;
@@ -23,5 +26,6 @@ pub mod spec;
 pub mod task;
 
 pub use errors::ProviderError;
+pub use profile::Reasoning;
 pub use provider::{ApiKey, Completion, ProviderConfig, ProviderKind, Usage};
 pub use spec::Spec;

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::errors::{ProviderError, classify};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::profile::{Profile, Reasoning, Resolved, TokenField, profile};
 
 /// Which API a provider speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,8 +126,18 @@ pub struct ProviderConfig {
     pub model: String,
     /// Sampling temperature.
     pub temperature: f64,
-    /// Most tokens in an answer.
+    /// Most tokens in an answer (reasoning tokens come on top, as the reasoning level allows).
     pub max_tokens: u32,
+    /// How much the model may reason before it answers (mapped per model: [`crate::profile`]).
+    #[serde(default)]
+    pub reasoning: Reasoning,
+    /// Answers asked of one call (`n`, `candidateCount`), each an attempt of its own; the prompt
+    /// is paid once. 1 where the API has no such field.
+    #[serde(default = "one")]
+    pub answers_per_call: u32,
+    /// Ask for the answer's token log-probabilities (where the model offers them).
+    #[serde(default)]
+    pub logprobs: bool,
     /// System prompt, if any.
     #[serde(default)]
     pub system_prompt: Option<String>,
@@ -142,43 +153,126 @@ fn default_timeout() -> f64 {
     60.0
 }
 
-/// A model's answer.
+fn one() -> u32 {
+    1
+}
+
+/// Why an answer ended, as far as the runner is concerned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
+pub enum Finish {
+    /// The model finished its answer.
+    Done,
+    /// The token limit cut the answer off (perhaps before any visible text: the reasoning used
+    /// it up).
+    CutOff,
+    /// The provider blocked the answer or the model refused (the provider's reason).
+    Blocked(String),
+}
+
+/// One answer of a call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
     /// The answer's text (untrusted: show it as text, never as HTML).
     pub text: String,
-    /// Token usage, when the provider reports it.
+    /// How it ended.
+    pub finish: Finish,
+    /// The provider's own word for how it ended (`stop`, `length`, `MAX_TOKENS`, ...).
+    pub finish_reason: Option<String>,
+    /// The answer's log-probability (the sum over its tokens), when returned.
+    pub logprob: Option<f64>,
+}
+
+/// A model's reply to one call: one answer or several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    /// The answers, in order.
+    pub answers: Vec<Answer>,
+    /// Token usage of the whole call, when the provider reports it.
     pub usage: Option<Usage>,
 }
 
 impl ProviderConfig {
     /// The base URL in use.
-    fn base(&self) -> &str {
+    pub fn base(&self) -> &str {
         let base = self.base_url.trim().trim_end_matches('/');
         if base.is_empty() { self.kind.default_base_url() } else { base }
     }
 
-    /// The request asking the model to answer `prompt`.
-    pub fn request(&self, key: Option<&ApiKey>, prompt: &str) -> HttpRequest {
+    /// What the model accepts.
+    pub fn profile(&self) -> Profile {
+        profile(self.kind, &self.model)
+    }
+
+    /// What the reasoning setting sends (the least reasoning when the setting cannot be had:
+    /// [`crate::Spec::check`] refuses such settings before a run).
+    pub fn resolved(&self) -> Resolved {
+        let p = self.profile();
+        p.resolve(self.reasoning).or_else(|_| p.resolve(Reasoning::Off)).unwrap_or_default()
+    }
+
+    /// The token limit sent: the answer's plus the reasoning's allowance.
+    pub fn token_limit(&self) -> u32 {
+        self.max_tokens.saturating_add(self.resolved().allowance)
+    }
+
+    /// What is sent for this model, in a sentence: its family, the token limit and the
+    /// reasoning and temperature fields, and what the mapping could not do as asked.
+    pub fn describe(&self) -> String {
+        let profile = self.profile();
+        let r = self.resolved();
+        let field = match self.kind {
+            ProviderKind::Anthropic => "max_tokens",
+            ProviderKind::Gemini => "maxOutputTokens",
+            _ if profile.token_field == TokenField::MaxCompletionTokens => "max_completion_tokens",
+            _ => "max_tokens",
+        };
+        let mut parts = vec![if r.allowance > 0 {
+            format!(
+                "{field} {} ({} for the answer, {} for the reasoning)",
+                self.token_limit(),
+                self.max_tokens,
+                r.allowance
+            )
+        } else {
+            format!("{field} {}", self.token_limit())
+        }];
+        if let Some(e) = r.effort {
+            parts.push(format!("reasoning_effort {e}"));
+        }
+        if let Some(b) = r.thinking_budget {
+            parts.push(format!("thinking with budget_tokens {b}"));
+        }
+        if let Some(b) = r.gemini_budget {
+            parts.push(format!("thinkingBudget {b}"));
+        }
+        if let Some(l) = r.gemini_level {
+            parts.push(format!("thinkingLevel {l}"));
+        }
+        parts.push(if r.send_temperature {
+            format!("temperature {}", self.temperature)
+        } else {
+            "no temperature (the model takes only its default, 1)".to_owned()
+        });
+        let mut text = format!("Treated as {}: sends {}.", profile.family, parts.join(", "));
+        if let Some(note) = r.note {
+            text.push_str(&format!(" Note: {note}."));
+        }
+        text
+    }
+
+    /// Answers asked per call, within what the model offers.
+    pub fn answers(&self) -> u32 {
+        self.answers_per_call.clamp(1, self.profile().max_answers_per_call.max(1))
+    }
+
+    /// The headers carrying `key` where this provider wants it, and the JSON content type.
+    fn headers(&self, key: Option<&ApiKey>) -> Vec<(String, String)> {
         let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
-        let system = self.system_prompt.as_deref().filter(|s| !s.trim().is_empty());
-        let (url, body) = match self.kind {
+        match self.kind {
             ProviderKind::OpenAi | ProviderKind::OpenAiCompatible | ProviderKind::Simulated => {
                 if let Some(k) = key {
                     headers.push(("authorization".into(), format!("Bearer {}", k.expose())));
                 }
-                let mut messages = Vec::new();
-                if let Some(s) = system {
-                    messages.push(json!({ "role": "system", "content": s }));
-                }
-                messages.push(json!({ "role": "user", "content": prompt }));
-                let body = json!({
-                    "model": self.model,
-                    "messages": messages,
-                    "temperature": self.temperature,
-                    "max_tokens": self.max_tokens,
-                });
-                (format!("{}/chat/completions", self.base()), body)
             }
             ProviderKind::Anthropic => {
                 if let Some(k) = key {
@@ -187,28 +281,93 @@ impl ProviderConfig {
                 headers.push(("anthropic-version".into(), "2023-06-01".into()));
                 // Anthropic refuses calls from a web page without this header.
                 headers.push(("anthropic-dangerous-direct-browser-access".into(), "true".into()));
-                let mut body = json!({
-                    "model": self.model,
-                    "max_tokens": self.max_tokens,
-                    "temperature": self.temperature,
-                    "messages": [{ "role": "user", "content": prompt }],
-                });
-                if let Some(s) = system {
-                    body["system"] = json!(s);
-                }
-                (format!("{}/messages", self.base()), body)
             }
             ProviderKind::Gemini => {
                 // The key goes in a header, never in the URL.
                 if let Some(k) = key {
                     headers.push(("x-goog-api-key".into(), k.expose().to_owned()));
                 }
+            }
+        }
+        headers
+    }
+
+    /// A GET of `path` under the base URL (model lists), with the key where it belongs.
+    pub fn get(&self, key: Option<&ApiKey>, path: &str) -> HttpRequest {
+        HttpRequest {
+            method: crate::http::Method::Get,
+            url: format!("{}{path}", self.base()),
+            headers: self.headers(key),
+            body: String::new(),
+        }
+    }
+
+    /// The request asking the model to answer `prompt`.
+    pub fn request(&self, key: Option<&ApiKey>, prompt: &str) -> HttpRequest {
+        let system = self.system_prompt.as_deref().filter(|s| !s.trim().is_empty());
+        let r = self.resolved();
+        let limit = self.token_limit();
+        let n = self.answers();
+        let (url, body) = match self.kind {
+            ProviderKind::OpenAi | ProviderKind::OpenAiCompatible | ProviderKind::Simulated => {
+                let mut messages = Vec::new();
+                if let Some(s) = system {
+                    messages.push(json!({ "role": "system", "content": s }));
+                }
+                messages.push(json!({ "role": "user", "content": prompt }));
+                let mut body = json!({ "model": self.model, "messages": messages });
+                if r.send_temperature {
+                    body["temperature"] = json!(self.temperature);
+                }
+                let field = match self.profile().token_field {
+                    TokenField::MaxCompletionTokens => "max_completion_tokens",
+                    _ => "max_tokens",
+                };
+                body[field] = json!(limit);
+                if let Some(effort) = r.effort {
+                    body["reasoning_effort"] = json!(effort);
+                }
+                if n > 1 {
+                    body["n"] = json!(n);
+                }
+                if self.logprobs && self.profile().logprobs {
+                    body["logprobs"] = json!(true);
+                }
+                (format!("{}/chat/completions", self.base()), body)
+            }
+            ProviderKind::Anthropic => {
+                let mut body = json!({
+                    "model": self.model,
+                    "max_tokens": limit,
+                    "messages": [{ "role": "user", "content": prompt }],
+                });
+                if r.send_temperature {
+                    body["temperature"] = json!(self.temperature);
+                }
+                if let Some(s) = system {
+                    body["system"] = json!(s);
+                }
+                if let Some(budget) = r.thinking_budget {
+                    body["thinking"] = json!({ "type": "enabled", "budget_tokens": budget });
+                }
+                (format!("{}/messages", self.base()), body)
+            }
+            ProviderKind::Gemini => {
+                let mut config = json!({ "maxOutputTokens": limit });
+                if r.send_temperature {
+                    config["temperature"] = json!(self.temperature);
+                }
+                if n > 1 {
+                    config["candidateCount"] = json!(n);
+                }
+                if let Some(budget) = r.gemini_budget {
+                    config["thinkingConfig"] = json!({ "thinkingBudget": budget });
+                } else if let Some(level) = r.gemini_level {
+                    config["thinkingConfig"] = json!({ "thinkingLevel": level });
+                }
                 let mut body = json!({
                     "contents": [{ "role": "user", "parts": [{ "text": prompt }] }],
-                    "generationConfig": {
-                        "temperature": self.temperature,
-                        "maxOutputTokens": self.max_tokens,
-                    },
+                    "generationConfig": config,
                 });
                 if let Some(s) = system {
                     body["systemInstruction"] = json!({ "parts": [{ "text": s }] });
@@ -216,10 +375,16 @@ impl ProviderConfig {
                 (format!("{}/models/{}:generateContent", self.base(), self.model), body)
             }
         };
-        HttpRequest { url, headers, body: body.to_string() }
+        HttpRequest {
+            method: crate::http::Method::Post,
+            url,
+            headers: self.headers(key),
+            body: body.to_string(),
+        }
     }
 
-    /// The answer in `response`, or the classified failure.
+    /// The answers in `response`, or the classified failure. Cut-off, blocked and empty answers
+    /// are answers (with their finish), not failures.
     pub fn parse(&self, response: &HttpResponse) -> Result<Completion, ProviderError> {
         if !(200..300).contains(&response.status) {
             return Err(classify(self.kind, response));
@@ -230,15 +395,19 @@ impl ProviderConfig {
         let number = |x: &Value| x.as_u64().unwrap_or(0);
         match self.kind {
             ProviderKind::OpenAi | ProviderKind::OpenAiCompatible | ProviderKind::Simulated => {
-                let text = v["choices"][0]["message"]["content"]
-                    .as_str()
-                    .ok_or_else(|| missing("choices[0].message.content"))?;
+                let choices = v["choices"].as_array().filter(|c| !c.is_empty());
+                let answers = choices
+                    .ok_or_else(|| missing("choices"))?
+                    .iter()
+                    .map(openai_answer)
+                    .collect::<Result<Vec<_>, _>>()?;
                 let u = &v["usage"];
                 let usage = u.is_object().then(|| Usage {
                     input_tokens: number(&u["prompt_tokens"]),
                     output_tokens: number(&u["completion_tokens"]),
+                    reasoning_tokens: number(&u["completion_tokens_details"]["reasoning_tokens"]),
                 });
-                Ok(Completion { text: text.to_owned(), usage })
+                Ok(Completion { answers, usage })
             }
             ProviderKind::Anthropic => {
                 let text: String = v["content"]
@@ -248,25 +417,98 @@ impl ProviderConfig {
                     .filter(|b| b["type"] == "text")
                     .filter_map(|b| b["text"].as_str())
                     .collect();
+                let reason = v["stop_reason"].as_str().map(str::to_owned);
+                let finish = match reason.as_deref() {
+                    Some("max_tokens") => Finish::CutOff,
+                    Some("refusal") => Finish::Blocked("the model refused".into()),
+                    _ => Finish::Done,
+                };
                 let u = &v["usage"];
                 let usage = u.is_object().then(|| Usage {
                     input_tokens: number(&u["input_tokens"]),
                     output_tokens: number(&u["output_tokens"]),
+                    reasoning_tokens: 0,
                 });
-                Ok(Completion { text, usage })
+                let answer = Answer { text, finish, finish_reason: reason, logprob: None };
+                Ok(Completion { answers: vec![answer], usage })
             }
             ProviderKind::Gemini => {
-                let parts = v["candidates"][0]["content"]["parts"]
-                    .as_array()
-                    .ok_or_else(|| missing("candidates[0].content.parts"))?;
-                let text: String = parts.iter().filter_map(|p| p["text"].as_str()).collect();
                 let u = &v["usageMetadata"];
                 let usage = u.is_object().then(|| Usage {
                     input_tokens: number(&u["promptTokenCount"]),
-                    output_tokens: number(&u["candidatesTokenCount"]),
+                    // Thoughts are billed as output but counted apart from the answer.
+                    output_tokens: number(&u["candidatesTokenCount"])
+                        + number(&u["thoughtsTokenCount"]),
+                    reasoning_tokens: number(&u["thoughtsTokenCount"]),
                 });
-                Ok(Completion { text, usage })
+                let answers = match v["candidates"].as_array().filter(|c| !c.is_empty()) {
+                    Some(candidates) => candidates.iter().map(gemini_answer).collect(),
+                    None => {
+                        // The prompt itself was blocked: no candidate at all.
+                        let why = v["promptFeedback"]["blockReason"]
+                            .as_str()
+                            .ok_or_else(|| missing("candidates"))?;
+                        vec![
+                            Answer {
+                                text: String::new(),
+                                finish: Finish::Blocked(format!("the prompt was blocked ({why})")),
+                                finish_reason: Some(why.to_owned()),
+                                logprob: None,
+                            };
+                            self.answers() as usize
+                        ]
+                    }
+                };
+                Ok(Completion { answers, usage })
             }
         }
     }
+}
+
+/// One OpenAI choice: its text, how it ended, its log-probability.
+fn openai_answer(choice: &Value) -> Result<Answer, ProviderError> {
+    let message = &choice["message"];
+    let reason = choice["finish_reason"].as_str().map(str::to_owned);
+    let refusal = message["refusal"].as_str().filter(|r| !r.is_empty());
+    let text = match (message["content"].as_str(), refusal) {
+        (Some(t), _) => t.to_owned(),
+        (None, Some(_)) => String::new(),
+        (None, None) if message.is_object() && message["content"].is_null() => String::new(),
+        (None, None) => {
+            return Err(ProviderError::Unparseable(
+                "no choices[].message.content in the answer".into(),
+            ));
+        }
+    };
+    let finish = match (reason.as_deref(), refusal) {
+        (_, Some(r)) => Finish::Blocked(format!("the model refused: {r}")),
+        (Some("length"), _) => Finish::CutOff,
+        (Some("content_filter"), _) => Finish::Blocked("the content filter".into()),
+        _ => Finish::Done,
+    };
+    let logprob = choice["logprobs"]["content"]
+        .as_array()
+        .map(|tokens| tokens.iter().filter_map(|t| t["logprob"].as_f64()).sum());
+    Ok(Answer { text, finish, finish_reason: reason, logprob })
+}
+
+/// One Gemini candidate: its text (none when blocked or cut off in its thoughts), how it ended.
+fn gemini_answer(candidate: &Value) -> Answer {
+    let text: String = candidate["content"]["parts"]
+        .as_array()
+        .map(|parts| {
+            parts
+                .iter()
+                .filter(|p| p["thought"] != true)
+                .filter_map(|p| p["text"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let reason = candidate["finishReason"].as_str().map(str::to_owned);
+    let finish = match reason.as_deref() {
+        None | Some("STOP") | Some("FINISH_REASON_UNSPECIFIED") => Finish::Done,
+        Some("MAX_TOKENS") => Finish::CutOff,
+        Some(other) => Finish::Blocked(format!("blocked ({other})")),
+    };
+    Answer { text, finish, finish_reason: reason, logprob: None }
 }

@@ -7,9 +7,9 @@ use futures_util::stream::FuturesUnordered;
 
 use crate::call::{Retry, Sleep, call};
 use crate::http::Transport;
-use crate::provider::{ApiKey, ProviderConfig};
+use crate::provider::{Answer, ApiKey, Finish, ProviderConfig};
 use crate::retry::RetryPolicy;
-use crate::schedule::{Scheduler, Stop, mix};
+use crate::schedule::{CUT_OFF, Scheduler, Stop, mix};
 use crate::task::{Outcome as Judged, Task};
 
 /// What is asked of the model and how its answers are read.
@@ -40,8 +40,30 @@ pub fn attempt_of(task: &Task, source: &str, text: &str) -> Attempt {
         reason,
         raw: Some(text.to_owned()),
         usage: None,
+        finish: None,
+        logprob: None,
         elapsed_ms: None,
     }
+}
+
+/// The attempt `answer` to the prompt about `source` makes: judged by the task when the model
+/// finished it, else an attempt with no answer (cut off, blocked) that moves nothing.
+pub fn attempt_of_answer(task: &Task, source: &str, answer: &Answer) -> Attempt {
+    let mut attempt = match &answer.finish {
+        Finish::Done => attempt_of(task, source, &answer.text),
+        other => Attempt {
+            outcome: Outcome::NoAnswer,
+            state: None,
+            reason: Some(match other {
+                Finish::Blocked(why) => format!("blocked: {why}"),
+                _ => CUT_OFF.to_owned(),
+            }),
+            ..attempt_of(task, source, &answer.text)
+        },
+    };
+    attempt.finish.clone_from(&answer.finish_reason);
+    attempt.logprob = answer.logprob;
+    attempt
 }
 
 /// Runs `scheduler`'s plan until it is finished or stopped: `on_attempt` gets each recorded
@@ -60,15 +82,16 @@ pub async fn run(
         if cancelled() {
             scheduler.cancel();
         }
-        while let Some(job) = scheduler.next_job() {
+        while let Some(job) = scheduler.next_call(experiment.config.answers() as usize) {
             let prompt = experiment.task.prompt(&job.source);
             running.push(async move {
                 let started = sleeper.now_ms();
-                // Backoff jitter drawn from the attempt's index and try, so runs repeat.
+                // Backoff jitter drawn from the call's first index and try, so runs repeat.
                 let mut k = 0;
+                let first = job.indices[0];
                 let mut jitter = move || {
                     k += 1;
-                    (mix(job.index as u64, k) >> 11) as f64 / (1u64 << 53) as f64
+                    (mix(first as u64, k) >> 11) as f64 / (1u64 << 53) as f64
                 };
                 let result = call(
                     transport,
@@ -86,16 +109,32 @@ pub async fn run(
         let Some((job, result, elapsed)) = running.next().await else { break };
         match result {
             Ok(answered) => {
-                let mut attempt =
-                    attempt_of(experiment.task, &job.source, &answered.completion.text);
-                attempt.usage = answered.completion.usage;
-                attempt.index = Some(job.index as u64);
-                attempt.elapsed_ms = Some(elapsed);
-                if scheduler.record(job.index, &attempt) {
-                    on_attempt(job.index, &attempt, &answered.retried);
+                let mut answers = answered.completion.answers.iter();
+                let mut usage = answered.completion.usage;
+                // The call's retries are counted once, with its first answer.
+                let mut retried = answered.retried.as_slice();
+                for &index in &job.indices {
+                    let Some(answer) = answers.next() else {
+                        // Fewer answers than asked (a server without `n`): ask again later.
+                        scheduler.release(index);
+                        continue;
+                    };
+                    let mut attempt = attempt_of_answer(experiment.task, &job.source, answer);
+                    // The whole call's usage goes with its first answer.
+                    attempt.usage = usage.take();
+                    attempt.index = Some(index as u64);
+                    attempt.elapsed_ms = Some(elapsed);
+                    if scheduler.record(index, &attempt) {
+                        on_attempt(index, &attempt, retried);
+                        retried = &[];
+                    }
                 }
             }
-            Err(failed) => scheduler.fail(job.index, &failed.error.to_string()),
+            Err(failed) => {
+                for &index in &job.indices {
+                    scheduler.fail(index, &failed.error);
+                }
+            }
         }
     }
     scheduler.stopped().cloned()

@@ -3,10 +3,19 @@
 //! an index and is recorded at most once, so a run resumed from its saved attempts loses nothing
 //! and counts nothing twice.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use balance_core::experiment::{Attempt, Outcome, Usage};
 use serde::{Deserialize, Serialize};
+
+use crate::errors::ProviderError;
+
+/// The reason recorded for an answer the token limit cut off.
+pub const CUT_OFF: &str = "cut off by the token limit";
+/// Recent attempts watched for cut-off answers.
+const CUT_OFF_WINDOW: usize = 20;
+/// Cut-off answers among them that pause the run (most of them).
+const CUT_OFF_LIMIT: usize = CUT_OFF_WINDOW / 2 + 1;
 
 /// Where each attempt starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,23 +71,30 @@ pub struct Plan {
 }
 
 /// Why a run stopped before its last attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
     /// The budget would be exceeded.
     Budget,
-    /// A call failed for good (the message says why).
-    Failed(String),
+    /// A call failed for good.
+    Failed(ProviderError),
     /// The person stopped it.
     Cancelled,
+    /// Most recent answers were cut off by the token limit (`cut` of the last `of`).
+    CutOff {
+        /// Cut-off answers among the recent ones.
+        cut: usize,
+        /// Recent answers watched.
+        of: usize,
+    },
 }
 
-/// An attempt to start.
+/// A call to make: one prompt about `source`, answered once per index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Job {
-    /// Its index in the run (0-based), under which it is recorded.
-    pub index: usize,
+pub struct Call {
     /// The state to put into the prompt.
     pub source: String,
+    /// The attempts its answers are recorded under, in order (0-based run indices).
+    pub indices: Vec<usize>,
 }
 
 /// The state of a run.
@@ -88,7 +104,12 @@ pub struct Scheduler {
     /// States that can be sources, in order of discovery.
     discovered: Vec<String>,
     known: BTreeSet<String>,
-    in_flight: BTreeMap<usize, String>,
+    /// Attempts under way: their source and the call they belong to.
+    in_flight: BTreeMap<usize, (String, usize)>,
+    /// Calls made so far (their ids).
+    calls: usize,
+    /// Whether each of the latest recorded attempts was cut off.
+    recent: VecDeque<bool>,
     recorded: BTreeSet<usize>,
     /// The smallest index never started.
     fresh: usize,
@@ -139,6 +160,8 @@ impl Scheduler {
             discovered: Vec::new(),
             known: BTreeSet::new(),
             in_flight: BTreeMap::new(),
+            calls: 0,
+            recent: VecDeque::new(),
             recorded: BTreeSet::new(),
             fresh: 0,
             lost: BTreeSet::new(),
@@ -161,9 +184,12 @@ impl Scheduler {
             if *index >= s.plan.attempts {
                 return Err(format!("attempt {index} is beyond the run's {}", s.plan.attempts));
             }
-            s.in_flight.insert(*index, attempt.source.clone());
+            s.in_flight.insert(*index, (attempt.source.clone(), usize::MAX));
             s.record(*index, attempt);
         }
+        // Answers cut off before are history: the watch starts again with the resumed run.
+        s.recent.clear();
+        s.stop = None;
         let last = recorded.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         s.fresh = last;
         s.lost = (0..last).filter(|i| !s.recorded.contains(i)).collect();
@@ -176,29 +202,50 @@ impl Scheduler {
         }
     }
 
-    /// The next attempt to start, if one may start now.
-    pub fn next_job(&mut self) -> Option<Job> {
+    /// Calls under way.
+    fn calls_in_flight(&self) -> usize {
+        self.in_flight.values().map(|(_, call)| *call).collect::<BTreeSet<_>>().len()
+    }
+
+    /// The smallest index not yet started, lost ones first.
+    fn take_index(&mut self) -> Option<usize> {
+        let index = match self.lost.first().copied() {
+            Some(i) => i,
+            None if self.fresh < self.plan.attempts => self.fresh,
+            None => return None,
+        };
+        if !self.lost.remove(&index) {
+            self.fresh += 1;
+        }
+        Some(index)
+    }
+
+    /// The next call to make, asking for up to `answers` answers (each its own attempt), if one
+    /// may start now.
+    pub fn next_call(&mut self, answers: usize) -> Option<Call> {
         if self.stop.is_some() {
             return None;
         }
         let one_at_a_time =
             self.plan.protocol == Protocol::Walk || (self.plan.budget.is_some() && !self.priced);
         let limit = if one_at_a_time { 1 } else { self.plan.concurrency };
-        if self.in_flight.len() >= limit {
+        if self.calls_in_flight() >= limit {
             return None;
         }
-        let index = match self.lost.first().copied() {
-            Some(i) => i,
-            None if self.fresh < self.plan.attempts => self.fresh,
-            None => return None,
-        };
+        let answers = if self.plan.protocol == Protocol::Walk { 1 } else { answers.max(1) };
+        let waiting = self.lost.len() + self.plan.attempts.saturating_sub(self.fresh);
+        let take = answers.min(waiting);
+        if take == 0 {
+            return None;
+        }
         if let Some(budget) = self.plan.budget
-            && self.spent + self.dearest * (self.in_flight.len() + 1) as f64 > budget
+            && self.spent + self.dearest * (self.in_flight.len() + take) as f64 > budget
         {
             self.stop = Some(Stop::Budget);
             return None;
         }
-        let r = mix(self.plan.seed, index);
+        let indices: Vec<usize> = (0..take).filter_map(|_| self.take_index()).collect();
+        let r = mix(self.plan.seed, indices[0]);
         let source = match &self.plan.protocol {
             Protocol::Uniform => {
                 self.discovered[(r % self.discovered.len() as u64) as usize].clone()
@@ -209,11 +256,20 @@ impl Scheduler {
             }
             Protocol::Walk => self.position.clone(),
         };
-        if !self.lost.remove(&index) {
-            self.fresh += 1;
+        let call = self.calls;
+        self.calls += 1;
+        for &i in &indices {
+            self.in_flight.insert(i, (source.clone(), call));
         }
-        self.in_flight.insert(index, source.clone());
-        Some(Job { index, source })
+        Some(Call { source, indices })
+    }
+
+    /// Attempt `index` of a call got no answer (the provider gave fewer than asked): it is
+    /// started again later.
+    pub fn release(&mut self, index: usize) {
+        if self.in_flight.remove(&index).is_some() {
+            self.lost.insert(index);
+        }
     }
 
     /// Records what attempt `index` gave; `false` (and nothing recorded) when it was not
@@ -228,6 +284,16 @@ impl Scheduler {
             self.dearest = self.dearest.max(cost);
             self.priced = true;
         }
+        let cut =
+            attempt.outcome == Outcome::NoAnswer && attempt.reason.as_deref() == Some(CUT_OFF);
+        self.recent.push_back(cut);
+        if self.recent.len() > CUT_OFF_WINDOW {
+            self.recent.pop_front();
+        }
+        let cut_recently = self.recent.iter().filter(|c| **c).count();
+        if cut_recently >= CUT_OFF_LIMIT {
+            self.stop.get_or_insert(Stop::CutOff { cut: cut_recently, of: self.recent.len() });
+        }
         match (&attempt.outcome, &attempt.state) {
             (Outcome::Transition, Some(state)) => {
                 self.discover(state);
@@ -241,10 +307,10 @@ impl Scheduler {
     }
 
     /// Attempt `index` could not be made (its call failed for good): the run stops.
-    pub fn fail(&mut self, index: usize, why: &str) {
+    pub fn fail(&mut self, index: usize, error: &ProviderError) {
         self.in_flight.remove(&index);
         self.lost.insert(index);
-        self.stop.get_or_insert(Stop::Failed(why.to_owned()));
+        self.stop.get_or_insert(Stop::Failed(error.clone()));
     }
 
     /// Stops starting attempts (the running ones may still be recorded).

@@ -57,12 +57,31 @@ impl<S: Sleep> Transport for SimulatedTransport<S> {
             .and_then(|m| m["content"].as_str())
             .unwrap_or_default()
             .to_owned();
-        let answer = self.responder.borrow_mut().answer(&state_in_prompt(&prompt));
+        let state = state_in_prompt(&prompt);
+        let n = body["n"].as_u64().unwrap_or(1).max(1);
+        let logprobs = body["logprobs"] == true;
+        let mut llm = self.responder.borrow_mut();
+        let choices: Vec<Value> = (0..n)
+            .map(|i| {
+                let answer = llm.answer(&state);
+                // The answer's exact probability, as one token's log-probability.
+                let lp = logprobs.then(|| {
+                    json!({ "content": [{ "token": answer, "logprob": llm.probability(&state, &answer).ln() }] })
+                });
+                json!({
+                    "index": i,
+                    "message": { "role": "assistant", "content": answer },
+                    "finish_reason": "stop",
+                    "logprobs": lp,
+                })
+            })
+            .collect();
+        drop(llm);
         let reply = json!({
-            "choices": [{ "index": 0, "message": { "role": "assistant", "content": answer } }],
+            "choices": choices,
             "usage": {
                 "prompt_tokens": prompt.split_whitespace().count(),
-                "completion_tokens": 2
+                "completion_tokens": 2 * n
             }
         });
         let wait = self.sleeper.sleep(self.latency_ms);

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::profile::Reasoning;
 use crate::provider::{ProviderConfig, ProviderKind};
 use crate::retry::RetryPolicy;
 use crate::schedule::{Plan, Price, Protocol};
@@ -37,6 +38,9 @@ impl Spec {
                 model: "simulated-word-task".to_owned(),
                 temperature: 1.0,
                 max_tokens: 16,
+                reasoning: Reasoning::Off,
+                answers_per_call: 1,
+                logprobs: false,
                 system_prompt: None,
                 latency_ms: 20.0,
                 timeout_s: 60.0,
@@ -55,6 +59,47 @@ impl Spec {
         }
     }
 
+    /// The paper's word task against one of its three models (GPT-5 Nano, Claude 4, Gemini 2.5
+    /// Flash), as it ran them: no reasoning chain, temperature 1, 20,000 attempts of restart
+    /// sampling from BUZZY. It runs unchanged once a key is set.
+    pub fn paper(model: PaperModel) -> Spec {
+        let (name, kind, id, price) = match model {
+            PaperModel::Gpt5Nano => {
+                ("Paper: GPT-5 Nano", ProviderKind::OpenAi, "gpt-5-nano", (0.05, 0.40))
+            }
+            PaperModel::Claude4 => (
+                "Paper: Claude 4",
+                ProviderKind::Anthropic,
+                "claude-sonnet-4-20250514",
+                (3.0, 15.0),
+            ),
+            PaperModel::Gemini25Flash => (
+                "Paper: Gemini 2.5 Flash, thinking off",
+                ProviderKind::Gemini,
+                "gemini-2.5-flash",
+                (0.30, 2.50),
+            ),
+        };
+        let simulated = Spec::simulated_word_task();
+        Spec {
+            name: format!("{name}, word task"),
+            provider: ProviderConfig {
+                kind,
+                base_url: kind.default_base_url().to_owned(),
+                model: id.to_owned(),
+                max_tokens: 32,
+                latency_ms: 0.0,
+                ..simulated.provider
+            },
+            plan: Plan {
+                attempts: 20_000,
+                price: Price { input_per_million: price.0, output_per_million: price.1 },
+                ..simulated.plan
+            },
+            ..simulated
+        }
+    }
+
     /// Checks the experiment can run, saying what to change when it cannot.
     pub fn check(&self) -> Result<(), String> {
         self.task.check()?;
@@ -68,6 +113,26 @@ impl Spec {
         }
         if p.max_tokens == 0 {
             return Err("the answer needs at least one token (max tokens)".to_owned());
+        }
+        let profile = p.profile();
+        profile.resolve(p.reasoning)?;
+        profile.check_temperature(p.temperature, p.reasoning)?;
+        let most = profile.max_answers_per_call;
+        if p.answers_per_call == 0 || p.answers_per_call > most {
+            return Err(if most == 1 {
+                format!("{} gives one answer per call: set Answers per call to 1", profile.family)
+            } else {
+                format!("Answers per call must be from 1 to {most} for {}", profile.family)
+            });
+        }
+        if p.answers_per_call > 1 && self.plan.protocol == crate::schedule::Protocol::Walk {
+            return Err("a walk takes one answer at a time: set Answers per call to 1".to_owned());
+        }
+        if p.logprobs && !profile.logprobs {
+            return Err(format!(
+                "{} returns no log-probabilities: turn Log-probabilities off",
+                profile.family
+            ));
         }
         if !(p.timeout_s.is_finite() && p.timeout_s > 0.0) {
             return Err("the timeout must be a positive number of seconds".to_owned());
@@ -85,16 +150,61 @@ impl Spec {
         Ok(())
     }
 
-    /// The most the run can cost, in dollars: every attempt's prompt (counted as a token per
-    /// four characters of the seed's prompt, rounded up) and `max_tokens` of answer.
+    /// The most the run can cost, in dollars: every call's prompt (counted as a token per four
+    /// characters of the seed's prompt, rounded up) and, for every attempt, the whole token limit
+    /// (the answer's and the reasoning's allowance).
     pub fn cost_ceiling(&self) -> f64 {
         let seed = self.plan.seeds.first().map_or("", String::as_str);
         let system = self.provider.system_prompt.as_deref().unwrap_or("").len();
         let prompt_tokens = (self.task.prompt(seed).len() + system).div_ceil(4) as f64;
-        let per_attempt = (prompt_tokens * self.plan.price.input_per_million
-            + self.provider.max_tokens as f64 * self.plan.price.output_per_million)
-            / 1e6;
-        per_attempt * self.plan.attempts as f64
+        let calls = self.plan.attempts.div_ceil(self.provider.answers() as usize) as f64;
+        let price = &self.plan.price;
+        (calls * prompt_tokens * price.input_per_million
+            + self.plan.attempts as f64
+                * f64::from(self.provider.token_limit())
+                * price.output_per_million)
+            / 1e6
+    }
+
+    /// What to change when most answers are cut off by the token limit.
+    pub fn cut_off_advice(&self) -> String {
+        let p = &self.provider;
+        let limit = p.token_limit();
+        let mut text = format!("raise Max tokens (now {}", p.max_tokens);
+        if limit != p.max_tokens {
+            text.push_str(&format!("; {limit} are sent, with room for the reasoning"));
+        }
+        text.push(')');
+        if !matches!(p.reasoning, Reasoning::Off) {
+            text.push_str(", or lower Reasoning");
+        }
+        text
+    }
+}
+
+/// The paper's three models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperModel {
+    /// OpenAI's GPT-5 Nano at minimal reasoning.
+    Gpt5Nano,
+    /// Anthropic's Claude Sonnet 4 without extended thinking.
+    Claude4,
+    /// Google's Gemini 2.5 Flash with a thinking budget of 0.
+    Gemini25Flash,
+}
+
+impl PaperModel {
+    /// The three, for pickers.
+    pub const ALL: [PaperModel; 3] =
+        [PaperModel::Gpt5Nano, PaperModel::Claude4, PaperModel::Gemini25Flash];
+
+    /// The name used in links and file names.
+    pub fn id(self) -> &'static str {
+        match self {
+            PaperModel::Gpt5Nano => "gpt-5-nano",
+            PaperModel::Claude4 => "claude-4",
+            PaperModel::Gemini25Flash => "gemini-2.5-flash",
+        }
     }
 }
 
@@ -127,5 +237,32 @@ mod tests {
         let expected = 1000.0 * (prompt + 16.0 * 10.0) / 1e6;
         assert!((spec.cost_ceiling() - expected).abs() < 1e-12);
         assert!(spec.cost_ceiling() > 0.1 && spec.cost_ceiling() < 0.3, "{}", spec.cost_ceiling());
+        // Several answers per call pay the prompt once per call.
+        spec.provider.answers_per_call = 4;
+        let expected = (250.0 * prompt + 1000.0 * 16.0 * 10.0) / 1e6;
+        assert!((spec.cost_ceiling() - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_papers_presets_check_and_count_the_reasoning_allowance() {
+        for model in PaperModel::ALL {
+            let spec = Spec::paper(model);
+            assert_eq!(spec.check(), Ok(()), "{model:?}");
+            assert_eq!(spec.plan.attempts, 20_000);
+            assert_eq!(spec.provider.reasoning, Reasoning::Off);
+        }
+        let nano = Spec::paper(PaperModel::Gpt5Nano);
+        assert_eq!(nano.provider.token_limit(), 32 + 512, "minimal reasoning gets room");
+        assert!(nano.cut_off_advice().contains("now 32; 544 are sent"));
+        assert_eq!(Spec::paper(PaperModel::Gemini25Flash).provider.token_limit(), 32);
+        let mut hot = nano.clone();
+        hot.provider.temperature = 0.7;
+        assert!(hot.check().unwrap_err().contains("Temperature to 1"));
+        let mut many = Spec::paper(PaperModel::Claude4);
+        many.provider.answers_per_call = 3;
+        assert!(many.check().unwrap_err().contains("one answer per call"));
+        let mut lp = nano;
+        lp.provider.logprobs = true;
+        assert!(lp.check().unwrap_err().contains("Log-probabilities off"));
     }
 }

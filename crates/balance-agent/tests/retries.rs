@@ -57,6 +57,9 @@ fn config() -> ProviderConfig {
         model: "m".into(),
         temperature: 1.0,
         max_tokens: 8,
+        reasoning: Default::default(),
+        answers_per_call: 1,
+        logprobs: false,
         system_prompt: None,
         latency_ms: 0.0,
         timeout_s: 60.0,
@@ -85,7 +88,7 @@ fn backoff_doubles_with_jitter_is_capped_and_gives_up() {
     for e in [
         ProviderError::BadKey,
         ProviderError::NotFound(String::new()),
-        ProviderError::BadRequest(String::new()),
+        ProviderError::BadRequest { message: String::new(), param: None },
     ] {
         assert_eq!(p.next_delay(1, &e, 0.5), None, "{e}");
     }
@@ -105,7 +108,7 @@ fn a_call_retries_through_429_and_500_and_returns_the_answer() {
     let answered =
         run(call(&transport, &clock, &config(), Some(&key), "prompt", &policy, &mut || 0.5))
             .unwrap();
-    assert_eq!(answered.completion.text, "LOVE");
+    assert_eq!(answered.completion.answers[0].text, "LOVE");
     assert_eq!(answered.tries, 4);
     assert_eq!(*clock.waited.borrow(), [2000.0, 750.0, 1500.0]);
     let kinds: Vec<String> = answered.retried.iter().map(|(e, _)| e.to_string()).collect();

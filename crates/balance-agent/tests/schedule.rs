@@ -1,8 +1,9 @@
 //! The run's bookkeeping: exactly-once recording under concurrency and out-of-order answers, resume
 //! after a reload, the sampling protocols, the budget cap.
 
+use balance_agent::errors::ProviderError;
 use balance_agent::runner::attempt_of;
-use balance_agent::schedule::{Plan, Price, Protocol, Scheduler, Stop};
+use balance_agent::schedule::{CUT_OFF, Plan, Price, Protocol, Scheduler, Stop};
 use balance_agent::task::Task;
 use balance_core::experiment::{Attempt, ExperimentFile, Outcome, Usage};
 
@@ -23,8 +24,18 @@ const WORDS: [&str; 6] = ["ATTITUDE", "TURKEY", "PERSONAL", "LOVE", "BUZZY", "PR
 fn answer(source: &str, rng: &mut Lcg) -> Attempt {
     let raw = WORDS[rng.below(WORDS.len())];
     let mut attempt = attempt_of(&Task::word_sum_100(), source, raw);
-    attempt.usage = Some(Usage { input_tokens: 100, output_tokens: 5 });
+    attempt.usage = Some(Usage { input_tokens: 100, output_tokens: 5, reasoning_tokens: 0 });
     attempt
+}
+
+/// One attempt to start, as a call asking for one answer gives it.
+struct Job {
+    index: usize,
+    source: String,
+}
+
+fn next_job(s: &mut Scheduler) -> Option<Job> {
+    s.next_call(1).map(|c| Job { index: c.indices[0], source: c.source })
 }
 
 fn plan(attempts: usize, concurrency: usize) -> Plan {
@@ -45,7 +56,7 @@ fn drive(s: &mut Scheduler, rng: &mut Lcg, limit: usize) -> Vec<(usize, Attempt)
     let mut running = Vec::new();
     let mut records = Vec::new();
     while !s.finished() && records.len() < limit {
-        while let Some(job) = s.next_job() {
+        while let Some(job) = next_job(s) {
             running.push(job);
         }
         assert!(!running.is_empty(), "a run that is not finished has work");
@@ -75,7 +86,7 @@ fn every_attempt_is_recorded_once_with_answers_out_of_order() {
     // The counts add up to the attempts; the sink state never became a source.
     let file = ExperimentFile {
         format: "balance-lab-experiment".into(),
-        version: 1,
+        version: 2,
         name: "test".into(),
         settings: Default::default(),
         total_attempts: None,
@@ -123,14 +134,14 @@ fn protocols_choose_their_sources() {
     // Walk: one call at a time, each starting where the last valid answer went.
     let walk = Plan { protocol: Protocol::Walk, ..plan(100, 8) };
     let mut s = Scheduler::new(walk).unwrap();
-    let first = s.next_job().unwrap();
+    let first = next_job(&mut s).unwrap();
     assert_eq!(first.source, "BUZZY");
-    assert!(s.next_job().is_none(), "a walk makes one call at a time");
+    assert!(next_job(&mut s).is_none(), "a walk makes one call at a time");
     let mut attempt = answer("BUZZY", &mut rng);
     attempt.outcome = Outcome::Transition;
     attempt.state = Some("TURKEY".into());
     s.record(first.index, &attempt);
-    assert_eq!(s.next_job().unwrap().source, "TURKEY");
+    assert_eq!(next_job(&mut s).unwrap().source, "TURKEY");
     // Bad plans say why.
     assert!(Scheduler::new(Plan { seeds: vec![" ".into()], ..plan(1, 1) }).is_err());
     assert!(Scheduler::new(plan(0, 1)).is_err());
@@ -141,8 +152,8 @@ fn the_budget_is_never_exceeded_and_failures_and_cancels_stop_the_run() {
     // Each attempt costs 100 * 100 / 1e6 = $0.01; a $0.255 budget allows 25 of them.
     let capped = Plan { budget: Some(0.255), ..plan(500, 8) };
     let mut s = Scheduler::new(capped).unwrap();
-    assert!(s.next_job().is_some());
-    assert!(s.next_job().is_none(), "one at a time until a cost is known");
+    assert!(next_job(&mut s).is_some());
+    assert!(next_job(&mut s).is_none(), "one at a time until a cost is known");
     let mut rng = Lcg(4);
     let mut s = Scheduler::new(Plan { budget: Some(0.255), ..plan(500, 8) }).unwrap();
     let records = drive(&mut s, &mut rng, usize::MAX);
@@ -151,18 +162,71 @@ fn the_budget_is_never_exceeded_and_failures_and_cancels_stop_the_run() {
     assert_eq!(records.len(), 25);
 
     let mut s = Scheduler::new(plan(50, 4)).unwrap();
-    let job = s.next_job().unwrap();
-    let other = s.next_job().unwrap();
-    s.fail(job.index, "the provider refused the API key (401)");
-    assert!(s.next_job().is_none());
+    let job = next_job(&mut s).unwrap();
+    let other = next_job(&mut s).unwrap();
+    s.fail(job.index, &ProviderError::BadKey);
+    assert!(next_job(&mut s).is_none());
     assert!(!s.finished(), "the other call is still running");
     assert!(s.record(other.index, &answer(&other.source, &mut rng)));
     assert!(s.finished());
-    assert!(matches!(s.stopped(), Some(Stop::Failed(m)) if m.contains("401")));
+    assert_eq!(s.stopped(), Some(&Stop::Failed(ProviderError::BadKey)));
 
     let mut s = Scheduler::new(plan(50, 4)).unwrap();
-    s.next_job().unwrap();
+    next_job(&mut s).unwrap();
     s.cancel();
-    assert!(s.next_job().is_none());
+    assert!(next_job(&mut s).is_none());
     assert_eq!(s.stopped(), Some(&Stop::Cancelled));
+}
+
+#[test]
+fn several_answers_per_call_share_a_source_and_unanswered_ones_come_back() {
+    let mut s = Scheduler::new(plan(10, 2)).unwrap();
+    let call = s.next_call(4).unwrap();
+    assert_eq!(call.indices, vec![0, 1, 2, 3]);
+    let second = s.next_call(4).unwrap();
+    assert_eq!(second.indices, vec![4, 5, 6, 7]);
+    assert!(s.next_call(4).is_none(), "two calls at once, whatever their answers");
+    let mut rng = Lcg(5);
+    // The server gave two answers of four: the other two are asked again.
+    for &i in &call.indices[..2] {
+        assert!(s.record(i, &answer(&call.source, &mut rng)));
+    }
+    s.release(call.indices[2]);
+    s.release(call.indices[3]);
+    let again = s.next_call(4).unwrap();
+    assert_eq!(again.indices, vec![2, 3, 8, 9], "the released ones first");
+    assert!(s.next_call(4).is_none());
+    for c in [second, again] {
+        for i in c.indices {
+            assert!(s.record(i, &answer(&c.source, &mut rng)));
+        }
+    }
+    assert!(s.finished());
+    assert_eq!(s.progress(), (10, 10));
+}
+
+#[test]
+fn a_run_whose_answers_are_mostly_cut_off_pauses() {
+    let mut s = Scheduler::new(plan(100, 4)).unwrap();
+    let mut rng = Lcg(6);
+    let cut = |source: &str| Attempt {
+        outcome: Outcome::NoAnswer,
+        state: None,
+        reason: Some(CUT_OFF.to_owned()),
+        ..answer(source, &mut Lcg(0))
+    };
+    // Some cut-off answers among good ones do not stop it.
+    for k in 0..20 {
+        let job = next_job(&mut s).unwrap();
+        let a = if k % 4 == 0 { cut(&job.source) } else { answer(&job.source, &mut rng) };
+        assert!(s.record(job.index, &a));
+    }
+    assert_eq!(s.stopped(), None);
+    // Most of the last twenty cut off: it stops, saying how many.
+    while s.stopped().is_none() {
+        let job = next_job(&mut s).unwrap();
+        assert!(s.record(job.index, &cut(&job.source)));
+    }
+    assert_eq!(s.stopped(), Some(&Stop::CutOff { cut: 11, of: 20 }));
+    assert!(next_job(&mut s).is_none());
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use balance_agent::Spec;
 use balance_agent::call::Sleep;
+use balance_agent::errors::advice;
 use balance_agent::http::Transport;
 use balance_agent::provider::{ApiKey, ProviderConfig, ProviderKind};
 use balance_agent::retry::RetryPolicy;
@@ -72,6 +73,18 @@ fn usual_key_env(kind: ProviderKind) -> Option<&'static str> {
     }
 }
 
+/// Whether `saved` (an output file's settings) is the experiment of `spec`: the same settings,
+/// or the same but for a token limit raised after answers were cut off.
+fn same_experiment(saved: &serde_json::Value, spec: &Spec) -> Result<bool, String> {
+    let mut saved: Spec = match serde_json::from_value(saved.clone()) {
+        Ok(s) => s,
+        Err(_) => return Ok(false),
+    };
+    saved.provider.max_tokens = spec.provider.max_tokens;
+    Ok(serde_json::to_value(&saved).map_err(|e| e.to_string())?
+        == serde_json::to_value(spec).map_err(|e| e.to_string())?)
+}
+
 /// The attempts already in `out` (with their indices) when it is this experiment's file.
 fn saved_attempts(out: &Path, spec: &Spec) -> Result<Vec<(usize, Attempt)>, String> {
     let text = match std::fs::read_to_string(out) {
@@ -81,11 +94,10 @@ fn saved_attempts(out: &Path, spec: &Spec) -> Result<Vec<(usize, Attempt)>, Stri
     };
     let file: ExperimentFile = serde_json::from_str(&text)
         .map_err(|e| format!("{} is not an experiment file: {e}", out.display()))?;
-    let settings = serde_json::to_value(spec).map_err(|e| e.to_string())?;
-    if file.settings != settings {
+    if !same_experiment(&file.settings, spec)? {
         return Err(format!(
-            "{} holds another experiment (its settings differ from the run file's): choose \
-             another --out, or delete it to start again",
+            "{} holds another experiment (its settings differ from the run file's, beyond \
+             max_tokens): choose another --out, or delete it to start again",
             out.display()
         ));
     }
@@ -227,9 +239,45 @@ impl Job<'_> {
                 summary.push_str("stopped: the next attempt could pass the budget\n");
                 Ok(summary)
             }
-            Some(Stop::Failed(why)) => {
-                Err(format!("{summary}stopped: {why}\nrun the same command again to resume"))
+            Some(Stop::CutOff { cut, of }) => Err(format!(
+                "{summary}paused: {cut} of the last {of} answers were cut off by the token limit: \
+                 {} in the run file, then run the same command again to go on (answers cut off \
+                 are kept in the file but not counted)",
+                self.spec.cut_off_advice()
+            )),
+            Some(Stop::Failed(error)) => {
+                let mut message = format!("{summary}stopped: {error}");
+                if let Some(hint) = advice(&self.spec.provider, &error, None) {
+                    message.push_str(&format!("\n{hint}"));
+                }
+                if error.retryable() {
+                    message.push_str("\nrun the same command again to resume");
+                } else {
+                    message.push_str(
+                        "\nchange the run file as the message says; with a changed setting, \
+                         write to a new --out (only max_tokens may change on resume)",
+                    );
+                }
+                Err(message)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use balance_agent::spec::PaperModel;
+
+    use super::*;
+
+    #[test]
+    fn the_papers_example_files_are_the_presets() {
+        for model in PaperModel::ALL {
+            let path =
+                format!("{}/../../docs/examples/{}.toml", env!("CARGO_MANIFEST_DIR"), model.id());
+            let (spec, key_env) = read_spec(&std::fs::read_to_string(path).unwrap()).unwrap();
+            assert_eq!(spec, Spec::paper(model), "{model:?}");
+            assert_eq!(key_env.as_deref(), usual_key_env(spec.provider.kind));
         }
     }
 }

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use balance_agent::call::Sleep;
-use balance_agent::http::{HttpRequest, HttpResponse, Transport, TransportError};
+use balance_agent::http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 
 /// Sends requests with reqwest, each with the provider's timeout.
 pub struct Reqwest {
@@ -28,7 +28,11 @@ impl Transport for Reqwest {
         &self,
         request: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> {
-        let mut builder = self.client.post(&request.url).timeout(self.timeout).body(request.body);
+        let mut builder = match request.method {
+            Method::Get => self.client.get(&request.url),
+            Method::Post => self.client.post(&request.url).body(request.body),
+        }
+        .timeout(self.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }

@@ -237,6 +237,7 @@ seed = 2
                 seen[2] += 1;
             }
             Outcome::SelfLoop => panic!("a repeat is rejected, never a self-loop"),
+            Outcome::NoAnswer => panic!("the simulated agent always answers in full"),
         }
     }
     assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
@@ -259,9 +260,12 @@ async fn anthropic_and_gemini_formats_carry_the_key_and_the_answers() {
         let written = read(&out);
         assert_eq!(written.attempts.len(), 40, "{kind}");
         assert_eq!(tally_file(&written), server.answered(), "{kind}");
-        // Token usage is read from each format (the mock counts the prompt's words).
-        let usage = written.attempts[0].usage.unwrap();
-        assert_eq!(usage.output_tokens, 1, "{kind}");
+        // Token usage is read from each format (the mock counts the prompt's words, and a token
+        // per four characters of the answer).
+        let first = &written.attempts[0];
+        let usage = first.usage.unwrap();
+        let answer = first.raw.as_deref().unwrap();
+        assert_eq!(usage.output_tokens, answer.len().div_ceil(4) as u64, "{kind}");
         assert!(usage.input_tokens > 50, "{kind}");
     }
 }
@@ -294,4 +298,129 @@ async fn overloads_and_hung_calls_are_retried_and_a_malformed_answer_stops_the_r
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("the answer could not be read: the body is not JSON"), "{stderr}");
     assert_eq!(read(&out).attempts.len(), 2, "the two answers before it are kept");
+}
+
+/// The paper's run file for `name` (in docs/examples), pointed at `server` and cut to
+/// `attempts`, the key read from `TEST_MOCK_KEY`.
+fn paper_file(dir: &Path, server: &MockServer, name: &str, attempts: usize) -> PathBuf {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples");
+    let text = std::fs::read_to_string(examples.join(format!("{name}.toml"))).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = if let Some(url) = line.strip_prefix("base_url = \"") {
+            let path = if url.contains("v1beta") { "v1beta" } else { "v1" };
+            format!("base_url = \"http://{}/{path}\"", server.addr())
+        } else if line.starts_with("key_env = ") {
+            "key_env = \"TEST_MOCK_KEY\"".to_owned()
+        } else if line == "attempts = 20000" {
+            format!("attempts = {attempts}")
+        } else {
+            line.to_owned()
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    assert!(out.contains(&format!("attempts = {attempts}")), "{name}: the example changed shape");
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_papers_three_models_run_from_their_example_files() {
+    for (name, api, model) in [
+        ("gpt-5-nano", mock_llm::Api::OpenAi, "gpt-5-nano"),
+        ("claude-4", mock_llm::Api::Anthropic, "claude-sonnet-4-20250514"),
+        ("gemini-2.5-flash", mock_llm::Api::Gemini, "gemini-2.5-flash"),
+    ] {
+        let server = server(Faults { key: "k-paper".into(), ..Faults::default() }).await;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.json");
+        let file = paper_file(dir.path(), &server, name, 600);
+        let result = output(balance(&file, &out, "k-paper")).await;
+        assert!(result.status.success(), "{name}: {}", String::from_utf8_lossy(&result.stderr));
+        let written = read(&out);
+        assert_eq!(written.attempts.len(), 600, "{name}");
+        // Every answer came whole: none cut off by reasoning, none refused.
+        use balance_core::experiment::Outcome;
+        let answered = written.attempts.iter().filter(|a| a.outcome != Outcome::NoAnswer).count();
+        assert!(answered * 100 >= 95 * 600, "{name}: {answered} of 600 answered");
+        let log = server.log();
+        assert!(log.iter().all(|e| e.status == 200 && e.api == api && e.model == model), "{name}");
+        assert_eq!(tally_file(&written), server.answered(), "{name}");
+        // What was sent is the paper's setting, in each provider's words.
+        let body = &log[0].body;
+        match api {
+            mock_llm::Api::OpenAi => {
+                assert_eq!(body["reasoning_effort"], "minimal");
+                assert!(body.get("max_tokens").is_none() && body.get("temperature").is_none());
+            }
+            mock_llm::Api::Anthropic => {
+                assert!(body.get("thinking").is_none());
+                assert_eq!(body["temperature"], 1.0);
+            }
+            mock_llm::Api::Gemini => {
+                assert_eq!(body["generationConfig"]["thinkingConfig"]["thinkingBudget"], 0);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_parameter_stops_the_run_naming_the_setting_to_change() {
+    // GPT-5 Nano behind an OpenAI-compatible base URL that is in fact OpenAI's: `max_tokens`
+    // is what compatible servers take, and what OpenAI refuses for reasoning models.
+    let server = server(Faults::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let file = run_file(dir.path(), &server, 20, 2);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("model = \"mock\"", "model = \"gpt-5-nano\"");
+    std::fs::write(&file, text).unwrap();
+    let result = output(balance(&file, &out, "")).await;
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("Unsupported parameter: 'max_tokens'"), "{stderr}");
+    assert!(stderr.contains("change Max tokens"), "{stderr}");
+    assert!(!stderr.contains("run the same command again to resume"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_cut_off_by_thinking_pause_the_run_and_a_raised_limit_goes_on() {
+    // A thinking model on a compatible server (as Ollama serves qwen3): it thinks for hundreds
+    // of tokens, so 16 leave nothing of the answer.
+    let server = server(Faults::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let file = run_file(dir.path(), &server, 200, 1);
+    let text =
+        std::fs::read_to_string(&file).unwrap().replace("model = \"mock\"", "model = \"qwen3:8b\"");
+    std::fs::write(&file, &text).unwrap();
+    let result = output(balance(&file, &out, "")).await;
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("11 of the last 11 answers were cut off"), "{stderr}");
+    assert!(stderr.contains("raise Max tokens (now 16)"), "{stderr}");
+    let paused = read(&out);
+    use balance_core::experiment::Outcome;
+    let cut: Vec<_> = paused.attempts.iter().filter(|a| a.outcome == Outcome::NoAnswer).collect();
+    assert!(cut.len() >= 11);
+    assert!(cut.iter().all(|a| a.finish.as_deref() == Some("length") && a.usage.unwrap().reasoning_tokens > 0));
+    assert_eq!(
+        paused.dataset().counts.total_attempts() as usize,
+        paused.attempts.len() - cut.len(),
+        "cut-off answers are not counted"
+    );
+    // Raising the limit is the one change a resume accepts.
+    std::fs::write(&file, text.replace("max_tokens = 16", "max_tokens = 2000")).unwrap();
+    let result = output(balance(&file, &out, "")).await;
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let done = read(&out);
+    assert_eq!(sorted_indices(&done), (0..200).collect::<Vec<_>>());
+    assert_eq!(done.settings["provider"]["max_tokens"], 2000);
+    // Any other change is refused.
+    std::fs::write(&file, text.replace("seed = 3", "seed = 4")).unwrap();
+    let result = output(balance(&file, &out, "")).await;
+    assert!(String::from_utf8_lossy(&result.stderr).contains("holds another experiment"));
 }

@@ -6,8 +6,12 @@
 //!  "total_attempts": null,
 //!  "attempts": [{"source": "BUZZY", "outcome": "transition", "state": "ATTITUDE",
 //!                "raw": "attitude", "usage": {"input_tokens": 80, "output_tokens": 3},
-//!                "elapsed_ms": 412.0}]}
+//!                "finish": "stop", "elapsed_ms": 412.0}]}
 //! ```
+//!
+//! Version 2 added the `no-answer` outcome (an answer cut off by the token limit, blocked or
+//! refused), the provider's `finish` reason, the answer's `logprob` and `reasoning_tokens` in the
+//! usage; version 1 files are read as they are.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -21,7 +25,7 @@ use crate::model::Counts;
 /// The value of the `format` field.
 pub const FORMAT: &str = "balance-lab-experiment";
 /// The newest version this build reads and writes.
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 
 /// What one attempt gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +39,10 @@ pub enum Outcome {
     Rejected,
     /// An invalid answer mapped to a sink state (`state` is the sink, e.g. `INVALID00`).
     Invalid,
+    /// No usable answer: cut off by the token limit, blocked by the provider's filters, or
+    /// refused (`reason` says which, `finish` gives the provider's word). It says nothing about
+    /// where the agent goes, so it is kept in the file but not counted.
+    NoAnswer,
 }
 
 /// Tokens an LLM call used.
@@ -42,8 +50,15 @@ pub enum Outcome {
 pub struct Usage {
     /// Prompt tokens.
     pub input_tokens: u64,
-    /// Answer tokens.
+    /// Every billed output token: the answer's and the reasoning's.
     pub output_tokens: u64,
+    /// The part of `output_tokens` the model spent reasoning (thinking) before it answered.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reasoning_tokens: u64,
+}
+
+fn is_zero(x: &u64) -> bool {
+    *x == 0
 }
 
 /// One attempt: a source state put into the prompt and what came back.
@@ -66,9 +81,17 @@ pub struct Attempt {
     /// The raw answer, as untrusted text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
-    /// Tokens used.
+    /// Tokens used (the whole call's, on the first attempt of a call that gave several answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
+    /// Why the provider ended the answer, in its own words (`stop`, `length`, `MAX_TOKENS`,
+    /// `end_turn`, `SAFETY`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish: Option<String>,
+    /// The natural log of the answer's probability (the sum of its tokens' log-probabilities),
+    /// when the provider returned them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logprob: Option<f64>,
     /// Wall time of the call in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<f64>,
@@ -94,11 +117,12 @@ pub struct ExperimentFile {
 }
 
 impl ExperimentFile {
-    /// The counts the attempts add up to.
+    /// The counts the attempts add up to (attempts with no answer are not counted).
     pub fn counts(&self) -> Counts {
         let mut c = Counts::new();
         for a in &self.attempts {
             match (&a.outcome, &a.state) {
+                (Outcome::NoAnswer, _) => {}
                 (Outcome::Transition | Outcome::Invalid, Some(s)) => {
                     c.add_transition(&a.source, s, 1.0)
                 }
@@ -129,6 +153,9 @@ impl ExperimentFile {
             let became = match (&a.outcome, &a.state) {
                 (Outcome::SelfLoop, _) => a.source.clone(),
                 (Outcome::Transition | Outcome::Invalid, Some(s)) => s.clone(),
+                (Outcome::NoAnswer, _) => {
+                    format!("no answer: {}", a.reason.as_deref().unwrap_or("no reason given"))
+                }
                 _ => format!("rejected: {}", a.reason.as_deref().unwrap_or("no reason given")),
             };
             *tally.entry(&a.source).or_default().entry((raw, became)).or_default() += 1;
@@ -229,12 +256,14 @@ mod tests {
             state: state.map(Into::into),
             reason: None,
             raw: Some("<b>x</b>".into()),
-            usage: Some(Usage { input_tokens: 10, output_tokens: 2 }),
+            usage: Some(Usage { input_tokens: 10, output_tokens: 2, reasoning_tokens: 0 }),
+            finish: Some("stop".into()),
+            logprob: Some(-1.5),
             elapsed_ms: Some(5.0),
         };
         ExperimentFile {
             format: FORMAT.into(),
-            version: 1,
+            version: VERSION,
             name: "t".into(),
             settings: serde_json::json!({"model": "m"}),
             total_attempts: None,
@@ -243,6 +272,7 @@ mod tests {
                 at("B", Outcome::SelfLoop, None),
                 at("B", Outcome::Rejected, None),
                 at("A", Outcome::Invalid, Some("INVALID00")),
+                at("B", Outcome::NoAnswer, None),
             ],
         }
     }
@@ -257,7 +287,7 @@ mod tests {
         let (a, b, inv) = (s.get("A").unwrap(), s.get("B").unwrap(), s.get("INVALID00").unwrap());
         assert_eq!(c.count(a, b), 1.0);
         assert_eq!(c.self_loops(b), 1.0);
-        assert_eq!(c.rejected(b), 1.0);
+        assert_eq!(c.rejected(b), 1.0, "an answer cut off is not counted");
         assert_eq!(c.count(a, inv), 1.0);
         assert_eq!(c.total_attempts(), 4.0);
     }
@@ -265,9 +295,13 @@ mod tests {
     #[test]
     fn raw_answers_are_kept_per_source_with_what_they_became() {
         let mut f = sample();
-        for (a, raw) in f.attempts.iter_mut().zip(["b", "B.", "<b>no</b>", "love"]) {
+        for (a, raw) in f.attempts.iter_mut().zip(["b", "B.", "<b>no</b>", "love", ""]) {
             a.raw = Some(raw.to_owned());
-            a.reason = (a.outcome == Outcome::Rejected).then(|| "not a word".to_owned());
+            a.reason = match a.outcome {
+                Outcome::Rejected => Some("not a word".to_owned()),
+                Outcome::NoAnswer => Some("cut off by the token limit".to_owned()),
+                _ => None,
+            };
         }
         f.attempts.push(f.attempts[0].clone());
         let answers = f.dataset().answers;
@@ -281,6 +315,22 @@ mod tests {
             became: "rejected: not a word".into(),
             count: 1
         }));
+        assert!(b.contains(&RawAnswer {
+            raw: String::new(),
+            became: "no answer: cut off by the token limit".into(),
+            count: 1
+        }));
+    }
+
+    #[test]
+    fn version_1_files_still_read() {
+        let v1 = r#"{"format":"balance-lab-experiment","version":1,"name":"old","attempts":[
+            {"index":0,"source":"A","outcome":"transition","state":"B","raw":"b",
+             "usage":{"input_tokens":5,"output_tokens":1}}]}"#;
+        let f = parse_experiment(v1).unwrap();
+        assert_eq!(f.version, 1);
+        assert_eq!(f.attempts[0].usage.unwrap().reasoning_tokens, 0);
+        assert_eq!(f.attempts[0].finish, None);
     }
 
     #[test]

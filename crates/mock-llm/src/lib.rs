@@ -1,14 +1,18 @@
 //! # mock-llm
 //!
 //! A local stand-in for LLM providers: OpenAI's chat completions (and so every compatible
-//! server), Anthropic's Messages and Gemini's `generateContent`, on loopback, with CORS so a page
-//! can call it. It answers from the simulated word-task LLM of `balance-core` (so an experiment
-//! against it has a known hidden potential), injects faults on request ([`Faults`]) and keeps a
-//! log of every request ([`LogEntry`]), served at `GET /_mock/log`; `POST /_mock/faults` changes
-//! the faults while it runs.
+//! server, OpenRouter's included), Anthropic's Messages and Gemini's `generateContent`, with
+//! their model lists, on loopback, with CORS so a page can call it. It checks requests as
+//! strictly as the real APIs do and behaves as each model family is documented to (reasoning
+//! models refusing `max_tokens`, thinking that uses up the token limit, ...: [`models`]). It
+//! answers from the simulated word-task LLM of `balance-core` (so an experiment against it has a
+//! known hidden potential, and log-probabilities are the answers' true probabilities), injects
+//! faults on request ([`Faults`]) and keeps a log of every request ([`LogEntry`]), served at
+//! `GET /_mock/log`; `POST /_mock/faults` changes the faults while it runs.
 #![warn(missing_docs)]
 
 mod faults;
+pub mod models;
 mod wire;
 
 use std::net::SocketAddr;
@@ -24,6 +28,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use balance_agent::simulated::state_in_prompt;
+use balance_core::random::Random;
 use balance_core::simulate::{WordResponder, WordTask};
 use serde::{Deserialize, Serialize};
 
@@ -45,8 +50,10 @@ pub struct LogEntry {
     pub status: u16,
     /// The fault injected.
     pub fault: Fault,
-    /// The answer's text, when there was one.
-    pub answer: Option<String>,
+    /// The answers' texts (as produced, before any cut by the token limit).
+    pub answers: Vec<String>,
+    /// The request's body as received (it never holds a key: keys travel in headers).
+    pub body: serde_json::Value,
 }
 
 struct Shared {
@@ -54,6 +61,8 @@ struct Shared {
     log: Mutex<Vec<LogEntry>>,
     requests: AtomicU64,
     llm: Mutex<WordResponder>,
+    /// Draws of the reasoning each answer takes.
+    thinking: Mutex<Random>,
     echo: bool,
 }
 
@@ -82,11 +91,16 @@ impl MockServer {
             log: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
             llm: Mutex::new(WordTask::default().responder(seed)),
+            thinking: Mutex::new(Random::new(seed ^ 0x0074_6869_6e6b)),
             echo,
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(openai))
+            .route("/api/v1/chat/completions", post(openai))
             .route("/v1/messages", post(anthropic))
+            .route("/v1/models", get(list_v1))
+            .route("/api/v1/models", get(list_router))
+            .route("/v1beta/models", get(list_gemini))
             .route("/v1beta/models/{*model}", post(gemini))
             .route("/_mock/log", get(log))
             .route("/_mock/faults", get(read_faults).post(write_faults))
@@ -113,7 +127,7 @@ impl MockServer {
     pub fn answered(&self) -> std::collections::BTreeMap<(String, String), usize> {
         let mut tally = std::collections::BTreeMap::new();
         for e in lock(&self.shared.log).iter().filter(|e| e.status == 200) {
-            if let Some(answer) = &e.answer {
+            for answer in &e.answers {
                 *tally.entry((e.state.clone(), answer.clone())).or_default() += 1;
             }
         }
@@ -193,6 +207,83 @@ async fn write_faults(State(s): State<Arc<Shared>>, body: String) -> Response {
     }
 }
 
+/// The model lists at `/v1/models`: Anthropic's paged list when the request carries
+/// `anthropic-version`, else OpenAI's.
+async fn list_v1(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    let api = if headers.contains_key("anthropic-version") { Api::Anthropic } else { Api::OpenAi };
+    if let Some(refused) = refuse_key(&s, api, &headers) {
+        return refused.response();
+    }
+    let body = match api {
+        Api::Anthropic => {
+            let limit: usize =
+                q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(20).clamp(1, 1000);
+            let after = q
+                .get("after_id")
+                .and_then(|id| models::ANTHROPIC_MODELS.iter().position(|m| m.0 == id));
+            let start = after.map_or(0, |i| i + 1);
+            let page: Vec<_> = models::ANTHROPIC_MODELS.iter().skip(start).take(limit).collect();
+            serde_json::json!({
+                "data": page.iter().map(|(id, name)| serde_json::json!({
+                    "type": "model", "id": id, "display_name": name, "created_at": "2025-05-22T00:00:00Z" })).collect::<Vec<_>>(),
+                "has_more": start + page.len() < models::ANTHROPIC_MODELS.len(),
+                "first_id": page.first().map(|m| m.0),
+                "last_id": page.last().map(|m| m.0),
+            })
+        }
+        _ => serde_json::json!({
+            "object": "list",
+            "data": models::OPENAI_MODELS.iter().map(|id| serde_json::json!({
+                "id": id, "object": "model", "created": 0, "owned_by": "mock" })).collect::<Vec<_>>(),
+        }),
+    };
+    axum::Json(body).into_response()
+}
+
+/// OpenRouter's model list: ids with a vendor prefix and prices per token.
+async fn list_router() -> Response {
+    axum::Json(serde_json::json!({
+        "data": models::ROUTER_MODELS.iter().map(|(id, input, output)| serde_json::json!({
+            "id": id, "name": id, "pricing": { "prompt": input, "completion": output } })).collect::<Vec<_>>(),
+    }))
+    .into_response()
+}
+
+/// Gemini's paged model list.
+async fn list_gemini(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    if let Some(refused) = refuse_key(&s, Api::Gemini, &headers) {
+        return refused.response();
+    }
+    let size: usize = q.get("pageSize").and_then(|l| l.parse().ok()).unwrap_or(50).clamp(1, 1000);
+    let start: usize = q.get("pageToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+    let page: Vec<_> = models::GEMINI_MODELS.iter().skip(start).take(size).collect();
+    let mut body = serde_json::json!({
+        "models": page.iter().map(|(id, answers)| serde_json::json!({
+            "name": format!("models/{id}"), "displayName": id,
+            "supportedGenerationMethods": if *answers { vec!["generateContent", "countTokens"] } else { vec!["embedContent"] },
+        })).collect::<Vec<_>>(),
+    });
+    if start + page.len() < models::GEMINI_MODELS.len() {
+        body["nextPageToken"] = serde_json::json!((start + page.len()).to_string());
+    }
+    axum::Json(body).into_response()
+}
+
+/// The refusal of a request without the required key, if one is required and missing.
+fn refuse_key(shared: &Shared, api: Api, headers: &HeaderMap) -> Option<wire::Refusal> {
+    let key = lock(&shared.faults).key.clone();
+    (!key.is_empty() && wire::key_of(api, headers) != Some(&key))
+        .then(|| wire::Refusal::new(api, StatusCode::UNAUTHORIZED, "invalid API key"))
+}
+
 /// Answers one call to the simulated LLM, or fails it as the faults say, and logs it.
 async fn answer(
     shared: &Shared,
@@ -203,31 +294,30 @@ async fn answer(
 ) -> Response {
     let n = shared.requests.fetch_add(1, Ordering::SeqCst) + 1;
     let faults = lock(&shared.faults).clone();
-    let request = match wire::read_request(api, body) {
-        Ok(r) => r,
-        Err(why) => return wire::error(api, StatusCode::BAD_REQUEST, &why),
-    };
-    let model = model_in_path.map_or(request.model.clone(), str::to_owned);
-    let state = state_in_prompt(&request.prompt);
+    let sent: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     let mut entry = LogEntry {
         n,
         api,
-        model,
-        state: state.clone(),
+        model: model_in_path
+            .map_or_else(|| sent["model"].as_str().unwrap_or_default().to_owned(), str::to_owned),
+        state: String::new(),
         status: 200,
         fault: Fault::None,
-        answer: None,
+        answers: Vec::new(),
+        body: sent,
     };
-    let refusal = if !faults.key.is_empty() && wire::key_of(api, headers) != Some(&faults.key) {
-        Some(wire::error(api, StatusCode::UNAUTHORIZED, "invalid API key"))
-    } else {
-        wire::missing_header(api, headers)
+    let refusal = refuse_key(shared, api, headers).or_else(|| wire::missing_header(api, headers));
+    let request = match refusal.map_or_else(|| wire::read_request(api, model_in_path, body), Err) {
+        Ok(r) => r,
+        Err(refusal) => {
+            let response = refusal.response();
+            entry.status = response.status().as_u16();
+            record(shared, entry);
+            return response;
+        }
     };
-    if let Some(response) = refusal {
-        entry.status = response.status().as_u16();
-        record(shared, entry);
-        return response;
-    }
+    let state = state_in_prompt(&request.prompt);
+    entry.state.clone_from(&state);
     if faults.slow_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.slow_ms)).await;
     }
@@ -258,15 +348,40 @@ async fn answer(
             unreachable!("a pending future never completes")
         }
         Fault::None | Fault::Html => {
-            let word = lock(&shared.llm).answer(&state);
-            let text = if entry.fault == Fault::Html { format!("<b>{word}</b>") } else { word };
-            entry.answer = Some(text.clone());
-            wire::completion(api, &request, &text)
+            let produced = produce(shared, &request, &state, entry.fault == Fault::Html);
+            entry.answers = produced.iter().map(|p| p.text.clone()).collect();
+            wire::completion(api, &request, &produced)
         }
     };
     entry.status = response.status().as_u16();
     record(shared, entry);
     response
+}
+
+/// The answers the simulated LLM gives `request` about `state`, with the reasoning each took.
+fn produce(
+    shared: &Shared,
+    request: &wire::Request,
+    state: &str,
+    html: bool,
+) -> Vec<wire::Produced> {
+    let mut llm = lock(&shared.llm);
+    let mut dice = lock(&shared.thinking);
+    (0..request.n)
+        .map(|_| {
+            let word = llm.answer(state);
+            let probability = llm.probability(state, &word);
+            let reasoning = match &request.think {
+                wire::Think::Off => 0,
+                wire::Think::Effort(e) => models::reasoning_tokens(e, dice.uniform()),
+                wire::Think::Budget(b) => {
+                    models::reasoning_tokens("medium", dice.uniform()).min(u64::from(*b))
+                }
+            };
+            let text = if html { format!("<b>{word}</b>") } else { word };
+            wire::Produced { text, probability, reasoning }
+        })
+        .collect()
 }
 
 fn record(shared: &Shared, entry: LogEntry) {
@@ -279,7 +394,7 @@ fn record(shared: &Shared, entry: LogEntry) {
             entry.state,
             entry.status,
             entry.fault,
-            entry.answer.as_deref().unwrap_or("")
+            entry.answers.join(" ")
         );
     }
     lock(&shared.log).push(entry);

@@ -165,16 +165,74 @@ pub struct WordResponder {
 }
 
 impl WordResponder {
+    /// The built-in word a prompt about `word` is answered for (case-insensitive; an unknown
+    /// word is answered as if it were BUZZY, the paper's seed).
+    fn source(word: &str) -> usize {
+        let known = WORDS.iter().position(|w| w.eq_ignore_ascii_case(word.trim()));
+        known.unwrap_or_else(|| WORDS.iter().position(|w| *w == SEED_WORD).unwrap_or(0))
+    }
+
     /// The answer to a prompt about `word` (case-insensitive; an unknown word is answered as
     /// if it were BUZZY, the paper's seed).
     pub fn answer(&mut self, word: &str) -> String {
-        let known = WORDS.iter().position(|w| w.eq_ignore_ascii_case(word.trim()));
-        let start = WORDS.iter().position(|w| *w == SEED_WORD).unwrap_or(0);
-        let f = known.unwrap_or(start);
+        let f = Self::source(word);
         match self.agent.step(f, &mut self.rng) {
             Step::To(g) => WORDS[g].to_owned(),
             Step::Rejected => WORDS[f].to_owned(),
             Step::Sink(_) => WRONG_WORDS[self.rng.below(WRONG_WORDS.len())].to_owned(),
         }
+    }
+
+    /// The probability that a prompt about `word` is answered with exactly `answer`: what a
+    /// model's token log-probabilities would give, known exactly here.
+    pub fn probability(&self, word: &str, answer: &str) -> f64 {
+        let a = &self.agent;
+        let f = Self::source(word);
+        if WRONG_WORDS.contains(&answer) {
+            return a.invalid_rate / WRONG_WORDS.len() as f64;
+        }
+        let Some(g) = WORDS.iter().position(|w| *w == answer) else { return 0.0 };
+        let total = a.cumulative[a.cumulative.len() - 1];
+        let accept = |g: usize| {
+            let ratio = a.popularity[f] / a.popularity[g];
+            (libm::exp(-(a.potential[g] - a.potential[f])) * ratio).min(1.0)
+        };
+        let moved = |g: usize| a.popularity[g] / total * accept(g);
+        let valid = 1.0 - a.invalid_rate;
+        if g != f {
+            return valid * moved(g);
+        }
+        // The prompt's own word: proposed itself, or another proposal refused.
+        let refused: f64 =
+            (0..WORDS.len()).filter(|&h| h != f).map(|h| a.popularity[h] / total - moved(h)).sum();
+        valid * (a.popularity[f] / total + refused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answer_probabilities_sum_to_one_and_match_the_frequencies() {
+        let task = WordTask::default();
+        let mut llm = task.responder(5);
+        for word in ["BUZZY", "ATTITUDE", "TURKEY"] {
+            let all: f64 =
+                WORDS.iter().chain(WRONG_WORDS.iter()).map(|w| llm.probability(word, w)).sum();
+            assert!((all - 1.0).abs() < 1e-12, "{word}: {all}");
+        }
+        let n = 200_000;
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for _ in 0..n {
+            *seen.entry(llm.answer("BUZZY")).or_default() += 1;
+        }
+        for (answer, k) in seen.iter().filter(|(_, k)| **k > 2000) {
+            let p = llm.probability("BUZZY", answer);
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let freq = *k as f64 / n as f64;
+            assert!((freq - p).abs() < 5.0 * se, "{answer}: {freq} against {p}");
+        }
+        assert_eq!(llm.probability("BUZZY", "NOT-A-WORD"), 0.0);
     }
 }
