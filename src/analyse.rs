@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use balance_core::analyze;
 use balance_core::datasets::{Bundled, Dataset};
 use balance_core::import::{Format, load, write_counts_csv, write_paper_json};
-use balance_core::report::analyze;
-use balance_core::report::{Preset, Settings};
 use balance_core::share;
 use balance_core::simulate::Preset as Simulation;
+use balance_core::{Preset, Settings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

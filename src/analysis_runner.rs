@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use balance_core::datasets::Dataset;
-use balance_core::report::{Progress, Report, Settings};
+use balance_core::report::Report;
+use balance_core::{Progress, Settings};
 use balance_worker::{Reply, Request, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;

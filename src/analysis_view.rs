@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use balance_core::datasets::Dataset;
 use balance_core::normalization::Normalization;
 use balance_core::potential::Kernel;
-use balance_core::report::{AnalyzeError, Preset, Progress, Report, Settings, Stage, analyze};
+use balance_core::report::Report;
+use balance_core::{AnalyzeError, Preset, Progress, Settings, Stage, analyze};
 use leptos::prelude::*;
 
 use crate::analysis_runner::{RunEvent, Runner};
@@ -17,11 +18,11 @@ use crate::plots::{
 };
 use crate::report_tables::{PotentialsTable, TransitionsTable};
 
-/// Datasets with more states than this (or any analysis with a bootstrap) are analysed in the
-/// background worker; smaller ones on the page, at once.
-const WORKER_MIN_STATES: usize = 300;
-/// Most bootstrap replicates one can ask for.
-const MAX_BOOTSTRAP: usize = 2000;
+/// Analyses whose size (states and transitions, times one plus the replicates) passes this run in
+/// the background worker; smaller ones on the page, at once.
+const WORKER_MIN_WORK: usize = 20_000;
+/// Most replicates of each kind (posterior, bootstrap, null) one can ask for.
+const MAX_REPLICATES: usize = 2000;
 
 /// The preset names shown in the picker.
 fn preset_name(p: Preset) -> &'static str {
@@ -88,11 +89,12 @@ pub fn AnalysisPanel(
                 last.set_value(Some(id));
             }
             cancelled.set(false);
-            if d.counts.len() > WORKER_MIN_STATES || s.bootstrap > 0 {
+            let work = (d.counts.len() + d.counts.edge_count()) * (1 + s.replicates());
+            if work > WORKER_MIN_WORK {
                 progress.set(Some(Progress {
                     stage: Stage::Potential,
                     done: 0,
-                    total: 3 + s.bootstrap,
+                    total: 3 + s.replicates(),
                 }));
                 if let Err(e) = runner.with_value(|r| r.start(d, &s)) {
                     progress.set(None);
@@ -209,13 +211,14 @@ pub fn AnalysisPanel(
                     s.loop_threshold = x;
                     Ok(())
                 })}
+                {number_input("posterior-input", "Posterior draws ", "50", settings, edit, setting_error, |s| s.posterior as f64, |s, x| {
+                    replicates(x).map(|n| s.posterior = n).ok_or("posterior draws must be a whole number from 0 to 2000")
+                })}
+                {number_input("null-input", "Replicates under detailed balance ", "50", settings, edit, setting_error, |s| s.null_replicates as f64, |s, x| {
+                    replicates(x).map(|n| s.null_replicates = n).ok_or("replicates under detailed balance must be a whole number from 0 to 2000")
+                })}
                 {number_input("bootstrap-input", "Bootstrap replicates ", "10", settings, edit, setting_error, |s| s.bootstrap as f64, |s, x| {
-                    if x >= 0.0 && x <= MAX_BOOTSTRAP as f64 && x.fract() == 0.0 {
-                        s.bootstrap = x as usize;
-                        Ok(())
-                    } else {
-                        Err("bootstrap replicates must be a whole number from 0 to 2000")
-                    }
+                    replicates(x).map(|n| s.bootstrap = n).ok_or("bootstrap replicates must be a whole number from 0 to 2000")
                 })}
                 {number_input("seed-input", "Seed ", "1", settings, edit, setting_error, |s| s.seed as f64, |s, x| {
                     if x >= 0.0 && x.fract() == 0.0 && x < 9.0e15 {
@@ -290,6 +293,11 @@ pub fn AnalysisPanel(
         }}
         </div>
     }
+}
+
+/// A whole number of replicates from 0 to [`MAX_REPLICATES`].
+fn replicates(x: f64) -> Option<usize> {
+    (x >= 0.0 && x <= MAX_REPLICATES as f64 && x.fract() == 0.0).then_some(x as usize)
 }
 
 /// A number field of the settings: shows `get`, and on a change applies `set` (which may
@@ -367,38 +375,23 @@ fn unplaced_states(report: &Report) -> Vec<String> {
         .collect()
 }
 
-/// The verdict in plain words, with its numbers.
+/// The verdict in plain words (the core's), with its numbers.
 #[component]
 fn Verdict(report: Report) -> impl IntoView {
-    let lrt = &report.lrt;
-    let test = match lrt.p_value {
-        Some(p) if p < 0.05 => format!(
-            "Detailed balance is rejected: G = {}, df = {}, {}.",
-            format::number(lrt.statistic, 2),
-            lrt.df,
-            format::p_clause(p)
-        ),
-        Some(p) => format!(
-            "No evidence against detailed balance: G = {}, df = {}, {}.",
-            format::number(lrt.statistic, 2),
-            lrt.df,
-            format::p_clause(p)
-        ),
-        None => "The two-way transitions form no cycle, so the likelihood-ratio test has nothing \
-                 to judge (df = 0)."
-            .to_owned(),
-    };
     let ep = &report.entropy_production;
+    let interval = |name: &str, i: Option<[f64; 2]>| {
+        i.map_or(String::new(), |[lo, hi]| {
+            format!(", {name} 95% interval {} to {}", format::number(lo, 4), format::number(hi, 4))
+        })
+    };
     let entropy = format!(
-        "Entropy production {} nats per step over {} two-way pairs{}.",
+        "Entropy production {} nats per step over {} two-way pairs{}{}.",
         format::number(ep.value, 4),
         ep.pairs,
-        ep.interval.map_or(String::new(), |[lo, hi]| format!(
-            " (95% interval {} to {})",
-            format::number(lo, 4),
-            format::number(hi, 4)
-        ))
+        interval("posterior", ep.credible),
+        interval("bootstrap", ep.interval),
     );
+    let details = report.verdict.details.clone();
     let n = report.states.len();
     let identifiable = report.states.iter().filter(|s| s.identifiable).count();
     let unplaced = unplaced_states(&report);
@@ -420,8 +413,18 @@ fn Verdict(report: Report) -> impl IntoView {
     view! {
         <div class="card verdict" id="verdict">
             <h3>"Verdict"</h3>
-            <p id="verdict-lrt">{test}</p>
+            <p id="verdict-lrt" data-decision=format!("{:?}", report.verdict.decision).to_lowercase()>
+                {report.verdict.headline.clone()}
+            </p>
             <p id="verdict-entropy">{entropy}</p>
+            {(!details.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="details" id="verdict-details">
+                            {details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}
+                        </ul>
+                    }
+                })}
             <p id="verdict-identifiable">
                 {format!("{identifiable} of {n} states are identifiable.")}
             </p>

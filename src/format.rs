@@ -16,31 +16,14 @@ pub fn number(value: f64, digits: usize) -> String {
     if value.is_finite() { format!("{value:.digits$}") } else { "–".to_owned() }
 }
 
-/// A p-value: four decimals, or scientific notation below 0.001.
-pub fn p_value(p: f64) -> String {
-    if !p.is_finite() {
-        "–".to_owned()
-    } else if p < 1e-3 {
-        format!("{p:.2e}")
-    } else {
-        format!("{p:.4}")
-    }
-}
-
 /// "V ≥ x" or "V ≤ x": the one-sided bound of a state the data cannot place.
 pub fn bound(b: &balance_core::potential::Bound) -> String {
     let sign = if b.kind == balance_core::potential::BoundKind::Lower { "≥" } else { "≤" };
     format!("V {sign} {}", number(b.value, 2))
 }
 
-/// "p = ..." for a p-value, or "p < 1e-300" when it underflows.
-pub fn p_clause(p: f64) -> String {
-    if p.is_finite() && p < 1e-300 {
-        "p < 1e-300".to_owned()
-    } else {
-        format!("p = {}", p_value(p))
-    }
-}
+/// "p = ..." for a p-value, or "p < 1e-300" when it underflows (the core's wording).
+pub use balance_core::format::p_phrase as p_clause;
 
 #[cfg(test)]
 mod tests {
@@ -58,9 +41,6 @@ mod tests {
         assert_eq!(count(f64::NAN), "–");
         assert_eq!(number(f64::INFINITY, 2), "–");
         assert_eq!(number(4.07369, 2), "4.07");
-        assert_eq!(p_value(2.04e-4), "2.04e-4");
-        assert_eq!(p_value(0.2894), "0.2894");
-        assert_eq!(p_value(f64::NAN), "–");
         assert_eq!(p_clause(0.0), "p < 1e-300");
         assert_eq!(p_clause(0.2894), "p = 0.2894");
     }

@@ -59,7 +59,7 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
             let by = match column {
                 0 => x.label.cmp(&y.label),
                 1 => x.attempts.total_cmp(&y.attempts),
-                4 => number(x.free_energy).total_cmp(&number(y.free_energy)),
+                5 => number(x.free_energy).total_cmp(&number(y.free_energy)),
                 _ => number(x.potential).total_cmp(&number(y.potential)),
             };
             if ascending { by } else { by.reverse() }
@@ -75,6 +75,7 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
         column("Attempts", true),
         column("βV", true),
         column("± SE or bound", true),
+        column("95% interval", true),
         column("F", true),
     ];
     if has_truth {
@@ -85,10 +86,11 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
             <h3>"Potentials"</h3>
             <p class="muted">
                 "βV is the least-action potential, lowest identifiable state at 0 (the paper \
-                 reports βV with β = 1); F = −log π is the reversible-likelihood estimate of the \
-                 same landscape. Click a heading to sort."
+                 reports βV with β = 1), with its sandwich standard error and its 95% interval \
+                 (posterior credible interval, or bootstrap); F = −log π is the \
+                 reversible-likelihood estimate of the same landscape. Click a heading to sort."
             </p>
-            <DataTable id="potentials-table" columns=columns sort=sort sortable=vec![0, 1, 2, 4]>
+            <DataTable id="potentials-table" columns=columns sort=sort sortable=vec![0, 1, 2, 5]>
                 {rows}
             </DataTable>
             {pager("potentials", shown, total)}
@@ -109,12 +111,23 @@ fn state_row(s: &StateReport, truth: Option<Option<f64>>) -> impl IntoView + use
         (None, Some(b)) => format::bound(&b),
         (None, None) => String::new(),
     };
+    // The posterior's credible interval, else the bootstrap's.
+    let (interval, interval_kind) = match (s.potential_credible, s.potential_interval) {
+        (Some([lo, hi]), _) => {
+            (format!("{} to {}", format::number(lo, 3), format::number(hi, 3)), "posterior")
+        }
+        (None, Some([lo, hi])) => {
+            (format!("{} to {}", format::number(lo, 3), format::number(hi, 3)), "bootstrap")
+        }
+        (None, None) => (String::new(), ""),
+    };
     view! {
         <tr data-state=s.label.clone()>
             <th scope="row">{s.label.clone()}</th>
             <td class="num">{format::count(s.attempts)}</td>
             <td class="num potential">{potential}</td>
             <td class="num">{detail}</td>
+            <td class="num interval" title=interval_kind>{interval}</td>
             <td class="num">{s.free_energy.map_or("–".into(), |f| format::number(f, 4))}</td>
             {truth.map(|t| view! { <td class="num truth">{t.map_or("–".into(), |v| format::number(v, 4))}</td> })}
         </tr>

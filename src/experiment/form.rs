@@ -118,6 +118,7 @@ fn protocol_id(s: &Spec) -> &'static str {
         Protocol::Uniform => "uniform",
         Protocol::Fixed(_) => "fixed",
         Protocol::Walk => "walk",
+        Protocol::Planned => "planned",
     }
 }
 
@@ -478,11 +479,13 @@ pub fn PlanForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl I
         ("uniform", "the paper's: source uniform among discovered states"),
         ("fixed", "sources from a fixed list"),
         ("walk", "a walk: the next source is the last answer"),
+        ("planned", "planned: where the next attempt shrinks the errors most"),
     ];
     let set_protocol = |s: &mut Spec, v: &str| {
         s.plan.protocol = match v {
             "fixed" => Protocol::Fixed(s.plan.seeds.clone()),
             "walk" => Protocol::Walk,
+            "planned" => Protocol::Planned,
             _ => Protocol::Uniform,
         };
     };

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use balance_core::report::{Preset, Report, analyze};
+use balance_core::report::Report;
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::session::{Ending, Live, Session};
@@ -29,7 +30,10 @@ fn live_analysis(session: &Session) -> Option<Result<Report, String>> {
             dataset.counts.len()
         )));
     }
-    Some(analyze(&dataset, &Preset::BalanceLab.settings(&dataset)).map_err(|e| e.to_string()))
+    Some(
+        analyze(&dataset, &Preset::BalanceLab.settings(&dataset).point_estimates())
+            .map_err(|e| e.to_string()),
+    )
 }
 
 /// Words for a status.

@@ -1,8 +1,9 @@
 //! Lesson 2: a driven three-state cycle. A drive makes the agent step forward more often than
 //! back; the loop test, the cycle affinity and the likelihood-ratio test respond.
 
-use balance_core::report::{Preset, Report, analyze};
+use balance_core::report::Report;
 use balance_core::simulate::{DrivenCycle, Simulation};
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
@@ -22,7 +23,7 @@ fn simulate(drive: f64, seed: f64, attempts: f64) -> Simulation {
 fn report(drive: f64, seed: f64, attempts: f64) -> Option<(Report, [[f64; 3]; 3])> {
     let sim = simulate(drive, seed, attempts);
     let d = &sim.dataset;
-    let r = analyze(d, &Preset::BalanceLab.settings(d)).ok()?;
+    let r = analyze(d, &Preset::BalanceLab.settings(d).point_estimates()).ok()?;
     let c = &d.counts;
     let mut flows = [[0.0; 3]; 3];
     for (f, row) in flows.iter_mut().enumerate() {

@@ -2,8 +2,8 @@
 //! paper's restart sampling collects attempts, and the recovered potentials converge to the
 //! true ones with error bars that shrink.
 
-use balance_core::report::{Preset, analyze};
 use balance_core::simulate::{FewStates, Simulation};
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
@@ -40,7 +40,8 @@ struct Fit {
 
 fn fit(energies: &[f64], seed: f64, samples: f64) -> Fit {
     let sim = simulate(energies, seed, samples);
-    let report = analyze(&sim.dataset, &Preset::BalanceLab.settings(&sim.dataset)).ok();
+    let report =
+        analyze(&sim.dataset, &Preset::BalanceLab.settings(&sim.dataset).point_estimates()).ok();
     let recovered = |label: &str| {
         let s = report.as_ref()?.states.iter().find(|s| s.label == label)?;
         Some((s.potential?, s.potential_se?))

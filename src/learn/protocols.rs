@@ -1,8 +1,8 @@
 //! Lesson 4: restart sampling (the paper's protocol) against a trajectory. Both recover the same
 //! potential of an agent in detailed balance; they spend their attempts differently.
 
-use balance_core::report::{Preset, analyze};
 use balance_core::simulate::{FewStates, Simulation};
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
@@ -24,7 +24,7 @@ type Column = Vec<(f64, Option<f64>)>;
 
 fn column(sim: &Simulation) -> Column {
     let d = &sim.dataset;
-    let report = analyze(d, &Preset::BalanceLab.settings(d)).ok();
+    let report = analyze(d, &Preset::BalanceLab.settings(d).point_estimates()).ok();
     (0..STATES)
         .map(|i| {
             let label = FewStates::label(i);

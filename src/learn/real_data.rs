@@ -2,7 +2,8 @@
 //! potentials they give, and which states the data cannot place, and why.
 
 use balance_core::datasets::Bundled;
-use balance_core::report::{Preset, Report, analyze};
+use balance_core::report::Report;
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::LessonFrame;

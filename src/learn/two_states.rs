@@ -1,8 +1,8 @@
 //! Lesson 1: two states. A token hops between A and B; the counts of hops become a ratio, and
 //! the ratio a potential difference.
 
-use balance_core::report::{Preset, analyze};
 use balance_core::simulate::{FewStates, Simulation};
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
@@ -37,17 +37,18 @@ fn figures(delta: f64, seed: f64, samples: f64) -> Figures {
         (Some(a), Some(b)) => ([c.count(a, b), c.count(b, a)], [c.attempts(a), c.attempts(b)]),
         _ => ([0.0; 2], [0.0; 2]),
     };
-    let estimate = analyze(&sim.dataset, &Preset::BalanceLab.settings(&sim.dataset))
-        .ok()
-        .and_then(|r| {
-            let v = |l: &str| {
-                let s = r.states.iter().find(|s| s.label == l)?;
-                Some((s.potential?, s.potential_se?))
-            };
-            let ((va, sa), (vb, sb)) = (v("A")?, v("B")?);
-            Some(format!("{} ± {}", format::number(vb - va, 2), format::number(sa.max(sb), 2)))
-        })
-        .unwrap_or_else(|| "not yet: the token must hop both ways".to_owned());
+    let estimate =
+        analyze(&sim.dataset, &Preset::BalanceLab.settings(&sim.dataset).point_estimates())
+            .ok()
+            .and_then(|r| {
+                let v = |l: &str| {
+                    let s = r.states.iter().find(|s| s.label == l)?;
+                    Some((s.potential?, s.potential_se?))
+                };
+                let ((va, sa), (vb, sb)) = (v("A")?, v("B")?);
+                Some(format!("{} ± {}", format::number(vb - va, 2), format::number(sa.max(sb), 2)))
+            })
+            .unwrap_or_else(|| "not yet: the token must hop both ways".to_owned());
     Figures { hops, tries, at: path.last().copied().unwrap_or(0), estimate }
 }
 

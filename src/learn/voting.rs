@@ -2,8 +2,8 @@
 //! over several answers both steepen the landscape: V scales (V -> nV for a vote of n of m) and
 //! the minimum action shrinks.
 
-use balance_core::report::{Preset, analyze};
 use balance_core::simulate::{FewStates, Simulation};
+use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
@@ -28,7 +28,7 @@ type Measured = (Vec<(f64, f64)>, f64, f64);
 
 fn measure(sim: &Simulation, beta: f64) -> Option<Measured> {
     let d = &sim.dataset;
-    let r = analyze(d, &Preset::BalanceLab.settings(d)).ok()?;
+    let r = analyze(d, &Preset::BalanceLab.settings(d).point_estimates()).ok()?;
     let points: Vec<(f64, f64)> = r
         .states
         .iter()

@@ -60,6 +60,8 @@ struct Node {
     attempts: f64,
     v: f64,
     se: Option<f64>,
+    /// Its 95% interval: the posterior's, else the bootstrap's, else ±1.96 standard errors.
+    band: Option<[f64; 2]>,
     layout: f64,
     score: Option<f64>,
 }
@@ -507,6 +509,10 @@ fn nodes_of(report: &Report, scores: &BTreeMap<String, f64>) -> Vec<Node> {
                 attempts: s.attempts,
                 v: s.potential?,
                 se: s.potential_se,
+                band: s.potential_credible.or(s.potential_interval).or_else(|| {
+                    let (v, e) = (s.potential?, s.potential_se?);
+                    Some([v - 1.96 * e, v + 1.96 * e])
+                }),
                 layout: layout[i] as f64,
                 score: scores.get(&s.label).copied(),
             })
@@ -517,11 +523,16 @@ fn nodes_of(report: &Report, scores: &BTreeMap<String, f64>) -> Vec<Node> {
 /// The hover text of a node.
 fn node_text(n: &Node) -> String {
     format!(
-        "{}: {} attempts, βV = {}{}",
+        "{}: {} attempts, βV = {}{}{}",
         n.label,
         format::count(n.attempts),
         format::number(n.v, 3),
-        n.se.map_or(String::new(), |e| format!(" ± {}", format::number(e, 3)))
+        n.se.map_or(String::new(), |e| format!(" ± {}", format::number(e, 3))),
+        n.band.map_or(String::new(), |[lo, hi]| format!(
+            " (95%: {} to {})",
+            format::number(lo, 3),
+            format::number(hi, 3)
+        ))
     )
 }
 
@@ -717,6 +728,18 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
         window: Some(w),
         nodes: Vec::with_capacity(scene.pts.len()),
     };
+    // Each state's 95% interval as a band along the potential axis, under its node.
+    ctx.begin_path();
+    for &(i, x, y) in scene.pts {
+        if let (true, Some([lo, hi])) = (inside((x, y)), scene.all[i].band) {
+            let (a, b) = (pixel((x, lo)), pixel((x, hi)));
+            ctx.move_to(a.0, a.1);
+            ctx.line_to(b.0, b.1);
+        }
+    }
+    ctx.set_stroke_style_str(&rgba(ORANGE, 0.5));
+    ctx.set_line_width(5.0);
+    ctx.stroke();
     let mut rings = Vec::new();
     ctx.begin_path();
     for &(i, x, y) in scene.pts {

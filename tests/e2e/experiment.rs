@@ -306,6 +306,8 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
     b.screenshot("experiment-simulated").await;
     b.find("#experiment-list tbody tr .analyse-button").await.click().await.unwrap();
     b.wait_for_text("#stat-states", |t| t.parse::<usize>().is_ok_and(|n| n > 20)).await;
+    // The analysis (with its posterior draws) may run in the worker: wait for its table.
+    b.wait_for_text("#potentials-table tbody", |t| !t.is_empty()).await;
     // The potentials table shows the true potential beside the recovered one.
     let rows: Value = b
         .client
@@ -318,14 +320,14 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
         .unwrap();
     let header = b.text("#potentials-table thead").await;
     assert!(header.contains("True βV"), "{header}");
-    // Cells after the state's row header: attempts, βV, ± SE, F, true βV.
+    // Cells after the state's row header: attempts, βV, ± SE, 95% interval, F, true βV.
     let number = |v: &Value| v.as_str().and_then(|t| t.trim().parse::<f64>().ok());
     let mut errors: Vec<f64> = rows
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|r| {
-            let (attempts, v, truth) = (number(&r[0])?, number(&r[1])?, number(&r[4])?);
+            let (attempts, v, truth) = (number(&r[0])?, number(&r[1])?, number(&r[5])?);
             (attempts >= 100.0).then_some((v - truth).abs())
         })
         .collect();

@@ -6,8 +6,9 @@ use crate::support::Browser;
 #[ignore = "end-to-end"]
 async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled() {
     let b = Browser::open("/").await;
-    // A bootstrap of 100 replicates on 7,831 states runs for a minute or more: long enough that
-    // the cancel surely lands while it runs (the plain analysis can finish within a second).
+    // A bootstrap of 100 replicates on 7,831 states (with the 200 posterior draws and 200
+    // replicates under detailed balance the small default dataset had) runs for a minute or
+    // more: long enough that the cancel surely lands while it runs.
     let input = b.find("#bootstrap-input").await;
     input.clear().await.unwrap();
     input.send_keys("100\n").await.unwrap();
@@ -15,7 +16,7 @@ async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled(
     b.choose_dataset("sim-paper-scale", "7831").await;
     let progress = b.text("#analysis-progress").await;
     assert!(progress.contains("Analysing"), "{progress}");
-    assert!(progress.contains("of 103 steps"), "{progress}");
+    assert!(progress.contains("of 503 steps"), "{progress}");
     b.screenshot("worker-progress-paper-scale").await;
     b.find("#cancel-analysis").await.click().await.unwrap();
     assert!(b.text("#analysis-cancelled").await.starts_with("Analysis cancelled."));
@@ -23,11 +24,12 @@ async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled(
     assert_eq!(b.text("#stat-states").await, "7831");
     // "Run it again" starts the same job afresh; cancel it too.
     b.find("#rerun-analysis").await.click().await.unwrap();
-    assert!(b.text("#analysis-progress").await.contains("of 103 steps"));
+    assert!(b.text("#analysis-progress").await.contains("of 503 steps"));
     b.find("#cancel-analysis").await.click().await.unwrap();
     b.find("#analysis-cancelled").await;
 
-    // The Balance Lab preset (no bootstrap, observed normalisation here) runs to its end.
+    // The Balance Lab preset (no replicates at this size, observed normalisation here) runs to
+    // its end.
     b.find("#preset-picker").await.select_by_value("balance-lab").await.unwrap();
     let timing = b.wait_for_text("#analysis-timing", |t| t.contains("background worker")).await;
     assert!(timing.starts_with("Analysed in"), "{timing}");
@@ -48,12 +50,12 @@ async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled(
 async fn a_bootstrap_runs_in_the_worker_and_adds_intervals() {
     let b = Browser::open("/").await;
     let before = b.text("#verdict-entropy").await;
-    assert!(!before.contains("interval"), "{before}");
+    assert!(!before.contains("bootstrap 95% interval"), "{before}");
     let input = b.find("#bootstrap-input").await;
     input.clear().await.unwrap();
     input.send_keys("200\n").await.unwrap();
-    let after = b.wait_for_text("#verdict-entropy", |t| t.contains("95% interval")).await;
-    assert!(after.contains("95% interval"), "{after}");
+    let after = b.wait_for_text("#verdict-entropy", |t| t.contains("bootstrap 95% interval")).await;
+    assert!(after.contains("bootstrap 95% interval"), "{after}");
     assert_eq!(b.text("#preset-picker option:checked").await, "Custom");
     let timing = b.text("#analysis-timing").await;
     assert!(timing.contains("background worker"), "{timing}");
@@ -63,6 +65,6 @@ async fn a_bootstrap_runs_in_the_worker_and_adds_intervals() {
     input.send_keys("-3\n").await.unwrap();
     let error = b.text("#settings .error").await;
     assert!(error.contains("whole number from 0 to 2000"), "{error}");
-    assert!(b.text("#verdict-entropy").await.contains("95% interval"));
+    assert!(b.text("#verdict-entropy").await.contains("bootstrap 95% interval"));
     b.finish().await;
 }

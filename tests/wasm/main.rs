@@ -86,8 +86,8 @@ fn simulators_give_the_same_data_in_the_browser_as_natively() {
 
 #[wasm_bindgen_test]
 fn the_paper_scale_analysis_fits_in_the_browsers_stack_and_matches_native() {
-    use balance_core::report::{Settings, analyze};
     use balance_core::simulate::Preset;
+    use balance_core::{Settings, analyze};
     // The browser's stack is far smaller than a native thread's: a recursive graph walk over
     // 7,831 states overflowed it once. Natively: 6,501 identifiable states, S = 0.180051.
     let dataset = Preset::PaperScale.run(1, None).dataset;
@@ -99,7 +99,7 @@ fn the_paper_scale_analysis_fits_in_the_browsers_stack_and_matches_native() {
 #[wasm_bindgen_test]
 fn the_analysis_worker_answers_a_request_as_analyze_does() {
     use balance_core::datasets::Bundled;
-    use balance_core::report::{Settings, analyze};
+    use balance_core::{Settings, analyze};
     use balance_worker::{Reply, Request, encode, handle};
     let dataset = Bundled::Gemini25FlashWord.load();
     let settings = Settings { bootstrap: 2, ..Settings::default() };

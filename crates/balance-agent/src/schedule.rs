@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use balance_core::experiment::{Attempt, Outcome, Usage};
+use balance_core::model::Counts;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::ProviderError;
@@ -27,7 +28,14 @@ pub enum Protocol {
     Fixed(Vec<String>),
     /// A walk: the next source is the last answer (one attempt at a time).
     Walk,
+    /// Sources chosen by the planner from the attempts so far: states the data cannot place
+    /// yet first, then where one more attempt shrinks the standard errors most (until every
+    /// placed state's is below [`PLANNED_TARGET_SE`]).
+    Planned,
 }
+
+/// The standard error the planned protocol works down to.
+pub const PLANNED_TARGET_SE: f64 = 0.1;
 
 /// Prices of a model, in dollars per million tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -122,6 +130,10 @@ pub struct Scheduler {
     priced: bool,
     /// Where a walk stands.
     position: String,
+    /// What the recorded attempts add up to (the planned protocol plans from them).
+    counts: Counts,
+    /// Sources the planner chose for the next attempts.
+    planned: VecDeque<String>,
     stop: Option<Stop>,
 }
 
@@ -168,6 +180,8 @@ impl Scheduler {
             spent: 0.0,
             dearest: 0.0,
             priced: false,
+            counts: Counts::new(),
+            planned: VecDeque::new(),
             stop: None,
         };
         for seed in seeds {
@@ -199,7 +213,24 @@ impl Scheduler {
     fn discover(&mut self, state: &str) {
         if self.known.insert(state.to_owned()) {
             self.discovered.push(state.to_owned());
+            self.counts.add_state(state);
         }
+    }
+
+    /// Plans the sources of the next attempts from what was recorded.
+    fn replan(&mut self, answers: usize) {
+        let candidates: Vec<usize> =
+            self.discovered.iter().filter_map(|d| self.counts.states().get(d)).collect();
+        let k = (self.plan.concurrency * answers * 2).max(20).max(self.recorded.len() / 20);
+        let settings = balance_core::Settings::default();
+        let next = balance_core::planner::next_sources(
+            &self.counts,
+            &settings,
+            &candidates,
+            PLANNED_TARGET_SE,
+            k,
+        );
+        self.planned = next.into_iter().map(|s| self.counts.states().label(s).to_owned()).collect();
     }
 
     /// Calls under way.
@@ -255,6 +286,15 @@ impl Scheduler {
                 list[(r % list.len() as u64) as usize].trim().to_owned()
             }
             Protocol::Walk => self.position.clone(),
+            Protocol::Planned => {
+                if self.planned.is_empty() {
+                    self.replan(answers);
+                }
+                // Nothing to plan from yet: uniform among the discovered states.
+                self.planned.pop_front().unwrap_or_else(|| {
+                    self.discovered[(r % self.discovered.len() as u64) as usize].clone()
+                })
+            }
         };
         let call = self.calls;
         self.calls += 1;
@@ -293,6 +333,17 @@ impl Scheduler {
         let cut_recently = self.recent.iter().filter(|c| **c).count();
         if cut_recently >= CUT_OFF_LIMIT {
             self.stop.get_or_insert(Stop::CutOff { cut: cut_recently, of: self.recent.len() });
+        }
+        match (&attempt.outcome, &attempt.state) {
+            (Outcome::Transition | Outcome::Invalid, Some(state)) => {
+                self.counts.add_transition(&attempt.source, state, 1.0)
+            }
+            (Outcome::SelfLoop, _) => {
+                self.counts.add_transition(&attempt.source, &attempt.source, 1.0)
+            }
+            (Outcome::Rejected, _) => self.counts.add_rejection(&attempt.source, 1.0),
+            // No answer says nothing about the agent.
+            _ => {}
         }
         match (&attempt.outcome, &attempt.state) {
             (Outcome::Transition, Some(state)) => {

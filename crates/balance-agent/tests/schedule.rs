@@ -230,3 +230,46 @@ fn a_run_whose_answers_are_mostly_cut_off_pauses() {
     assert_eq!(s.stopped(), Some(&Stop::CutOff { cut: 11, of: 20 }));
     assert!(next_job(&mut s).is_none());
 }
+
+#[test]
+fn the_planned_protocol_tries_every_state_then_favours_some_sources() {
+    use balance_core::simulate::WordTask;
+    let plan = Plan { protocol: Protocol::Planned, ..plan(3000, 4) };
+    let mut s = Scheduler::new(plan).unwrap();
+    let mut llm = WordTask::default().responder(3);
+    let task = Task::word_sum_100();
+    let mut running: Vec<balance_agent::schedule::Call> = Vec::new();
+    let mut attempts = Vec::new();
+    loop {
+        while let Some(c) = s.next_call(1) {
+            running.push(c);
+        }
+        if running.is_empty() {
+            break;
+        }
+        let c = running.remove(0);
+        let a = attempt_of(&task, &c.source, &llm.answer(&c.source));
+        assert!(s.record(c.indices[0], &a));
+        attempts.push(a);
+    }
+    assert!(s.finished());
+    assert_eq!(s.progress(), (3000, 3000));
+    let file = ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 2,
+        name: "planned".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts,
+    };
+    let counts = file.counts();
+    let tried = |d: &str| counts.states().get(d).map_or(0.0, |i| counts.attempts(i));
+    // Every state found was tried several times (the planner places states first) ...
+    let late = s.discovered().iter().filter(|d| tried(d) < 5.0).count();
+    assert!(late <= 2, "{late} states barely tried");
+    // ... and then some sources got far more attempts than others (uniform restarts share
+    // them evenly among the discovered states).
+    let most = s.discovered().iter().map(|d| tried(d)).fold(0.0, f64::max);
+    let typical = 3000.0 / s.discovered().len() as f64;
+    assert!(most > 3.0 * typical, "most {most}, typical {typical}");
+}

@@ -13,8 +13,8 @@ use balance_agent::simulated::SimulatedTransport;
 use balance_agent::task::Task;
 use balance_agent::{ProviderConfig, ProviderKind};
 use balance_core::experiment::{ExperimentFile, Outcome};
-use balance_core::report::{Settings, analyze};
 use balance_core::simulate::{WORDS, WordTask};
+use balance_core::{Settings, analyze};
 use common::{FakeClock, block_on};
 
 #[test]

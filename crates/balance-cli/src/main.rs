@@ -11,8 +11,8 @@ use balance_core::datasets::{Bundled, Dataset};
 use balance_core::import::{Format, load, write_counts_csv, write_paper_json};
 use balance_core::normalization::Normalization;
 use balance_core::potential::{Kernel, Solver};
-use balance_core::report::{Settings, analyze};
 use balance_core::simulate::Preset;
+use balance_core::{Settings, analyze};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Balance Lab on the command line: measure detailed balance in LLM-agent transitions.
@@ -88,10 +88,17 @@ struct AnalyzeArgs {
     /// The minimiser.
     #[arg(long, value_enum, default_value_t = SolverArg::Newton)]
     solver: SolverArg,
+    /// Draws from the exact posterior, for credible intervals (0: none).
+    #[arg(long, default_value_t = 0)]
+    posterior: usize,
     /// Bootstrap replicates for intervals (0: none).
     #[arg(long, default_value_t = 0)]
     bootstrap: usize,
-    /// Seed of the bootstrap.
+    /// Replicates under detailed balance, for the calibrated p-value of the likelihood-ratio
+    /// test (0: the chi-square one only).
+    #[arg(long, default_value_t = 0)]
+    null: usize,
+    /// Seed of the random draws.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Print the full report as JSON (schema in docs/report.md).
@@ -241,7 +248,9 @@ fn settings(args: &AnalyzeArgs) -> Settings {
             SolverArg::Lbfgs => Solver::Lbfgs,
             SolverArg::Mm => Solver::MinorizeMaximize,
         },
+        posterior: args.posterior,
         bootstrap: args.bootstrap,
+        null_replicates: args.null,
         seed: args.seed,
         ..Settings::default()
     }
@@ -334,7 +343,7 @@ mod tests {
         assert!(out.contains("S00"), "{out}");
         assert!(std::fs::read_to_string(&truth).unwrap().starts_with("state,potential\nS"));
         let csv = metropolis(&["--format", "csv"]);
-        let counts = balance_core::import::parse_counts_csv(&csv).unwrap();
+        let (counts, _) = balance_core::import::parse_counts_csv(&csv).unwrap();
         assert_eq!(counts.total_attempts(), 4000.0, "every attempt, rejections included");
         std::fs::remove_dir_all(dir).ok();
     }

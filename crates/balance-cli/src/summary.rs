@@ -47,9 +47,10 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
     for &i in order.iter().take(MAX_STATES) {
         let st = &r.states[i];
         let status = match (st.potential, st.potential_bound) {
-            (Some(_), _) => match st.potential_interval {
-                Some([lo, hi]) => format!("95% [{lo:.3}, {hi:.3}]"),
-                None => format!("component {}", st.component.unwrap_or(0)),
+            (Some(_), _) => match (st.potential_credible, st.potential_interval) {
+                (Some([lo, hi]), _) => format!("95% credible [{lo:.3}, {hi:.3}]"),
+                (None, Some([lo, hi])) => format!("95% bootstrap [{lo:.3}, {hi:.3}]"),
+                (None, None) => format!("component {}", st.component.unwrap_or(0)),
             },
             (None, Some(b)) => format!(
                 "unbounded, V {} {:.3}",
@@ -78,14 +79,23 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
         "\nminimum action S = {:.6} ({} active states, {} component(s))",
         r.action.minimum, r.action.n_active, r.action.components
     );
+    let _ = writeln!(o, "verdict: {}", r.verdict.headline);
+    for d in &r.verdict.details {
+        let _ = writeln!(o, "  {d}");
+    }
     let lrt = &r.lrt;
-    let verdict = match lrt.p_value {
-        Some(p) if p < 0.05 => format!("detailed balance rejected (p = {p:.3e})"),
-        Some(p) => format!("no evidence against detailed balance (p = {p:.4})"),
-        None => "nothing to test (no cycle of two-way pairs)".to_owned(),
-    };
-    let _ =
-        writeln!(o, "likelihood-ratio test: G = {:.4}, df = {}: {verdict}", lrt.statistic, lrt.df);
+    let _ = writeln!(
+        o,
+        "likelihood-ratio test: G = {:.4}, df = {}, chi-square p = {}{}",
+        lrt.statistic,
+        lrt.df,
+        lrt.p_value.map_or("-".to_owned(), balance_core::format::p_value),
+        lrt.p_value_null.map_or(String::new(), |p| format!(
+            ", calibrated p = {} ({} replicates)",
+            balance_core::format::p_value(p),
+            lrt.null_replicates
+        ))
+    );
     let p = &r.pairwise;
     let _ = writeln!(
         o,
@@ -100,10 +110,11 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
     let e = &r.entropy_production;
     let _ = writeln!(
         o,
-        "entropy production: {:.6} nats/step over {} two-way pairs{}",
+        "entropy production: {:.6} nats/step over {} two-way pairs{}{}",
         e.value,
         e.pairs,
-        e.interval.map_or(String::new(), |[lo, hi]| format!(", 95% [{lo:.4}, {hi:.4}]"))
+        e.credible.map_or(String::new(), |[lo, hi]| format!(", 95% credible [{lo:.4}, {hi:.4}]")),
+        e.interval.map_or(String::new(), |[lo, hi]| format!(", 95% bootstrap [{lo:.4}, {hi:.4}]"))
     );
     for cycle in r.cycles.iter().take(3) {
         let names: Vec<&str> = cycle.states.iter().map(|&i| r.states[i].label.as_str()).collect();

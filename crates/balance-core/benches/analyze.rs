@@ -4,8 +4,8 @@
 use balance_core::markov::{CountMatrix, reversible_mle};
 use balance_core::normalization::{Normalization, Weights};
 use balance_core::potential::{Gauge, Kernel, Solver, fit_potential};
-use balance_core::report::{Settings, analyze};
 use balance_core::simulate::Preset;
+use balance_core::{Settings, analyze};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn paper_scale(c: &mut Criterion) {

@@ -26,6 +26,9 @@ pub struct Dataset {
     /// files): untrusted text, to be shown as text.
     #[serde(default)]
     pub answers: BTreeMap<String, Vec<RawAnswer>>,
+    /// What the import noticed and the analysis should say (rows summed, for instance).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// One distinct answer to prompts about a state, and how often it came.
@@ -81,7 +84,7 @@ impl Bundled {
                 include_str!("../data/gemini25flash-word.csv"),
             ),
         };
-        let counts = parse_counts_csv(csv).expect("bundled datasets are valid CSV");
+        let (counts, _) = parse_counts_csv(csv).expect("bundled datasets are valid CSV");
         Dataset {
             name: name.to_owned(),
             description: description.to_owned(),
@@ -89,6 +92,7 @@ impl Bundled {
             total_attempts: Some(20000.0),
             scores: BTreeMap::new(),
             answers: Default::default(),
+            notes: Vec::new(),
         }
     }
 }

@@ -142,6 +142,7 @@ impl ExperimentFile {
             total_attempts: self.total_attempts,
             scores: Default::default(),
             answers: self.answers(),
+            notes: Vec::new(),
         }
     }
 

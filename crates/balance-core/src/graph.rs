@@ -1,5 +1,6 @@
 //! Graph structure of the transitions (with petgraph): strongly connected components, the
-//! identifiable set, condensation levels, the two-way subgraph, its triangles and cycle rank.
+//! identifiable set, condensation levels, the undirected graphs of state pairs (seen both ways,
+//! or either way), their triangles, cycle ranks and fundamental cycles, and directed cycles.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,21 +99,29 @@ impl Components {
     }
 }
 
-/// The undirected graph of pairs observed in both directions.
+/// An undirected graph of state pairs: those observed in both directions, or in either.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TwoWay {
+pub struct Pairs {
     /// Number of states.
     pub n: usize,
-    /// Unordered pairs `(a, b)`, `a < b`, with counts both ways.
+    /// Unordered pairs `(a, b)`, `a < b`.
     pub pairs: Vec<(StateId, StateId)>,
 }
 
-impl TwoWay {
-    /// The two-way pairs among directed edges `(f, g)` (`f != g`).
-    pub fn new(n: usize, edges: impl IntoIterator<Item = (StateId, StateId)>) -> TwoWay {
+impl Pairs {
+    /// The pairs seen in both directions among directed edges `(f, g)` (`f != g`).
+    pub fn two_way(n: usize, edges: impl IntoIterator<Item = (StateId, StateId)>) -> Pairs {
         let set: BTreeSet<(StateId, StateId)> = edges.into_iter().filter(|(f, g)| f != g).collect();
         let pairs = set.iter().filter(|&&(f, g)| f < g && set.contains(&(g, f))).copied().collect();
-        TwoWay { n, pairs }
+        Pairs { n, pairs }
+    }
+
+    /// The pairs seen in at least one direction: the symmetrised support, on which the
+    /// reversible estimate lives.
+    pub fn either_way(n: usize, edges: impl IntoIterator<Item = (StateId, StateId)>) -> Pairs {
+        let set: BTreeSet<(StateId, StateId)> =
+            edges.into_iter().filter(|(f, g)| f != g).map(|(f, g)| (f.min(g), f.max(g))).collect();
+        Pairs { n, pairs: set.into_iter().collect() }
     }
 
     /// Number of connected components of the undirected graph on all `n` states (isolated
@@ -126,8 +135,8 @@ impl TwoWay {
         labels.iter().collect::<BTreeSet<_>>().len()
     }
 
-    /// Cycle rank `E2 - n + #components`: the number of independent cycles, which is the
-    /// degrees of freedom of the likelihood-ratio test of detailed balance.
+    /// Cycle rank `E - n + #components`: the number of independent cycles. On the symmetrised
+    /// support it is the degrees of freedom of the likelihood-ratio test of detailed balance.
     pub fn cycle_rank(&self) -> usize {
         self.pairs.len() + self.component_count() - self.n
     }
@@ -209,6 +218,36 @@ impl TwoWay {
     }
 }
 
+/// A shortest directed cycle through `start` along `edges` (adjacency lists), as the states in
+/// order (without repeating `start`), if there is one.
+pub fn shortest_cycle_through(adjacency: &[Vec<StateId>], start: StateId) -> Option<Vec<StateId>> {
+    let n = adjacency.len();
+    let mut parent = vec![usize::MAX; n];
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut seen = vec![false; n];
+    seen[start] = true;
+    while let Some(u) = queue.pop_front() {
+        for &v in &adjacency[u] {
+            if v == start {
+                let mut cycle = vec![u];
+                let mut x = u;
+                while x != start {
+                    x = parent[x];
+                    cycle.push(x);
+                }
+                cycle.reverse();
+                return Some(cycle);
+            }
+            if !seen[v] {
+                seen[v] = true;
+                parent[v] = u;
+                queue.push_back(v);
+            }
+        }
+    }
+    None
+}
+
 /// A one-dimensional layout of `n` states for drawing: the position (0 to n - 1) of each state
 /// in a breadth-first walk of the undirected transition graph. The walk starts from the first
 /// state of `roots` (then the next unvisited one, for other parts of the graph) and visits
@@ -272,10 +311,18 @@ mod tests {
     #[test]
     fn two_way_pairs_cycle_rank_and_triangles() {
         let edges = [(0, 1), (1, 0), (1, 2), (2, 1), (2, 0), (0, 2), (2, 3), (3, 2), (3, 4)];
-        let t = TwoWay::new(5, edges);
+        let t = Pairs::two_way(5, edges);
         assert_eq!(t.pairs, vec![(0, 1), (0, 2), (1, 2), (2, 3)]);
         assert_eq!(t.component_count(), 2); // {0,1,2,3} and {4}
         assert_eq!(t.cycle_rank(), 1);
+        // Either way, the one-way edge 3 -> 4 joins the graph (no new cycle).
+        let e = Pairs::either_way(5, edges);
+        assert_eq!(e.pairs.len(), 5);
+        assert_eq!(e.cycle_rank(), 1);
+        // A directed 3-cycle never reversed: no two-way pair, one cycle either way.
+        let ring = [(0, 1), (1, 2), (2, 0)];
+        assert_eq!(Pairs::two_way(3, ring).cycle_rank(), 0);
+        assert_eq!(Pairs::either_way(3, ring).cycle_rank(), 1);
         assert_eq!(t.triangles(), vec![[0, 1, 2]]);
         let cycles = t.fundamental_cycles();
         assert_eq!(cycles.len(), 1);
@@ -292,7 +339,7 @@ mod tests {
             edges.push((a, b));
             edges.push((b, a));
         }
-        let t = TwoWay::new(5, edges);
+        let t = Pairs::two_way(5, edges);
         assert_eq!(t.cycle_rank(), 2);
         let pairs: BTreeSet<_> = t.pairs.iter().copied().collect();
         for cycle in t.fundamental_cycles() {

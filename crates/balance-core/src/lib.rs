@@ -5,21 +5,29 @@
 
 #![warn(missing_docs)]
 
-pub mod bootstrap;
+pub mod analysis;
 pub mod datasets;
 pub mod detailed_balance;
 pub mod experiment;
 mod fixed_point;
+pub mod format;
 pub mod graph;
 pub mod import;
+pub mod laplacian;
 pub mod markov;
 pub mod model;
 pub mod normalization;
+pub mod planner;
 pub mod potential;
 pub mod random;
+pub mod replicates;
 pub mod report;
+pub mod settings;
 pub mod share;
 pub mod simulate;
+pub mod verdict;
 
+pub use analysis::{AnalyzeError, Progress, Stage, analyze, analyze_with_progress};
 pub use datasets::Dataset;
-pub use report::{Report, Settings, analyze, analyze_with_progress};
+pub use report::Report;
+pub use settings::{Majority, Preset, Settings};

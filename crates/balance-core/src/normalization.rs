@@ -42,6 +42,14 @@ pub struct Weights {
     pub active: Vec<bool>,
     /// Edges `(f, g, w)` between active states with `N(g <- f) > 0`, `w = min(1, N / N0(f))`.
     pub edges: Vec<(StateId, StateId, f64)>,
+    /// `N(g <- f)` of each edge, in the order of `edges`.
+    pub counts: Vec<f64>,
+    /// `dw / dN` of each edge: `1 / N0(f)`, 0 where `w` is capped at 1, the chain rule's factor
+    /// under majority voting. The standard errors propagate the counts' noise through it.
+    pub slopes: Vec<f64>,
+    /// Trials of each source's multinomial: the attempts its outcomes are drawn from (at least
+    /// `N0(f)` under high-reject, where the unrecorded attempts count as rejections).
+    pub trials: Vec<f64>,
     /// Number of active states with `N0(f) > 0`: the action is divided by it.
     pub n_active: usize,
     /// The total attempts `A` used (high-reject), or the recorded attempts.
@@ -77,13 +85,46 @@ impl Weights {
                 Normalization::Observed => counts.attempts(f),
             })
             .collect();
-        let edges = counts
-            .edges()
-            .filter(|&(f, g, _)| active[f] && active[g] && n0[f] > 0.0)
-            .map(|(f, g, c)| (f, g, (c / n0[f]).min(1.0)))
+        let kept: Vec<(StateId, StateId, f64)> =
+            counts.edges().filter(|&(f, g, _)| active[f] && active[g] && n0[f] > 0.0).collect();
+        let edges = kept.iter().map(|&(f, g, c)| (f, g, (c / n0[f]).min(1.0))).collect();
+        let slopes =
+            kept.iter().map(|&(f, _, c)| if c < n0[f] { 1.0 / n0[f] } else { 0.0 }).collect();
+        let trials = (0..n)
+            .map(|f| match normalization {
+                Normalization::HighReject => n0[f].max(counts.attempts(f)),
+                _ => n0[f],
+            })
             .collect();
         let n_active = (0..n).filter(|&f| active[f] && n0[f] > 0.0).count();
-        Weights { n0, active, edges, n_active, total_attempts: total }
+        Weights {
+            n0,
+            active,
+            counts: kept.iter().map(|e| e.2).collect(),
+            edges,
+            slopes,
+            trials,
+            n_active,
+            total_attempts: total,
+        }
+    }
+
+    /// The weights under majority voting of `n` out of `m` answers: each `w` becomes
+    /// `T_M(w)` (its slope by the chain rule); edges whose voted weight is 0 are dropped.
+    pub fn voted(mut self, m: u32, n: u32) -> Weights {
+        use crate::detailed_balance::{majority_vote, majority_vote_slope};
+        let edges = std::mem::take(&mut self.edges);
+        let counts = std::mem::take(&mut self.counts);
+        let slopes = std::mem::take(&mut self.slopes);
+        for ((f, g, t), (c, slope)) in edges.into_iter().zip(counts.into_iter().zip(slopes)) {
+            let w = majority_vote(t, m, n);
+            if w > 0.0 {
+                self.edges.push((f, g, w));
+                self.counts.push(c);
+                self.slopes.push(slope * majority_vote_slope(t, m, n));
+            }
+        }
+        self
     }
 
     /// Number of states (active or not).

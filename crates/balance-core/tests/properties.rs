@@ -9,8 +9,8 @@ use balance_core::markov::{
 };
 use balance_core::normalization::Normalization;
 use balance_core::potential::{Kernel, Problem};
-use balance_core::report::{Settings, analyze};
 use balance_core::simulate::{DrivenCycle, Metropolis};
+use balance_core::{Settings, analyze};
 use proptest::prelude::*;
 
 #[path = "common/fingerprint.rs"]

@@ -7,7 +7,8 @@
 //! ([`handle`]), so it is tested natively.
 
 use balance_core::datasets::Dataset;
-use balance_core::report::{Progress, Report, Settings, analyze_with_progress};
+use balance_core::report::Report;
+use balance_core::{Progress, Settings, analyze_with_progress};
 use serde::{Deserialize, Serialize};
 
 /// An analysis to run.
@@ -92,7 +93,7 @@ pub fn handle(request: &[u8], post: &mut dyn FnMut(Reply), clock: &dyn Fn() -> O
 #[cfg(test)]
 mod tests {
     use balance_core::datasets::Bundled;
-    use balance_core::report::{Stage, analyze};
+    use balance_core::{Stage, analyze};
 
     use super::*;
 

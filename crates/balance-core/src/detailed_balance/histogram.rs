@@ -18,8 +18,11 @@ pub struct Histogram {
     pub mean: f64,
     /// Standard deviation of the Gaussian fit (maximum likelihood).
     pub sigma: f64,
-    /// Large-width prediction `K(0) / (sqrt(pi) sigma)`.
+    /// Large-width prediction `K(0) / (sqrt(pi) sigma)`, valid only when `large_width`.
     pub predicted_action: f64,
+    /// Whether the landscape is wide enough (`sigma >= 1`) for the large-width prediction; below,
+    /// it can even exceed `K(0)`, and only the exact form applies.
+    pub large_width: bool,
     /// The paper model's exact form `K(0) exp(sigma^2) erfc(sigma)`.
     pub predicted_action_exact: f64,
 }
@@ -65,6 +68,7 @@ pub fn potential_histogram(values: &[f64], k0: f64) -> Option<Histogram> {
         mean,
         sigma,
         predicted_action: k0 / (std::f64::consts::PI.sqrt() * sigma),
+        large_width: sigma >= 1.0,
         predicted_action_exact: k0 * erfcx(sigma),
     })
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::TwoWay;
+use crate::graph::Pairs;
 use crate::model::{Counts, StateId};
 use crate::normalization::Weights;
 
@@ -38,7 +38,7 @@ const MAX_VAR: f64 = 100.0;
 /// Runs the loop test: triangles with all six directed edges, whose nine counts (six edges,
 /// three `n`) all exceed `threshold`, and whose variance is below 100.
 pub fn loop_test(counts: &Counts, weights: &Weights, threshold: f64) -> LoopResult {
-    let two_way = TwoWay::new(counts.len(), weights.edges.iter().map(|&(f, g, _)| (f, g)));
+    let two_way = Pairs::two_way(counts.len(), weights.edges.iter().map(|&(f, g, _)| (f, g)));
     let mut triples = Vec::new();
     for [f, g, h] in two_way.triangles() {
         let n = |s: StateId| weights.n0[s];

@@ -14,6 +14,19 @@ pub fn majority_vote(t: f64, m: u32, n: u32) -> f64 {
     beta_reg(f64::from(n), f64::from(m - n + 1), t)
 }
 
+/// `dT_M / dT = T^(n-1) (1-T)^(M-n) / B(n, M - n + 1)`, the density of the Beta(n, M - n + 1)
+/// distribution at `T`.
+pub fn majority_vote_slope(t: f64, m: u32, n: u32) -> f64 {
+    if !(0.0..=1.0).contains(&t) {
+        return 0.0;
+    }
+    let (a, b) = (f64::from(n), f64::from(m - n + 1));
+    let log_beta = libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b);
+    let log_t = if a == 1.0 { 0.0 } else { (a - 1.0) * t.ln() };
+    let log_1t = if b == 1.0 { 0.0 } else { (b - 1.0) * (1.0 - t).ln() };
+    (log_t + log_1t - log_beta).exp()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +41,15 @@ mod tests {
         };
         let sum: f64 = (n..=m).map(binom).sum();
         assert!((majority_vote(t, m, n) - sum).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_slope_is_the_derivative() {
+        for &(m, n, t) in &[(5u32, 3u32, 0.3f64), (3, 2, 0.01), (1, 1, 0.4)] {
+            let h = 1e-6;
+            let fd = (majority_vote(t + h, m, n) - majority_vote(t - h, m, n)) / (2.0 * h);
+            assert!((fd - majority_vote_slope(t, m, n)).abs() < 1e-6, "{m} {n} {t}");
+        }
     }
 
     #[test]

@@ -10,6 +10,6 @@ mod pairwise;
 
 pub use histogram::{Histogram, erfcx, potential_histogram};
 pub use loops::{LoopResult, Triple, loop_test};
-pub use majority::majority_vote;
+pub use majority::{majority_vote, majority_vote_slope};
 pub use oneway::{OneWayPair, one_way_pairs};
 pub use pairwise::{PairPoint, PairRule, PairwiseResult, pairwise_test};

@@ -24,7 +24,7 @@ pub struct PairPoint {
     pub b: StateId,
     /// `log(w(a->b) / w(b->a))`: the measured log ratio.
     pub x: f64,
-    /// `V(a) - V(b)`: the fitted difference.
+    /// `beta (V(a) - V(b))`: the fitted difference (detailed balance makes it equal `x`).
     pub y: f64,
     /// Error on `x`: `sqrt(1/N(a->b) + 1/n(a) + 1/N(b->a) + 1/n(b))`.
     pub sigma: f64,
@@ -43,16 +43,23 @@ pub struct PairwiseResult {
     pub chi2_ndf: Option<f64>,
     /// Paper-compatible unweighted `sum (y - x)^2 / N`.
     pub chi2_ndf_paper: Option<f64>,
+    /// Independent cycles among the pairs tested. With none, and `exact`, the fit reproduces
+    /// every pair by construction and the test cannot fail.
+    pub cycle_rank: usize,
+    /// Whether every point lies on `y = x` to rounding.
+    pub exact: bool,
 }
 
 /// Runs the pairwise test with the potential `v` (per state; `None` outside the identifiable
-/// set) and the component of each state (pairs must share one).
+/// set), the component of each state (pairs must share one) and the inverse temperature `beta`
+/// of the fit.
 pub fn pairwise_test(
     counts: &Counts,
     weights: &Weights,
     v: &[Option<f64>],
     component: &[Option<usize>],
     rule: PairRule,
+    beta: f64,
 ) -> PairwiseResult {
     let min_count = match rule {
         PairRule::Paper => 0.0,
@@ -77,7 +84,7 @@ pub fn pairwise_test(
         if component[a] != component[b] {
             continue;
         }
-        let y = va - vb;
+        let y = beta * (va - vb);
         if rule == PairRule::PaperCode && y.abs() > max_gap {
             continue;
         }
@@ -94,7 +101,21 @@ pub fn pairwise_test(
     };
     let xs: Vec<f64> = points.iter().map(|p| p.x).collect();
     let ys: Vec<f64> = points.iter().map(|p| p.y).collect();
-    PairwiseResult { pearson_r: pearson(&xs, &ys), points, n, chi2_ndf, chi2_ndf_paper }
+    let cycle_rank = crate::graph::Pairs::two_way(
+        counts.len(),
+        points.iter().flat_map(|p| [(p.a, p.b), (p.b, p.a)]),
+    )
+    .cycle_rank();
+    let exact = points.iter().all(|p| (p.y - p.x).abs() <= 1e-9 * (1.0 + p.x.abs()));
+    PairwiseResult {
+        pearson_r: pearson(&xs, &ys),
+        points,
+        n,
+        chi2_ndf,
+        chi2_ndf_paper,
+        cycle_rank,
+        exact,
+    }
 }
 
 /// Pearson correlation, `None` with fewer than 2 points or no spread.

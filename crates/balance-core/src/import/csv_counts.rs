@@ -6,8 +6,9 @@
 use super::ImportError;
 use crate::model::Counts;
 
-/// Parses a counts CSV into a count model.
-pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
+/// Parses a counts CSV into a count model, with a note when rows repeat a (source, target)
+/// pair: their counts are added together, and the note says so.
+pub fn parse_counts_csv(text: &str) -> Result<(Counts, Vec<String>), ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -15,6 +16,8 @@ pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
         .from_reader(text.as_bytes());
     let mut counts = Counts::new();
     let mut rows = 0usize;
+    let mut first_line: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut repeats: Vec<(usize, usize, String, String)> = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(i + 1, |p| p.line() as usize);
@@ -42,6 +45,13 @@ pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
             return Err(ImportError::at(line, "source", "the source state is empty"));
         }
         let count = parse_count(&record[2]).map_err(|m| ImportError::at(line, "count", m))?;
+        let pair = (source.to_owned(), target.to_owned());
+        match first_line.get(&pair) {
+            Some(&first) => repeats.push((line, first, pair.0, pair.1)),
+            None => {
+                first_line.insert(pair, line);
+            }
+        }
         if target.is_empty() {
             counts.add_rejection(source, count);
         } else {
@@ -51,7 +61,19 @@ pub fn parse_counts_csv(text: &str) -> Result<Counts, ImportError> {
     if counts.is_empty() {
         return Err(ImportError::file("the file has no rows of counts"));
     }
-    Ok(counts)
+    let notes = repeats
+        .first()
+        .map(|(line, first, source, target)| {
+            let target = if target.is_empty() { "a rejection" } else { target.as_str() };
+            format!(
+                "{} row(s) of the file repeat a (source, target) pair given before (line {line} \
+                 repeats line {first}: {source} → {target}); their counts were added together.",
+                repeats.len()
+            )
+        })
+        .into_iter()
+        .collect();
+    Ok((counts, notes))
 }
 
 /// Writes counts as `source,target,count` rows: transitions, self-loops (`source == target`)
@@ -98,7 +120,9 @@ mod tests {
 
     #[test]
     fn reads_transitions_self_loops_and_rejections() {
-        let c = parse_counts_csv("source,target,count\nA,B,3\nA,A,2\nA,,1\nB,A,4\n").unwrap();
+        let (c, notes) =
+            parse_counts_csv("source,target,count\nA,B,3\nA,A,2\nA,,1\nB,A,4\n").unwrap();
+        assert!(notes.is_empty());
         let (a, b) = (c.states().get("A").unwrap(), c.states().get("B").unwrap());
         assert_eq!(c.count(a, b), 3.0);
         assert_eq!(c.self_loops(a), 2.0);
@@ -109,9 +133,9 @@ mod tests {
 
     #[test]
     fn write_then_read_round_trips() {
-        let c = parse_counts_csv("A,B,3\nA,A,2\nA,,1\n\"x, y\",A,4\n").unwrap();
-        assert_eq!(parse_counts_csv(&write_counts_csv(&c)).unwrap().total_attempts(), 10.0);
-        let back = parse_counts_csv(&write_counts_csv(&c)).unwrap();
+        let (c, _) = parse_counts_csv("A,B,3\nA,A,2\nA,,1\n\"x, y\",A,4\n").unwrap();
+        assert_eq!(parse_counts_csv(&write_counts_csv(&c)).unwrap().0.total_attempts(), 10.0);
+        let (back, _) = parse_counts_csv(&write_counts_csv(&c)).unwrap();
         let (a, xy) = (back.states().get("A").unwrap(), back.states().get("x, y").unwrap());
         assert_eq!(back.rejected(a), 1.0);
         assert_eq!(back.self_loops(a), 2.0);
@@ -120,7 +144,7 @@ mod tests {
 
     #[test]
     fn header_is_optional_and_quoted_labels_may_hold_commas() {
-        let c = parse_counts_csv("\"f(x, y)\",x,2\n").unwrap();
+        let (c, _) = parse_counts_csv("\"f(x, y)\",x,2\n").unwrap();
         assert_eq!(c.states().label(0), "f(x, y)");
         assert_eq!(c.total_transitions(), 2.0);
     }
@@ -139,6 +163,15 @@ mod tests {
         let e = parse_counts_csv("A,B,NaN\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("count"));
         assert!(parse_counts_csv("").is_err());
+        // Repeated pairs are summed, and said to be.
+        let (c, notes) = parse_counts_csv("A,B,1\nB,A,2\nA,B,3\nA,,1\nA,,4\n").unwrap();
+        assert_eq!(c.count(0, 1), 4.0);
+        assert_eq!(c.rejected(0), 5.0);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with("2 row(s)") && notes[0].contains("line 3 repeats line 1"),
+            "{notes:?}"
+        );
         assert!(parse_counts_csv("source,target,count\n").is_err());
     }
 }

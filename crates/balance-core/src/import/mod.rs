@@ -74,9 +74,10 @@ pub fn load(name: &str, text: &str, format: Format) -> Result<Dataset, ImportErr
         total_attempts: None,
         scores: Default::default(),
         answers: Default::default(),
+        notes: Vec::new(),
     };
     match format {
-        Format::Csv => parse_counts_csv(text).map(plain),
+        Format::Csv => parse_counts_csv(text).map(|(c, notes)| Dataset { notes, ..plain(c) }),
         Format::Trajectory => parse_trajectories(text).map(plain),
         Format::PaperJson => {
             parse_paper_json(text).map(|d| Dataset { scores: d.scores, ..plain(d.counts) })

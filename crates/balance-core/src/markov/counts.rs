@@ -103,6 +103,38 @@ impl CountMatrix {
             .flat_map(|(i, r)| r.iter().filter(move |e| e.0 != i).map(move |&(j, c)| (i, j, c)))
     }
 
+    /// The matrix on its largest strongly connected class (ties: the one with the smallest
+    /// state), dropping the counts that leave it; `states` keeps the dataset's ids.
+    pub fn largest_class(&self) -> CountMatrix {
+        let comps = Components::new(self.len(), self.off_diagonal().map(|(i, j, _)| (i, j)));
+        let Some(best) = (0..comps.len())
+            .max_by_key(|&k| (comps.members[k].len(), std::cmp::Reverse(comps.members[k][0])))
+        else {
+            return self.clone();
+        };
+        if comps.members[best].len() == self.len() {
+            return self.clone();
+        }
+        let members = &comps.members[best];
+        let mut local = vec![usize::MAX; self.len()];
+        for (k, &i) in members.iter().enumerate() {
+            local[i] = k;
+        }
+        CountMatrix {
+            states: members.iter().map(|&i| self.states[i]).collect(),
+            rows: members
+                .iter()
+                .map(|&i| {
+                    self.rows[i]
+                        .iter()
+                        .filter(|e| local[e.0] != usize::MAX)
+                        .map(|&(j, v)| (local[j], v))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
     /// A copy with every count multiplied by `factor`.
     pub fn scaled(&self, factor: f64) -> CountMatrix {
         CountMatrix {

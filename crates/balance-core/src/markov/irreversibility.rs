@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::counts::CountMatrix;
+use super::reversible::ReversibleFit;
 use crate::fixed_point::squarem;
-use crate::graph::{Components, TwoWay};
+use crate::graph::{Components, Pairs, shortest_cycle_through};
 
 /// Stationary distribution of the non-reversible MLE `C_ij / c_i` on its largest strongly
 /// connected class (0 elsewhere): Gauss-Seidel sweeps on the jump chain (the chain without
@@ -86,7 +87,7 @@ pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, b
 /// number of pairs used.
 pub fn entropy_production(c: &CountMatrix, pi: &[f64]) -> (f64, usize) {
     let rows = c.row_sums();
-    let two_way = TwoWay::new(c.len(), c.off_diagonal().map(|(i, j, _)| (i, j)));
+    let two_way = Pairs::two_way(c.len(), c.off_diagonal().map(|(i, j, _)| (i, j)));
     let mut sigma = 0.0;
     let mut used = 0;
     for &(i, j) in &two_way.pairs {
@@ -115,7 +116,7 @@ pub struct CycleAffinity {
 /// Affinities of a cycle basis of the two-way graph (fundamental cycles), oriented so that the
 /// affinity is non-negative, most significant (largest `affinity / se`) first.
 pub fn cycle_affinities(c: &CountMatrix) -> Vec<CycleAffinity> {
-    let two_way = TwoWay::new(c.len(), c.off_diagonal().map(|(i, j, _)| (i, j)));
+    let two_way = Pairs::two_way(c.len(), c.off_diagonal().map(|(i, j, _)| (i, j)));
     let mut out: Vec<CycleAffinity> = two_way
         .fundamental_cycles()
         .into_iter()
@@ -136,5 +137,50 @@ pub fn cycle_affinities(c: &CountMatrix) -> Vec<CycleAffinity> {
         })
         .collect();
     out.sort_by(|x, y| (y.affinity / y.se).total_cmp(&(x.affinity / x.se)));
+    out
+}
+
+/// A cycle of transitions each seen one way only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneWayCycle {
+    /// The cycle's states (local indices of the count matrix), in the direction seen.
+    pub states: Vec<usize>,
+    /// Reverse transitions the reversible estimate expects around it, given each state's
+    /// attempts: `sum c_j P_rev(j -> i)` over its edges `i -> j`.
+    pub expected_reverse: f64,
+    /// The chance of seeing none of them if detailed balance held: `exp(-expected_reverse)`.
+    pub p_value: f64,
+}
+
+/// Cycles of one-way transitions (`i -> j` seen, `j -> i` never): one shortest cycle through a
+/// state of each strongly connected set of the one-way graph, most telling (fewest expected
+/// reverse transitions missing by chance) first. Along such a cycle the entropy production is
+/// infinite; whether that is evidence depends on how many reverse transitions were expected.
+pub fn one_way_cycles(c: &CountMatrix, rev: &ReversibleFit) -> Vec<OneWayCycle> {
+    let n = c.len();
+    let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, j, _) in c.off_diagonal() {
+        if c.get(j, i) == 0.0 {
+            adjacency[i].push(j);
+        }
+    }
+    let one_way = adjacency.iter().enumerate().flat_map(|(i, js)| js.iter().map(move |&j| (i, j)));
+    let comps = Components::new(n, one_way);
+    let rows = c.row_sums();
+    let mut out: Vec<OneWayCycle> = comps
+        .nontrivial()
+        .filter_map(|k| shortest_cycle_through(&adjacency, comps.members[k][0]))
+        .map(|states| {
+            let k = states.len();
+            let expected_reverse: f64 = (0..k)
+                .map(|t| {
+                    let (i, j) = (states[t], states[(t + 1) % k]);
+                    rows[j] * rev.get(j, i)
+                })
+                .sum();
+            OneWayCycle { states, expected_reverse, p_value: (-expected_reverse).exp() }
+        })
+        .collect();
+    out.sort_by(|a, b| b.expected_reverse.total_cmp(&a.expected_reverse));
     out
 }

@@ -1,10 +1,10 @@
-//! The reversible maximum-likelihood transition matrix (Bowman 2009, Prinz 2011; deeptime's
-//! self-consistent iteration) and the row-wise multinomial log-likelihoods.
+//! The reversible maximum-likelihood transition matrix (the estimator of Bowman 2009 and Prinz
+//! 2011, as in deeptime) by Newton's method on its convex dual, and the row-wise multinomial
+//! log-likelihoods.
 
 use std::collections::BTreeMap;
 
 use super::counts::CountMatrix;
-use crate::fixed_point::squarem;
 
 /// The reversible MLE of a count matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,9 +13,9 @@ pub struct ReversibleFit {
     pub pi: Vec<f64>,
     /// Sparse rows of `P_rev` on the symmetrised support, diagonal included, sorted by column.
     pub p: Vec<Vec<(usize, f64)>>,
-    /// Evaluations of the fixed-point map (accelerated by SQUAREM).
+    /// Newton iterations.
     pub iterations: usize,
-    /// Whether the change fell below the tolerance.
+    /// Whether the gradient (or the step) fell below the tolerance.
     pub converged: bool,
 }
 
@@ -38,71 +38,140 @@ impl ReversibleFit {
     }
 }
 
-/// Change of `x` (1-norm) below which the fixed point stops.
-const TOLERANCE: f64 = 1e-13;
-/// Cap on evaluations of the fixed-point map.
-const MAX_ITER: usize = 1_000_000;
+/// Newton iterations at most.
+const MAX_NEWTON: usize = 200;
 
-/// Computes the reversible MLE: with `S = C + C^T` and `c_i = sum_j C_ij`, iterate
-/// `x_i <- sum_j S_ij / (c_i/x_i + c_j/x_j)`, normalise (accelerated by SQUAREM), until a step
-/// changes `x` by less than 1e-13 in the 1-norm; then `P_ij = X_ij / sum_k X_ik` with `X_ij = S_ij / (c_i/x_i + c_j/x_j)`.
+/// `log(e^a + e^b)` without overflow.
+fn log_add_exp(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    hi + (lo - hi).exp().ln_1p()
+}
+
+/// `1 / (1 + e^-t)` without overflow.
+fn sigmoid(t: f64) -> f64 {
+    if t >= 0.0 {
+        1.0 / (1.0 + (-t).exp())
+    } else {
+        let e = t.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Computes the reversible MLE of a count matrix whose states all lead somewhere else (as on a
+/// strongly connected set).
+///
+/// With `S = C + C^T` off the diagonal, `c_i` the row sums and `o_i = c_i - C_ii`, the maximum
+/// has `X_ij = S_ij / (u_i + u_j)`, `X_ii = C_ii / u_i` and `x_i = c_i / u_i` (so `P = X / x`,
+/// `pi ~ x`), where `u` solves `sum_j S_ij u_i / (u_i + u_j) = o_i`: the stationary point of the
+/// convex function `phi(z) = sum_{i<j} S_ij log(e^z_i + e^z_j) - sum_i o_i z_i` of `z = log u`.
+/// Its Hessian is a weighted graph Laplacian (`S_ij s (1 - s)`, `s = sigmoid(z_i - z_j)`), so
+/// Newton's method with a line search finds it in a few steps, to rounding, however sparse or
+/// nearly one-way the counts (where the self-consistent iteration of Bowman and Prinz crawls).
 pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
     let n = c.len();
     let rows = c.row_sums();
-    // Symmetric support without the diagonal, and the diagonal counts.
-    let mut sym: Vec<BTreeMap<usize, f64>> = vec![BTreeMap::new(); n];
+    // Symmetric support without the diagonal (pairs i < j), and the diagonal counts.
+    let mut sym: BTreeMap<(usize, usize), f64> = BTreeMap::new();
     let mut diag = vec![0.0; n];
     for (i, row) in c.rows.iter().enumerate() {
         for &(j, v) in row {
             if i == j {
                 diag[i] = v;
             } else {
-                *sym[i].entry(j).or_insert(0.0) += v;
-                *sym[j].entry(i).or_insert(0.0) += v;
+                *sym.entry((i.min(j), i.max(j))).or_insert(0.0) += v;
             }
         }
     }
-    let sym: Vec<Vec<(usize, f64)>> = sym.into_iter().map(|m| m.into_iter().collect()).collect();
-    // The diagonal only makes states sticky: with y_i = x_i c'_i / c_i (c'_i = c_i - C_ii) the
-    // fixed point is the same iteration on the counts without their diagonal, which converges
-    // much faster; x is recovered from y afterwards.
+    let pairs: Vec<(usize, usize, f64)> = sym.into_iter().map(|((i, j), s)| (i, j, s)).collect();
     let off: Vec<f64> = (0..n).map(|i| rows[i] - diag[i]).collect();
-    let total: f64 = off.iter().sum::<f64>() * 2.0;
-    let y0: Vec<f64> = (0..n).map(|i| sym[i].iter().map(|e| e.1).sum::<f64>() / total).collect();
-    let map = |y: &[f64]| {
-        let mut next: Vec<f64> = (0..n)
-            .map(|i| {
-                let qi = off[i] / y[i];
-                sym[i].iter().map(|&(j, sij)| sij / (qi + off[j] / y[j])).sum::<f64>()
+    let phi = |z: &[f64]| {
+        pairs.iter().map(|&(i, j, s)| s * log_add_exp(z[i], z[j])).sum::<f64>()
+            - (0..n).map(|i| off[i] * z[i]).sum::<f64>()
+    };
+    let gradient = |z: &[f64], g: &mut [f64]| {
+        g.iter_mut().zip(&off).for_each(|(g, o)| *g = -o);
+        for &(i, j, s) in &pairs {
+            let t = s * sigmoid(z[i] - z[j]);
+            g[i] += t;
+            g[j] += s - t;
+        }
+    };
+    let scale: f64 = off.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let tol = 1e-14 * scale;
+    // Start where pi is proportional to each state's symmetrised flow (u = c / flow).
+    let mut flow = vec![0.0; n];
+    for &(i, j, s) in &pairs {
+        flow[i] += s;
+        flow[j] += s;
+    }
+    let mut z: Vec<f64> = (0..n)
+        .map(|i| if flow[i] > 0.0 && rows[i] > 0.0 { (rows[i] / flow[i]).ln() } else { 0.0 })
+        .collect();
+    let edges: Vec<(usize, usize)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
+    let laplacian = crate::laplacian::PinnedLaplacian::new(n, &edges, 0);
+    let mut g = vec![0.0; n];
+    let mut value = phi(&z);
+    let (mut iterations, mut converged) = (0, n < 2 || pairs.is_empty());
+    while !converged && iterations < MAX_NEWTON {
+        iterations += 1;
+        gradient(&z, &mut g);
+        if g.iter().all(|x| x.abs() <= tol) {
+            converged = true;
+            break;
+        }
+        let h: Vec<f64> = pairs
+            .iter()
+            .map(|&(i, j, s)| {
+                let t = sigmoid(z[i] - z[j]);
+                s * t * (1.0 - t)
             })
             .collect();
-        let norm: f64 = next.iter().sum();
-        next.iter_mut().for_each(|v| *v /= norm);
-        next
-    };
-    let (y, iterations, converged) = if n < 2 || total == 0.0 {
-        (vec![1.0; n], 0, true)
-    } else {
-        squarem(y0, map, TOLERANCE, MAX_ITER)
-    };
-    let mut x: Vec<f64> =
-        (0..n).map(|i| if off[i] > 0.0 { y[i] * rows[i] / off[i] } else { y[i] }).collect();
+        let step = crate::potential::newton_step(laplacian.as_ref(), &edges, &h, &g);
+        let slope: f64 = -g.iter().zip(&step).map(|(a, b)| a * b).sum::<f64>();
+        let rounding = 8.0 * f64::EPSILON * value.abs().max(scale);
+        let mut t = 1.0;
+        let mut trial = z.clone();
+        loop {
+            for k in 0..n {
+                trial[k] = z[k] - t * step[k];
+            }
+            let v = phi(&trial);
+            if v <= value + 1e-4 * t * slope || v <= value + rounding {
+                value = v;
+                break;
+            }
+            t *= 0.5;
+            if t < 1e-12 {
+                break;
+            }
+        }
+        if t < 1e-12 {
+            break;
+        }
+        let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);
+        z.clone_from(&trial);
+        if moved <= 1e-13 {
+            converged = true;
+        }
+    }
+    let u: Vec<f64> = z.iter().map(|zi| zi.exp()).collect();
+    let mut x: Vec<f64> = (0..n).map(|i| rows[i] / u[i]).collect();
     let norm: f64 = x.iter().sum();
     x.iter_mut().for_each(|v| *v /= norm);
-    let p = (0..n)
-        .map(|i| {
-            let qi = rows[i] / x[i];
-            let mut row: Vec<(usize, f64)> =
-                sym[i].iter().map(|&(j, sij)| (j, sij / (qi + rows[j] / x[j]))).collect();
-            if diag[i] > 0.0 {
-                row.push((i, diag[i] * x[i] / rows[i]));
-            }
-            let sum: f64 = row.iter().map(|e| e.1).sum();
-            row.iter_mut().for_each(|e| e.1 /= sum);
-            row.sort_by_key(|e| e.0);
-            row
-        })
-        .collect();
+    let mut p: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for &(i, j, s) in &pairs {
+        let xij = s / (u[i] + u[j]);
+        p[i].push((j, xij));
+        p[j].push((i, xij));
+    }
+    for (i, row) in p.iter_mut().enumerate() {
+        if diag[i] > 0.0 {
+            row.push((i, diag[i] / u[i]));
+        }
+        let sum: f64 = row.iter().map(|e| e.1).sum();
+        row.iter_mut().for_each(|e| e.1 /= sum);
+        row.sort_by_key(|e| e.0);
+    }
     ReversibleFit { pi: x, p, iterations, converged }
 }
 

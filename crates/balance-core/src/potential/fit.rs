@@ -1,10 +1,10 @@
 //! Fits the potential on every strongly connected component of the weighted transition graph.
 
-use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
 use super::kernel::Kernel;
 use super::solve::{Problem, SolveError, Solver};
+use super::uncertainty::{EdgeNoise, sandwich_se};
 use crate::graph::Components;
 use crate::model::StateId;
 use crate::normalization::Weights;
@@ -60,7 +60,8 @@ pub struct PotentialFit {
     pub value: Vec<Option<f64>>,
     /// Index into `components` of each identifiable state.
     pub component: Vec<Option<usize>>,
-    /// Standard error of `V - V(reference)` from the inverse Hessian with the reference pinned.
+    /// Standard error of `V - V(reference)` by the sandwich `H^-1 J H^-1` (the reference
+    /// pinned): [`super::uncertainty::sandwich_se`].
     pub se: Vec<Option<f64>>,
     /// Bounds of unbounded states relative to the reference component.
     pub bound: Vec<Option<Bound>>,
@@ -72,9 +73,50 @@ pub struct PotentialFit {
     pub level: Vec<usize>,
 }
 
+/// The indices of the edges inside each component of `comps`.
+pub(crate) fn edges_by_component(weights: &Weights, comps: &Components) -> Vec<Vec<usize>> {
+    let mut edges_of: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
+    for (e, &(f, g, _)) in weights.edges.iter().enumerate() {
+        if comps.of[f] == comps.of[g] {
+            edges_of[comps.of[f]].push(e);
+        }
+    }
+    edges_of
+}
+
+/// The action restricted to one component (`members`, its edges `edges`, `local` the local
+/// index of each of its states) and the noise of its weights.
+pub(crate) fn component_problem(
+    weights: &Weights,
+    members: &[StateId],
+    edges: &[usize],
+    local: &[usize],
+    kernel: Kernel,
+    beta: f64,
+) -> (Problem, EdgeNoise) {
+    let problem = Problem {
+        m: members.len(),
+        edges: edges
+            .iter()
+            .map(|&e| {
+                let (f, g, w) = weights.edges[e];
+                (local[f], local[g], w)
+            })
+            .collect(),
+        kernel,
+        beta,
+    };
+    let noise = EdgeNoise {
+        counts: edges.iter().map(|&e| weights.counts[e]).collect(),
+        slopes: edges.iter().map(|&e| weights.slopes[e]).collect(),
+        trials: members.iter().map(|&s| weights.trials[s]).collect(),
+    };
+    (problem, noise)
+}
+
 /// Fits `V` per strongly connected component of the weighted graph.
 ///
-/// `max_se_states` limits the dense Hessian inversion used for standard errors.
+/// `max_se_states` limits the dense matrices of the standard errors.
 pub fn fit_potential(
     weights: &Weights,
     kernel: Kernel,
@@ -99,26 +141,22 @@ pub fn fit_potential(
         level: levels.clone(),
     };
     let mut local = vec![usize::MAX; n];
+    let edges_of = edges_by_component(weights, &comps);
     let mut total_action = 0.0;
     for &c in &order {
         let members = &comps.members[c];
         for (i, &s) in members.iter().enumerate() {
             local[s] = i;
         }
-        let edges: Vec<(usize, usize, f64)> = weights
-            .edges
-            .iter()
-            .filter(|&&(f, g, _)| comps.of[f] == c && comps.of[g] == c)
-            .map(|&(f, g, w)| (local[f], local[g], w))
-            .collect();
-        let problem = Problem { m: members.len(), edges, kernel, beta };
+        let (problem, noise) =
+            component_problem(weights, members, &edges_of[c], &local, kernel, beta);
         let v0: Vec<f64> = members.iter().map(|&s| levels[s] as f64).collect();
         let sol = problem.solve(solver, &v0)?;
         total_action += problem.value(&sol.v);
         let min_i = (0..members.len()).min_by(|&a, &b| sol.v[a].total_cmp(&sol.v[b])).unwrap_or(0);
         let lowest = sol.v[min_i];
         let se = (members.len() <= max_se_states)
-            .then(|| standard_errors(&problem, &sol.v, min_i, weights, members))
+            .then(|| sandwich_se(&problem, &sol.v, min_i, &noise))
             .flatten();
         let index = fit.components.len();
         for (i, &s) in members.iter().enumerate() {
@@ -153,41 +191,6 @@ pub fn fit_potential(
         }
     }
     Ok(fit)
-}
-
-/// Standard errors of `V - V(pinned)`: square roots of the diagonal of the inverse Hessian of
-/// `sum_e N0(f) w_e K(V_f - V_g)` (count units; for softplus, the Bradley-Terry Fisher
-/// information) with the pinned state removed.
-fn standard_errors(
-    problem: &Problem,
-    v: &[f64],
-    pinned: usize,
-    weights: &Weights,
-    members: &[StateId],
-) -> Option<Vec<f64>> {
-    let m = problem.m;
-    let h = problem.hessian_weights(v);
-    let idx = |i: usize| if i < pinned { i } else { i - 1 };
-    let mut mat = DMatrix::<f64>::zeros(m - 1, m - 1);
-    for (e, &(f, g, _)) in problem.edges.iter().enumerate() {
-        let k = h[e] * weights.n0[members[f]];
-        if f != pinned {
-            mat[(idx(f), idx(f))] += k;
-        }
-        if g != pinned {
-            mat[(idx(g), idx(g))] += k;
-        }
-        if f != pinned && g != pinned {
-            mat[(idx(f), idx(g))] -= k;
-            mat[(idx(g), idx(f))] -= k;
-        }
-    }
-    let inv = mat.cholesky()?.inverse();
-    Some(
-        (0..m)
-            .map(|i| if i == pinned { 0.0 } else { inv[(idx(i), idx(i))].max(0.0).sqrt() })
-            .collect(),
-    )
 }
 
 /// One-sided bounds of states outside the reference component (the largest), from the

@@ -1,10 +1,15 @@
 //! The least-action potential (SCIENCE.md section 3): kernels, solvers and the per-component
-//! fit with gauges, standard errors and the bounds of states outside the identifiable set.
+//! fit with gauges, sandwich standard errors and the bounds of states outside the identifiable
+//! set.
 
 mod fit;
 mod kernel;
 mod solve;
+mod uncertainty;
 
 pub use fit::{Bound, BoundKind, FittedComponent, Gauge, PotentialFit, fit_potential};
+pub(crate) use fit::{component_problem, edges_by_component};
 pub use kernel::Kernel;
+pub(crate) use solve::newton_step;
 pub use solve::{Problem, Solution, SolveError, Solver};
+pub use uncertainty::{EdgeNoise, sandwich_se, variance_shares};

@@ -10,13 +10,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::kernel::Kernel;
+use crate::laplacian::PinnedLaplacian;
 
 /// Which minimiser to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Solver {
-    /// Newton's method with the Hessian (a weighted graph Laplacian) solved by conjugate
-    /// gradients: fast on large sparse graphs, exact to rounding.
+    /// Newton's method with the Hessian (a weighted graph Laplacian) solved by sparse Cholesky:
+    /// fast on large sparse graphs, exact to rounding.
     Newton,
     /// Limited-memory BFGS with the analytic gradient, as the paper (L-BFGS-B) does.
     Lbfgs,
@@ -103,18 +104,15 @@ impl Problem {
         let mut grad = vec![0.0; self.m];
         let tol = 1e-15 * self.scale();
         let mut s = self.value(&v);
-        let mut first_norm = None;
+        let pairs: Vec<(usize, usize)> = self.edges.iter().map(|&(f, g, _)| (f, g)).collect();
+        let laplacian = PinnedLaplacian::new(self.m, &pairs, 0);
         for it in 1..=200 {
             self.gradient(&v, &mut grad);
             if grad.iter().all(|g| g.abs() <= tol) {
                 return Solution { v, iterations: it - 1, converged: true };
             }
-            // Inexact Newton: solve loosely while far from the optimum, tightly near it.
-            let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
-            let g0 = *first_norm.get_or_insert(norm);
-            let forcing = (norm / g0).clamp(1e-15, 0.1);
             let h = self.hessian_weights(&v);
-            let step = pinned_laplacian_solve(self.m, &self.edges, &h, &grad, forcing);
+            let step = newton_step(laplacian.as_ref(), &pairs, &h, &grad);
             // Backtracking (Armijo) along the Newton direction -step; near the optimum a value
             // equal to rounding is accepted, since the full Newton step is then exact.
             let slope: f64 = -grad.iter().zip(&step).map(|(g, d)| g * d).sum::<f64>();
@@ -283,71 +281,28 @@ impl Problem {
     }
 }
 
-/// Solves `L x = b` for the Laplacian with edge weights `h`, with `x[0] = 0` pinned, by
-/// Jacobi-preconditioned conjugate gradients on the other unknowns, to a residual `rtol`
-/// relative to `b`.
-pub(crate) fn pinned_laplacian_solve(
-    m: usize,
-    edges: &[(usize, usize, f64)],
+/// The Newton step `H^-1 grad` for a Hessian that is the Laplacian of `edges` with weights `h`,
+/// pinned at state 0: by the sparse Cholesky factorisation of `laplacian`, or, should that fail
+/// (weights underflowing to 0), the diagonal (Jacobi) step, which the line search then shortens.
+pub(crate) fn newton_step(
+    laplacian: Option<&PinnedLaplacian>,
+    edges: &[(usize, usize)],
     h: &[f64],
-    b: &[f64],
-    rtol: f64,
+    grad: &[f64],
 ) -> Vec<f64> {
-    let mut diag = vec![0.0; m];
-    for (e, &(f, g, _)) in edges.iter().enumerate() {
-        diag[f] += h[e];
-        diag[g] += h[e];
-    }
-    let matvec = |x: &[f64], out: &mut [f64]| {
-        out.iter_mut().for_each(|o| *o = 0.0);
-        for (e, &(f, g, _)) in edges.iter().enumerate() {
-            let d = h[e] * (x[f] - x[g]);
-            out[f] += d;
-            out[g] -= d;
-        }
-        out[0] = 0.0;
-    };
-    let precond = |r: &[f64], z: &mut [f64]| {
-        for i in 0..m {
-            z[i] = if i == 0 || diag[i] <= 0.0 { 0.0 } else { r[i] / diag[i] };
-        }
-    };
-    let mut x = vec![0.0; m];
-    let mut r: Vec<f64> = b.to_vec();
-    r[0] = 0.0;
-    let bnorm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
-    if bnorm == 0.0 {
+    if let Some(x) = laplacian.and_then(|l| l.solve(h, grad)) {
         return x;
     }
-    let mut z = vec![0.0; m];
-    precond(&r, &mut z);
-    let mut p = z.clone();
-    let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
-    let mut ap = vec![0.0; m];
-    for _ in 0..(4 * m + 100) {
-        matvec(&p, &mut ap);
-        let pap: f64 = p.iter().zip(&ap).map(|(a, b)| a * b).sum();
-        if pap <= 0.0 {
-            break;
-        }
-        let alpha = rz / pap;
-        for i in 0..m {
-            x[i] += alpha * p[i];
-            r[i] -= alpha * ap[i];
-        }
-        let rnorm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if rnorm <= rtol * bnorm {
-            break;
-        }
-        precond(&r, &mut z);
-        let rz_new: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
-        let beta = rz_new / rz;
-        rz = rz_new;
-        for i in 0..m {
-            p[i] = z[i] + beta * p[i];
-        }
+    let mut diag = vec![0.0; grad.len()];
+    for (&(f, g), &w) in edges.iter().zip(h) {
+        diag[f] += w;
+        diag[g] += w;
     }
-    x
+    grad.iter()
+        .zip(&diag)
+        .enumerate()
+        .map(|(i, (g, d))| if i == 0 || *d <= 0.0 { 0.0 } else { g / d })
+        .collect()
 }
 
 #[cfg(test)]

@@ -83,6 +83,7 @@ impl DrivenCycle {
                 total_attempts: None,
                 scores: BTreeMap::new(),
                 answers: Default::default(),
+                notes: Vec::new(),
             },
             truth,
         }

@@ -75,7 +75,34 @@ impl Agent for Voting<'_> {
     }
 }
 
+/// A few-state agent answering prompts one at a time: the next state's label, or the prompt's
+/// own label when the move was refused.
+pub struct FewResponder {
+    energies: Vec<f64>,
+    beta: f64,
+    rng: Random,
+}
+
+impl FewResponder {
+    /// The answer to a prompt about `state` (a label A, B, ...; an unknown one is answered as
+    /// if it were A).
+    pub fn answer(&mut self, state: &str) -> String {
+        let n = self.energies.len();
+        let f = (0..n).find(|&i| label(i) == state.trim()).unwrap_or(0);
+        let mut agent = Few { energies: &self.energies, beta: self.beta };
+        match agent.step(f, &mut self.rng) {
+            Step::To(g) => label(g),
+            _ => label(f),
+        }
+    }
+}
+
 impl FewStates {
+    /// The agent answering prompts one at a time, its moves drawn from `seed`.
+    pub fn responder(&self, seed: u64) -> FewResponder {
+        FewResponder { energies: self.energies.clone(), beta: self.beta, rng: Random::new(seed) }
+    }
+
     /// The label of state `i`: A, B, C, ...
     pub fn label(i: usize) -> String {
         label(i)
@@ -104,6 +131,7 @@ impl FewStates {
                 total_attempts: None,
                 scores: BTreeMap::new(),
                 answers: Default::default(),
+                notes: Vec::new(),
             },
             truth: self.truth(),
         }
@@ -162,7 +190,7 @@ impl FewStates {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Preset, analyze};
+    use crate::{Preset, analyze};
 
     fn potential(sim: &Simulation, state: &str) -> (f64, f64) {
         let d = &sim.dataset;

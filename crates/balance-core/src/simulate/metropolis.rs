@@ -74,6 +74,7 @@ impl Metropolis {
                 total_attempts: None,
                 scores: BTreeMap::new(),
                 answers: Default::default(),
+                notes: Vec::new(),
             },
             truth: lowest_zero(truth),
         }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use driven::DrivenCycle;
 pub use engine::{Agent, Step, restart_sampling};
-pub use few_states::FewStates;
+pub use few_states::{FewResponder, FewStates};
 pub use metropolis::Metropolis;
 pub use paper_scale::PaperScale;
 pub use word_task::{WORDS, WordResponder, WordTask, letter_sum};

@@ -110,6 +110,7 @@ impl PaperScale {
                 total_attempts: None,
                 scores: BTreeMap::new(),
                 answers: Default::default(),
+                notes: Vec::new(),
             },
             truth: lowest_zero(truth),
         }

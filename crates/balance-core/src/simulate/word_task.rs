@@ -147,6 +147,7 @@ impl WordTask {
                 total_attempts: None,
                 scores: BTreeMap::new(),
                 answers: Default::default(),
+                notes: Vec::new(),
             },
             truth: lowest_zero(truth),
         }

@@ -1,0 +1,222 @@
+//! The calibration study: on data simulated with known truth, how often the reported 95%
+//! intervals (sandwich standard errors, posterior credible intervals, bootstrap intervals) cover
+//! the true potential, and how often the likelihood-ratio test rejects detailed balance when it
+//! holds. Run by `bench/calibration.sh`; the results are in docs/calibration.md.
+//!
+//! `cargo run --release -p balance-core --example calibration -- [datasets]`
+
+use balance_core::datasets::Dataset;
+use balance_core::model::Counts;
+use balance_core::potential::Kernel;
+use balance_core::random::Random;
+use balance_core::report::{Report, StateReport};
+use balance_core::simulate::{Metropolis, WordTask};
+use balance_core::{Majority, Settings, analyze};
+
+/// The true potential of each state, by label.
+type Truth = Box<dyn Fn(&str) -> Option<f64>>;
+
+/// A Metropolis chain on `energies` with uniform proposals (reversible with `V = E`).
+fn chain(energies: &[f64]) -> Vec<Vec<f64>> {
+    let k = energies.len();
+    (0..k)
+        .map(|i| {
+            let mut row: Vec<f64> = (0..k)
+                .map(|j| {
+                    if i == j {
+                        0.0
+                    } else {
+                        (-(energies[j] - energies[i])).exp().min(1.0) / (k - 1) as f64
+                    }
+                })
+                .collect();
+            row[i] = 1.0 - row.iter().sum::<f64>();
+            row
+        })
+        .collect()
+}
+
+/// Rows of `p` sampled with `attempts[i]` attempts from source `i`, states named S0, S1, ...
+fn sample(p: &[Vec<f64>], attempts: &[f64], rng: &mut Random) -> Dataset {
+    let mut c = Counts::new();
+    for i in 0..p.len() {
+        c.add_state(&format!("S{i}"));
+    }
+    for (i, row) in p.iter().enumerate() {
+        for (j, x) in rng.multinomial(attempts[i], row).into_iter().enumerate() {
+            if x > 0.0 {
+                c.add_transition_ids(i, j, x);
+            }
+        }
+    }
+    Dataset {
+        name: "calibration".into(),
+        description: String::new(),
+        counts: c,
+        total_attempts: None,
+        scores: Default::default(),
+        answers: Default::default(),
+        notes: Vec::new(),
+    }
+}
+
+/// Coverage counts of one interval method: (covered, intervals).
+#[derive(Default, Clone, Copy)]
+struct Tally(usize, usize);
+
+impl Tally {
+    fn add(&mut self, interval: Option<[f64; 2]>, truth: f64) {
+        if let Some([lo, hi]) = interval {
+            self.1 += 1;
+            self.0 += usize::from(lo <= truth && truth <= hi);
+        }
+    }
+
+    fn show(self) -> String {
+        if self.1 == 0 {
+            return "-".into();
+        }
+        let p = self.0 as f64 / self.1 as f64;
+        format!("{:.1}% ({})", 100.0 * p, self.1)
+    }
+}
+
+fn sandwich(s: &StateReport) -> Option<[f64; 2]> {
+    let (v, se) = (s.potential?, s.potential_se?);
+    Some([v - 1.96 * se, v + 1.96 * se])
+}
+
+/// Adds each placed state's coverage (relative to the fitted reference state) to the tallies.
+fn cover(r: &Report, truth: &dyn Fn(&str) -> Option<f64>, t: &mut [Tally; 3]) {
+    let Some(reference) =
+        r.states.iter().find(|s| s.potential == Some(0.0) && s.component == Some(0))
+    else {
+        return;
+    };
+    let Some(t0) = truth(&reference.label) else { return };
+    for s in r.states.iter().filter(|s| s.component == Some(0) && s.label != reference.label) {
+        let Some(ts) = truth(&s.label) else { continue };
+        let x = ts - t0;
+        t[0].add(sandwich(s), x);
+        t[1].add(s.potential_credible, x);
+        t[2].add(s.potential_interval, x);
+    }
+}
+
+/// Runs a design: `make(seed)` gives a dataset and its truth by label.
+fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> (Dataset, Truth)) {
+    let mut t = [Tally::default(); 3];
+    let (mut chi2, mut calibrated, mut tested) = (0, 0, 0);
+    for seed in 0..datasets {
+        let (d, truth) = make(seed);
+        let r = analyze(&d, &Settings { seed, ..settings.clone() }).expect("an analysis");
+        cover(&r, &*truth, &mut t);
+        if r.lrt.df > 0 {
+            tested += 1;
+            chi2 += usize::from(r.lrt.p_value.is_some_and(|p| p < 0.05));
+            calibrated += usize::from(r.lrt.p_value_null.is_some_and(|p| p < 0.05));
+        }
+    }
+    let rate = |k: usize| {
+        if tested == 0 { "-".into() } else { format!("{:.1}%", 100.0 * k as f64 / tested as f64) }
+    };
+    println!(
+        "| {name} | {datasets} | {} | {} | {} | {} | {} |",
+        t[0].show(),
+        t[1].show(),
+        t[2].show(),
+        rate(chi2),
+        rate(calibrated)
+    );
+}
+
+fn main() {
+    let datasets: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200);
+    let full =
+        Settings { posterior: 200, bootstrap: 200, null_replicates: 200, ..Settings::default() };
+    println!(
+        "| design | datasets | sandwich ±1.96 SE | posterior 95% | bootstrap 95% | LRT χ² rejects at 5% | LRT calibrated rejects at 5% |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let energies = [0.0, 0.4, 0.9, 1.3, 1.8, 2.5];
+    let p = chain(&energies);
+    let truth_of = |e: Vec<f64>| -> Truth {
+        Box::new(move |l: &str| {
+            l.strip_prefix('S').and_then(|i| i.parse::<usize>().ok()).map(|i| e[i])
+        })
+    };
+    let equal = |n: f64| {
+        let p = p.clone();
+        move |seed: u64| {
+            let mut rng = Random::new(seed);
+            (sample(&p, &[n; 6], &mut rng), truth_of(energies.to_vec()))
+        }
+    };
+    design("6 states, 2,000 attempts each, softplus", datasets, &full, &equal(2000.0));
+    design(
+        "6 states, 2,000 attempts each, exp kernel",
+        datasets,
+        &Settings { kernel: Kernel::Exp, ..full.clone() },
+        &equal(2000.0),
+    );
+    design("6 states, 60 attempts each (sparse)", datasets, &full, &equal(60.0));
+    let unequal = {
+        let p = p.clone();
+        move |seed: u64| {
+            let mut rng = Random::new(seed);
+            (
+                sample(&p, &[20000.0, 6000.0, 2000.0, 600.0, 200.0, 100.0], &mut rng),
+                truth_of(energies.to_vec()),
+            )
+        }
+    };
+    design("6 states, 20,000 to 100 attempts", datasets, &full, &unequal);
+    design(
+        "6 states, 20,000 to 100 attempts, exp kernel",
+        datasets,
+        &Settings { kernel: Kernel::Exp, ..full.clone() },
+        &unequal,
+    );
+    let metropolis = |attempts: usize| {
+        move |seed: u64| {
+            let sim = Metropolis::default().run(seed, attempts);
+            let truth = sim.truth.clone();
+            let f: Truth = Box::new(move |l: &str| truth.get(l).copied());
+            (sim.dataset, f)
+        }
+    };
+    design(
+        "Metropolis, 30 states, 20,000 attempts (restarts)",
+        datasets,
+        &full,
+        &metropolis(20_000),
+    );
+    design("Metropolis, 30 states, 2,000 attempts (sparse)", datasets, &full, &metropolis(2_000));
+    let word = |attempts: usize| {
+        move |seed: u64| {
+            let sim = WordTask::default().run(seed, attempts);
+            let truth = sim.truth.clone();
+            let f: Truth = Box::new(move |l: &str| truth.get(l).copied());
+            (sim.dataset, f)
+        }
+    };
+    design("simulated word agent, 500 attempts", datasets, &full, &word(500));
+    design("simulated word agent, 20,000 attempts", datasets, &full, &word(20_000));
+    // Majority voting (2 of 3) on a two-state chain: the truth is the voted kernel's ratio.
+    let (tab, tba) = (0.2f64, 0.05f64);
+    let vote = |t: f64| 3.0 * t * t * (1.0 - t) + t * t * t;
+    let voted_gap = (vote(tab) / vote(tba)).ln();
+    let voting = move |seed: u64| {
+        let mut rng = Random::new(seed);
+        let p = vec![vec![1.0 - tab, tab], vec![tba, 1.0 - tba]];
+        let d = sample(&p, &[3000.0, 3000.0], &mut rng);
+        let f: Truth = Box::new(move |l: &str| Some(if l == "S0" { voted_gap } else { 0.0 }));
+        (d, f)
+    };
+    design(
+        "2 states, majority vote 2 of 3",
+        datasets,
+        &Settings { majority: Some(Majority { m: 3, n: 2 }), ..full.clone() },
+        &voting,
+    );
+}

@@ -1,0 +1,252 @@
+//! Replicates of a dataset and the intervals they give: the **bootstrap** (each source's
+//! attempts resampled from its own outcomes) and the **exact posterior** (each source's outcome
+//! probabilities drawn from their Dirichlet posterior). Restart sampling makes each source's
+//! outcomes an independent multinomial sample, so both are exact in their own terms, need no
+//! Markov chain Monte Carlo, and cost per source, not per attempt. Every replicate is analysed
+//! like the data: the potential refitted, the reversible estimate, `G` and the entropy
+//! production recomputed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::datasets::Dataset;
+use crate::markov::{
+    CountMatrix, entropy_production, nonrev_stationary, reversible_mle, statistic,
+};
+use crate::model::Counts;
+use crate::normalization::Normalization;
+use crate::potential::{Gauge, PotentialFit, fit_potential};
+use crate::random::Random;
+use crate::settings::Settings;
+
+/// The prior of the posterior: Dirichlet(1/2, ..., 1/2) on each source's observed outcomes
+/// (Jeffreys'), chosen for the coverage of its intervals (docs/calibration.md).
+pub const PRIOR: f64 = 0.5;
+
+/// How replicates are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Resampling {
+    /// Each source's attempts drawn again from its observed outcomes (a multinomial).
+    Bootstrap,
+    /// Each source's outcome probabilities drawn from their posterior, Dirichlet(N + 1/2),
+    /// with the source's attempts spread over them (expected counts).
+    Posterior,
+}
+
+/// What a resampled attempt can give.
+#[derive(Clone, Copy)]
+enum Outcome {
+    State(usize),
+    Rejected,
+    /// An attempt the data do not record (high-reject: `N0(f)` beyond the recorded attempts).
+    Unrecorded,
+}
+
+/// One copy of `counts` drawn as `kind` says; with high-reject data the unrecorded attempts
+/// `N0(f) - n(f)` are drawn as rejections that stay unrecorded.
+pub fn redraw(
+    counts: &Counts,
+    settings: &Settings,
+    total: Option<f64>,
+    kind: Resampling,
+    rng: &mut Random,
+) -> Counts {
+    let n = counts.len();
+    let n0 = (settings.normalization == Normalization::HighReject && n > 0).then(|| {
+        settings.total_attempts.or(total).unwrap_or_else(|| counts.total_attempts()) / n as f64
+    });
+    let mut out_edges: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (f, g, c) in counts.edges() {
+        out_edges[f].push((g, c));
+    }
+    let mut fresh = Counts::new();
+    for s in 0..n {
+        fresh.add_state(counts.states().label(s));
+    }
+    for (f, edges) in out_edges.into_iter().enumerate() {
+        let unrecorded = n0.map_or(0.0, |a| (a - counts.attempts(f)).max(0.0));
+        let mut outcomes: Vec<(Outcome, f64)> =
+            edges.into_iter().map(|(g, c)| (Outcome::State(g), c)).collect();
+        outcomes.push((Outcome::State(f), counts.self_loops(f)));
+        outcomes.push((Outcome::Rejected, counts.rejected(f)));
+        outcomes.push((Outcome::Unrecorded, unrecorded));
+        outcomes.retain(|o| o.1 > 0.0);
+        let trials: f64 = outcomes.iter().map(|o| o.1).sum();
+        if trials <= 0.0 {
+            continue;
+        }
+        let weights: Vec<f64> = outcomes.iter().map(|o| o.1).collect();
+        let drawn = match kind {
+            Resampling::Bootstrap => rng.multinomial(trials, &weights),
+            Resampling::Posterior => {
+                let alpha: Vec<f64> = weights.iter().map(|w| w + PRIOR).collect();
+                rng.dirichlet(&alpha).into_iter().map(|p| p * trials).collect()
+            }
+        };
+        for (k, &x) in drawn.iter().enumerate().filter(|(_, x)| **x > 0.0) {
+            match outcomes[k].0 {
+                Outcome::State(g) => fresh.add_transition_ids(f, g, x),
+                Outcome::Rejected => fresh.add_rejection_id(f, x),
+                // Unrecorded high-reject attempts stay implicit, as in the data.
+                Outcome::Unrecorded => {}
+            }
+        }
+    }
+    fresh
+}
+
+/// 95% intervals (2.5% and 97.5% quantiles) from the replicates, and their means where a bias is
+/// reported.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Intervals {
+    /// Per state: `V` in the reported gauge, where the state was fitted in at least half of the
+    /// replicates.
+    pub potential: Vec<Option<[f64; 2]>>,
+    /// Per state: the reversible estimate's stationary probability.
+    pub stationary: Vec<Option<[f64; 2]>>,
+    /// Per state: the free energy `-log(pi)`, relative to the reported minimum.
+    pub free_energy: Vec<Option<[f64; 2]>>,
+    /// `G`.
+    pub lrt: Option<[f64; 2]>,
+    /// Mean of `G` over the replicates.
+    pub lrt_mean: Option<f64>,
+    /// The entropy production.
+    pub entropy: Option<[f64; 2]>,
+    /// Mean of the entropy production over the replicates.
+    pub entropy_mean: Option<f64>,
+}
+
+/// The 2.5% and 97.5% quantiles of the finite values of `xs` (linear interpolation).
+pub fn percentile_interval(mut xs: Vec<f64>) -> Option<[f64; 2]> {
+    xs.retain(|x| x.is_finite());
+    if xs.len() < 2 {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let pos = q * (xs.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64)
+    };
+    Some([at(0.025), at(0.975)])
+}
+
+fn mean(xs: &[f64]) -> Option<f64> {
+    let finite: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
+}
+
+/// Runs `replicates` replicates of `dataset` drawn as `kind`, seeded. Potentials are compared
+/// relative to the reference state of each component of `fit`, then shifted to the reported
+/// gauge; free energies relative to `reference_state` (the state of lowest free energy).
+/// `finished` is called with the number of replicates done after each one.
+#[allow(clippy::too_many_arguments)]
+pub fn replicate(
+    dataset: &Dataset,
+    settings: &Settings,
+    fit: &PotentialFit,
+    reference_state: Option<usize>,
+    kind: Resampling,
+    replicates: usize,
+    seed: u64,
+    finished: &mut dyn FnMut(usize),
+) -> Intervals {
+    let n = dataset.counts.len();
+    let mut rng = Random::new(seed);
+    let mut vs: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut pis: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut fs: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut gs = Vec::with_capacity(replicates);
+    let mut sigmas = Vec::with_capacity(replicates);
+    for k in 0..replicates {
+        let counts = redraw(&dataset.counts, settings, dataset.total_attempts, kind, &mut rng);
+        let weights = settings.weights(&counts, dataset.total_attempts);
+        if let Ok(rep) = fit_potential(
+            &weights,
+            settings.kernel,
+            settings.beta,
+            settings.solver,
+            Gauge::LowestZero,
+            0,
+        ) {
+            for comp in &fit.components {
+                let r = comp.reference;
+                let (Some(vr), Some(cr)) = (rep.value[r], rep.component[r]) else {
+                    continue;
+                };
+                let offset = fit.value[r].unwrap_or(0.0);
+                for &s in &comp.states {
+                    if let (Some(v), Some(c)) = (rep.value[s], rep.component[s])
+                        && c == cr
+                    {
+                        vs[s].push(v - vr + offset);
+                    }
+                }
+            }
+        }
+        let cm = CountMatrix::from_counts(&counts, settings.normalization, &weights);
+        if cm.len() >= 2 {
+            let rev = reversible_mle(&cm);
+            gs.push(statistic(&cm, &rev));
+            let (pi, _) = nonrev_stationary(&cm, Some(&rev.pi));
+            sigmas.push(entropy_production(&cm, &pi).0);
+            let f_ref = reference_state
+                .and_then(|r| cm.states.iter().position(|&s| s == r))
+                .map(|i| -rev.pi[i].ln());
+            for (i, &s) in cm.states.iter().enumerate() {
+                pis[s].push(rev.pi[i]);
+                if let Some(f0) = f_ref {
+                    fs[s].push(-rev.pi[i].ln() - f0);
+                }
+            }
+        }
+        finished(k + 1);
+    }
+    let half = |v: &Vec<f64>| 2 * v.len() >= replicates;
+    let per_state = |xs: Vec<Vec<f64>>| -> Vec<Option<[f64; 2]>> {
+        xs.into_iter().map(|v| if half(&v) { percentile_interval(v) } else { None }).collect()
+    };
+    Intervals {
+        potential: per_state(vs),
+        stationary: per_state(pis),
+        free_energy: per_state(fs),
+        lrt_mean: mean(&gs),
+        lrt: percentile_interval(gs),
+        entropy_mean: mean(&sigmas),
+        entropy: percentile_interval(sigmas),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasets::Bundled;
+
+    #[test]
+    fn redraws_keep_each_sources_attempts() {
+        let d = Bundled::Claude4Word.load();
+        let s = Settings { normalization: Normalization::HighReject, ..Settings::default() };
+        let mut rng = Random::new(1);
+        for kind in [Resampling::Bootstrap, Resampling::Posterior] {
+            let c = redraw(&d.counts, &s, d.total_attempts, kind, &mut rng);
+            assert_eq!(c.len(), d.counts.len());
+            for f in 0..c.len() {
+                // Recorded attempts stay within the source's trials: N0 = 4000, or more where
+                // more were recorded (TURKEY: 4122); the rest stay unrecorded.
+                let trials = d.counts.attempts(f).max(4000.0);
+                assert!(c.attempts(f) <= trials + 1e-6, "{kind:?} {f}: {}", c.attempts(f));
+            }
+            // No transition appears that the data never saw.
+            for (f, g, _) in c.edges() {
+                assert!(d.counts.count(f, g) > 0.0);
+            }
+        }
+        // Counts of 10^13 cost what counts of 10 do.
+        let mut huge = Counts::new();
+        huge.add_transition("A", "B", 1e13);
+        huge.add_transition("B", "A", 3e12);
+        huge.add_rejection("A", 5e12);
+        let c = redraw(&huge, &Settings::default(), None, Resampling::Bootstrap, &mut rng);
+        assert_eq!(c.attempts(0), 1.5e13);
+    }
+}
