@@ -146,6 +146,7 @@ enum PresetArg {
     DrivenCycle,
     WordTask,
     PaperScale,
+    Large,
 }
 
 fn main() -> ExitCode {
@@ -182,6 +183,7 @@ fn run(cli: Cli) -> Result<String, String> {
                 PresetArg::DrivenCycle => Preset::DrivenCycle,
                 PresetArg::WordTask => Preset::WordTask,
                 PresetArg::PaperScale => Preset::PaperScale,
+                PresetArg::Large => Preset::Large,
             };
             let sim = preset.run(seed, attempts);
             if let Some(path) = truth {

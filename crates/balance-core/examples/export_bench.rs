@@ -1,6 +1,6 @@
 //! Writes the paper-scale benchmark problems for `bench/compare.py` and times our solvers on
 //! them: the action of the largest strongly connected component (softplus, observed
-//! normalisation) and the count matrix of the reversible MLE.
+//! normalisation) and the count matrix of the reversible MLE; also the full report.
 //!
 //! `cargo run --release -p balance-core --example export_bench -- OUT_DIR`
 
@@ -11,6 +11,7 @@ use balance_core::markov::{CountMatrix, reversible_mle};
 use balance_core::normalization::{Normalization, Weights};
 use balance_core::potential::{Gauge, Kernel, Problem, Solver, fit_potential};
 use balance_core::simulate::Preset;
+use balance_core::{Settings, analyze};
 
 /// Median wall time of `runs` calls, in milliseconds.
 fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
@@ -85,9 +86,12 @@ fn main() {
     let mle = median_ms(5, || {
         reversible_mle(&cm);
     });
+    let report = median_ms(11, || {
+        analyze(&sim.dataset, &Settings::default()).unwrap();
+    });
     println!(
         "{{\"states\": {}, \"component_states\": {}, \"matrix_states\": {}, \"fit_newton_ms\": {newton:.2}, \"component_newton_ms\": {component:.2}, \
-         \"fit_lbfgs_ms\": {lbfgs:.2}, \"reversible_mle_ms\": {mle:.2}, \"mle_maps\": {}}}",
+         \"fit_lbfgs_ms\": {lbfgs:.2}, \"reversible_mle_ms\": {mle:.2}, \"mle_maps\": {}, \"analyze_ms\": {report:.2}}}",
         counts.len(),
         comp.states.len(),
         cm.len(),

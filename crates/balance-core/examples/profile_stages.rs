@@ -51,5 +51,29 @@ fn main() {
         time("entropy_production", 5, || entropy_production(&cm, &pi));
         time("cycle_affinities", 5, || cycle_affinities(&cm));
         time("one_way_cycles", 5, || one_way_cycles(&cm, &rev));
+        time("pairwise_test", 5, || {
+            balance_core::detailed_balance::pairwise_test(
+                &d.counts,
+                &w,
+                &fit.value,
+                &fit.component,
+                s.pair_rule,
+                1.0,
+            )
+        });
+        time("loop_test", 5, || balance_core::detailed_balance::loop_test(&d.counts, &w, 0.0));
+        time("one_way_pairs", 5, || {
+            balance_core::detailed_balance::one_way_pairs(&w, &fit.value, &fit.component, 1.0)
+        });
+        time("markov dense (<=400)", 5, || {
+            if cm.len() <= 400 {
+                Some(balance_core::markov::DenseChain::new(&rev.dense()))
+            } else {
+                None
+            }
+        });
+        time("fit_potential (no se)", 5, || {
+            fit_potential(&w, Kernel::Softplus, 1.0, Solver::Newton, Gauge::LowestZero, 0).unwrap()
+        });
     }
 }

@@ -17,6 +17,7 @@ pub mod laplacian;
 pub mod markov;
 pub mod model;
 pub mod normalization;
+mod parallel;
 pub mod planner;
 pub mod potential;
 pub mod random;

@@ -17,6 +17,14 @@ impl Random {
         Random(ChaCha8Rng::seed_from_u64(seed))
     }
 
+    /// Independent stream `stream` of the source seeded with `seed`: replicate `k` draws from
+    /// stream `k`, so its numbers do not depend on which replicates ran before it, or where.
+    pub fn stream(seed: u64, stream: u64) -> Random {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Random(rng)
+    }
+
     /// Uniform in `[0, 1)`.
     pub fn uniform(&mut self) -> f64 {
         (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)

@@ -14,12 +14,13 @@ use crate::markov::{
 };
 use crate::model::Counts;
 use crate::normalization::Normalization;
-use crate::potential::{Gauge, PotentialFit, fit_potential};
+use crate::parallel::map_replicates;
+use crate::potential::{Gauge, PotentialFit, fit_potential_from};
 use crate::random::Random;
 use crate::settings::Settings;
 
 /// The prior of the posterior: Dirichlet(1/2, ..., 1/2) on each source's observed outcomes
-/// (Jeffreys'), chosen for the coverage of its intervals (docs/calibration.md).
+/// (Jeffreys'); docs/calibration.md shows how the coverage moves with it.
 pub const PRIOR: f64 = 0.5;
 
 /// How replicates are drawn.
@@ -136,10 +137,24 @@ fn mean(xs: &[f64]) -> Option<f64> {
     (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
 }
 
-/// Runs `replicates` replicates of `dataset` drawn as `kind`, seeded. Potentials are compared
-/// relative to the reference state of each component of `fit`, then shifted to the reported
-/// gauge; free energies relative to `reference_state` (the state of lowest free energy).
-/// `finished` is called with the number of replicates done after each one.
+/// What one replicate gives.
+struct Replicate {
+    /// `V` per state (relative to its component's reference, in the reported gauge).
+    potential: Vec<Option<f64>>,
+    /// `pi` and the free energy per state, on the replicate's connected set.
+    stationary: Vec<Option<f64>>,
+    free_energy: Vec<Option<f64>>,
+    /// `G` and the entropy production, when there is a connected set.
+    g: Option<f64>,
+    entropy: Option<f64>,
+}
+
+/// Runs `replicates` replicates of `dataset` drawn as `kind`, seeded (replicate `k` from random
+/// stream `k`, so on any number of cores the same). Each starts its solvers from the data's own
+/// estimates (`fit`, `pi` over the dataset's states), which saves most of their Newton steps.
+/// Potentials are compared relative to the reference state of each component of `fit`, then
+/// shifted to the reported gauge; free energies relative to `reference_state` (the state of
+/// lowest free energy). `finished` hears how many replicates are done.
 #[allow(clippy::too_many_arguments)]
 pub fn replicate(
     dataset: &Dataset,
@@ -152,22 +167,25 @@ pub fn replicate(
     finished: &mut dyn FnMut(usize),
 ) -> Intervals {
     let n = dataset.counts.len();
-    let mut rng = Random::new(seed);
-    let mut vs: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut pis: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut fs: Vec<Vec<f64>> = vec![Vec::new(); n];
-    let mut gs = Vec::with_capacity(replicates);
-    let mut sigmas = Vec::with_capacity(replicates);
-    for k in 0..replicates {
+    let one = |k: usize| {
+        let mut rng = Random::stream(seed, k as u64);
         let counts = redraw(&dataset.counts, settings, dataset.total_attempts, kind, &mut rng);
         let weights = settings.weights(&counts, dataset.total_attempts);
-        if let Ok(rep) = fit_potential(
+        let mut out = Replicate {
+            potential: vec![None; n],
+            stationary: vec![None; n],
+            free_energy: vec![None; n],
+            g: None,
+            entropy: None,
+        };
+        if let Ok(rep) = fit_potential_from(
             &weights,
             settings.kernel,
             settings.beta,
             settings.solver,
             Gauge::LowestZero,
             0,
+            &fit.value,
         ) {
             for comp in &fit.components {
                 let r = comp.reference;
@@ -179,7 +197,7 @@ pub fn replicate(
                     if let (Some(v), Some(c)) = (rep.value[s], rep.component[s])
                         && c == cr
                     {
-                        vs[s].push(v - vr + offset);
+                        out.potential[s] = Some(v - vr + offset);
                     }
                 }
             }
@@ -187,29 +205,34 @@ pub fn replicate(
         let cm = CountMatrix::from_counts(&counts, settings.normalization, &weights);
         if cm.len() >= 2 {
             let rev = reversible_mle(&cm);
-            gs.push(statistic(&cm, &rev));
-            let (pi, _) = nonrev_stationary(&cm, Some(&rev.pi));
-            sigmas.push(entropy_production(&cm, &pi).0);
+            out.g = Some(statistic(&cm, &rev));
+            let (p, _) = nonrev_stationary(&cm, Some(&rev.pi));
+            out.entropy = Some(entropy_production(&cm, &p).0);
             let f_ref = reference_state
                 .and_then(|r| cm.states.iter().position(|&s| s == r))
                 .map(|i| -rev.pi[i].ln());
             for (i, &s) in cm.states.iter().enumerate() {
-                pis[s].push(rev.pi[i]);
-                if let Some(f0) = f_ref {
-                    fs[s].push(-rev.pi[i].ln() - f0);
-                }
+                out.stationary[s] = Some(rev.pi[i]);
+                out.free_energy[s] = f_ref.map(|f0| -rev.pi[i].ln() - f0);
             }
         }
-        finished(k + 1);
-    }
-    let half = |v: &Vec<f64>| 2 * v.len() >= replicates;
-    let per_state = |xs: Vec<Vec<f64>>| -> Vec<Option<[f64; 2]>> {
-        xs.into_iter().map(|v| if half(&v) { percentile_interval(v) } else { None }).collect()
+        out
     };
+    let all = map_replicates(replicates, finished, one);
+    let per_state = |pick: fn(&Replicate) -> &Vec<Option<f64>>| -> Vec<Option<[f64; 2]>> {
+        (0..n)
+            .map(|s| {
+                let xs: Vec<f64> = all.iter().filter_map(|r| pick(r)[s]).collect();
+                if 2 * xs.len() >= replicates { percentile_interval(xs) } else { None }
+            })
+            .collect()
+    };
+    let gs: Vec<f64> = all.iter().filter_map(|r| r.g).collect();
+    let sigmas: Vec<f64> = all.iter().filter_map(|r| r.entropy).collect();
     Intervals {
-        potential: per_state(vs),
-        stationary: per_state(pis),
-        free_energy: per_state(fs),
+        potential: per_state(|r| &r.potential),
+        stationary: per_state(|r| &r.stationary),
+        free_energy: per_state(|r| &r.free_energy),
         lrt_mean: mean(&gs),
         lrt: percentile_interval(gs),
         entropy_mean: mean(&sigmas),

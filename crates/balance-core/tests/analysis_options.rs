@@ -45,20 +45,14 @@ fn progress_runs_through_the_stages_and_every_replicate_to_the_end() {
     let r = analyze_with_progress(&d, &s, &mut |p| seen.push(p)).unwrap();
     assert_eq!(r, analyze(&d, &s).unwrap());
     let stages: Vec<(Stage, usize)> = seen.iter().map(|p| (p.stage, p.done)).collect();
+    // The three stages, then the replicates to the last (one by one, or by batches when they
+    // run on several cores), never going back.
     assert_eq!(
-        stages,
-        [
-            (Stage::Potential, 0),
-            (Stage::Markov, 1),
-            (Stage::Tests, 2),
-            (Stage::Bootstrap, 3),
-            (Stage::Bootstrap, 4),
-            (Stage::Bootstrap, 5),
-            (Stage::Bootstrap, 6),
-            (Stage::Bootstrap, 7),
-            (Stage::Bootstrap, 8),
-        ]
+        stages[..4],
+        [(Stage::Potential, 0), (Stage::Markov, 1), (Stage::Tests, 2), (Stage::Bootstrap, 3)]
     );
+    assert_eq!(stages.last(), Some(&(Stage::Bootstrap, 8)));
+    assert!(stages.windows(2).all(|w| w[0].1 <= w[1].1), "{stages:?}");
     assert!(seen.iter().all(|p| p.total == 8));
 }
 

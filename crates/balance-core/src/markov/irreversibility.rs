@@ -9,10 +9,12 @@ use crate::fixed_point::squarem;
 use crate::graph::{Components, Pairs, shortest_cycle_through};
 
 /// Stationary distribution of the non-reversible MLE `C_ij / c_i` on its largest strongly
-/// connected class (0 elsewhere): Gauss-Seidel sweeps on the jump chain (the chain without
-/// its self-loops), accelerated by SQUAREM, then weighted back by each state's holding time.
-/// `guess` (a distribution over the matrix's states) speeds it up when close.
-/// Returns the distribution and whether the iteration converged.
+/// connected class (0 elsewhere), through its jump chain `Q` (the chain without its self-loops):
+/// with one state pinned, `x (I - Q) = 0` is a nonsingular M-matrix system, solved by BiCGSTAB
+/// from `guess` (a distribution over the matrix's states; the reversible estimate is close near
+/// detailed balance), with Gauss-Seidel sweeps accelerated by SQUAREM as the fallback; then each
+/// state is weighted back by its holding time. Returns the distribution and whether the solve
+/// converged.
 pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, bool) {
     let n = c.len();
     let comps = Components::new(n, c.off_diagonal().map(|(i, j, _)| (i, j)));
@@ -69,7 +71,17 @@ pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, b
         next.iter_mut().for_each(|v| *v /= sum);
         next
     };
-    let (x, _, converged) = squarem(start, map, 1e-13, 400_000);
+    // BiCGSTAB from the guess is fastest when it converges; a sparse LU is exact otherwise.
+    let solved = pinned_stationary(&incoming, &start).or_else(|| {
+        (members.len() <= DIRECT_MAX_STATES).then(|| lu_stationary(&incoming)).flatten()
+    });
+    let (x, converged) = match solved {
+        Some(x) => (x, true),
+        None => {
+            let (x, _, converged) = squarem(start, map, 1e-13, 400_000);
+            (x, converged)
+        }
+    };
     // Back from the jump chain: a state is held 1 / (1 - P_ii) steps per visit.
     let mut pi = vec![0.0; n];
     for (k, &i) in members.iter().enumerate() {
@@ -79,6 +91,134 @@ pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, b
     let sum: f64 = pi.iter().sum();
     pi.iter_mut().for_each(|v| *v /= sum);
     (pi, converged)
+}
+
+/// Relative residual at which BiCGSTAB stops: tighter is below what it reaches on a slowly mixing
+/// chain in double precision (it would stagnate and fall back to a slower method).
+const STATIONARY_RTOL: f64 = 1e-11;
+
+/// Most BiCGSTAB iterations before the fallback.
+const MAX_BICGSTAB_ITERATIONS: usize = 3000;
+
+/// Largest chain whose stationary vector is found by a sparse LU factorisation.
+const DIRECT_MAX_STATES: usize = 20_000;
+
+/// The stationary vector of a jump chain given by its incoming edges (`incoming[j]` holds
+/// `(i, Q_ij)`), normalised to sum 1, by one sparse LU solve (faer, fill-reducing ordering) of
+/// `x_j - sum_i x_i Q_ij = 0` for every state but the first, whose row is `x_0 = 1`; `None` if
+/// the factorisation fails or the answer is not a distribution.
+fn lu_stationary(incoming: &[Vec<(usize, f64)>]) -> Option<Vec<f64>> {
+    use faer::linalg::solvers::Solve;
+    use faer::sparse::{SparseColMat, Triplet};
+    let m = incoming.len();
+    if m < 2 {
+        return Some(vec![1.0; m]);
+    }
+    let mut entries = Vec::with_capacity(m + incoming.iter().map(Vec::len).sum::<usize>());
+    entries.push(Triplet::new(0, 0, 1.0));
+    for (j, row) in incoming.iter().enumerate().skip(1) {
+        entries.push(Triplet::new(j, j, 1.0));
+        entries.extend(row.iter().map(|&(i, q)| Triplet::new(j, i, -q)));
+    }
+    let a = SparseColMat::<usize, f64>::try_new_from_triplets(m, m, &entries).ok()?;
+    let lu = a.sp_lu().ok()?;
+    let mut rhs = faer::Mat::<f64>::zeros(m, 1);
+    rhs[(0, 0)] = 1.0;
+    lu.solve_in_place(rhs.as_mut());
+    let x: Vec<f64> = (0..m).map(|j| rhs[(j, 0)]).collect();
+    let sum: f64 = x.iter().sum();
+    (x.iter().all(|v| v.is_finite() && *v > -1e-9 * sum.abs()) && sum > 0.0)
+        .then(|| x.iter().map(|v| v.max(0.0) / sum).collect())
+}
+
+/// The stationary vector of a jump chain given by its incoming edges (`incoming[j]` holds
+/// `(i, Q_ij)`), normalised to sum 1, by BiCGSTAB on `x_j - sum_{i != k} x_i Q_ij = Q_kj` with
+/// `x_k = 1` for the state `k` the start weighs most; `None` if it breaks down or does not
+/// converge (the caller falls back to a fixed point).
+fn pinned_stationary(incoming: &[Vec<(usize, f64)>], start: &[f64]) -> Option<Vec<f64>> {
+    let m = start.len();
+    if m < 2 {
+        return Some(vec![1.0; m]);
+    }
+    let k = (0..m).max_by(|&a, &b| start[a].total_cmp(&start[b]))?;
+    // A x for the unknowns x (x_k held at 0 inside the product).
+    let apply = |x: &[f64], out: &mut [f64]| {
+        for j in 0..m {
+            out[j] = if j == k {
+                0.0
+            } else {
+                x[j] - incoming[j].iter().filter(|e| e.0 != k).map(|&(i, q)| x[i] * q).sum::<f64>()
+            };
+        }
+    };
+    let b: Vec<f64> =
+        (0..m)
+            .map(|j| {
+                if j == k {
+                    0.0
+                } else {
+                    incoming[j].iter().filter(|e| e.0 == k).map(|e| e.1).sum()
+                }
+            })
+            .collect();
+    let mut x: Vec<f64> = start.iter().map(|v| v / start[k]).collect();
+    x[k] = 0.0;
+    let dot = |a: &[f64], c: &[f64]| a.iter().zip(c).map(|(p, q)| p * q).sum::<f64>();
+    let mut ax = vec![0.0; m];
+    apply(&x, &mut ax);
+    let mut r: Vec<f64> = b.iter().zip(&ax).map(|(p, q)| p - q).collect();
+    let r0 = r.clone();
+    let bnorm = dot(&b, &b).sqrt().max(f64::MIN_POSITIVE);
+    let (mut rho, mut alpha, mut omega) = (1.0, 1.0, 1.0);
+    let (mut v, mut p) = (vec![0.0; m], vec![0.0; m]);
+    let (mut s, mut t) = (vec![0.0; m], vec![0.0; m]);
+    let mut converged = dot(&r, &r).sqrt() <= STATIONARY_RTOL * bnorm;
+    for _ in 0..(10 * m + 1000).min(MAX_BICGSTAB_ITERATIONS) {
+        if converged {
+            break;
+        }
+        let rho_next = dot(&r0, &r);
+        if rho_next == 0.0 || omega == 0.0 {
+            return None;
+        }
+        let beta = (rho_next / rho) * (alpha / omega);
+        rho = rho_next;
+        for i in 0..m {
+            p[i] = r[i] + beta * (p[i] - omega * v[i]);
+        }
+        apply(&p, &mut v);
+        let r0v = dot(&r0, &v);
+        if r0v == 0.0 {
+            return None;
+        }
+        alpha = rho / r0v;
+        for i in 0..m {
+            s[i] = r[i] - alpha * v[i];
+        }
+        if dot(&s, &s).sqrt() <= STATIONARY_RTOL * bnorm {
+            x.iter_mut().zip(&p).for_each(|(xi, pi)| *xi += alpha * pi);
+            converged = true;
+            break;
+        }
+        apply(&s, &mut t);
+        let tt = dot(&t, &t);
+        if tt == 0.0 {
+            return None;
+        }
+        omega = dot(&t, &s) / tt;
+        for i in 0..m {
+            x[i] += alpha * p[i] + omega * s[i];
+            r[i] = s[i] - omega * t[i];
+        }
+        converged = dot(&r, &r).sqrt() <= STATIONARY_RTOL * bnorm;
+    }
+    if !converged {
+        return None;
+    }
+    x[k] = 1.0;
+    let sum: f64 = x.iter().sum();
+    (x.iter().all(|v| v.is_finite() && *v > -1e-12) && sum > 0.0)
+        .then(|| x.iter().map(|v| v.max(0.0) / sum).collect())
 }
 
 /// Entropy production per step on the two-way support, with `P = C_ij / c_i` and the given

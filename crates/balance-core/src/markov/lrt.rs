@@ -15,6 +15,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 use super::counts::CountMatrix;
 use super::reversible::{ReversibleFit, log_likelihood_nonrev, log_likelihood_rev, reversible_mle};
 use crate::graph::Pairs;
+use crate::parallel::map_replicates;
 use crate::random::Random;
 
 /// Expected counts below this are "small" (Cochran's rule).
@@ -103,9 +104,9 @@ impl NullDistribution {
 }
 
 /// Draws `replicates` count matrices from the reversible estimate `rev` of `c`, each row with
-/// the attempts of `c`'s (restart sampling: every row an independent multinomial), and tests
-/// each on its largest strongly connected class, as the data are tested; `finished` is called
-/// after each replicate.
+/// the attempts of `c`'s (restart sampling: every row an independent multinomial; replicate `k`
+/// from random stream `k`), and tests each on its largest strongly connected class, as the data
+/// are tested, starting from `rev`; `finished` hears how many replicates are done.
 pub fn null_distribution(
     c: &CountMatrix,
     rev: &ReversibleFit,
@@ -113,10 +114,9 @@ pub fn null_distribution(
     seed: u64,
     finished: &mut dyn FnMut(usize),
 ) -> NullDistribution {
-    let mut rng = Random::new(seed);
     let rows = c.row_sums();
-    let mut out = NullDistribution { p_chi2: Vec::with_capacity(replicates) };
-    for k in 0..replicates {
+    let one = |k: usize| {
+        let mut rng = Random::stream(seed, k as u64);
         let drawn = CountMatrix {
             states: c.states.clone(),
             rows: rev
@@ -132,11 +132,9 @@ pub fn null_distribution(
         }
         .largest_class();
         let fit = reversible_mle(&drawn);
-        let test = likelihood_ratio(&drawn, &fit);
-        out.p_chi2.push(test.p_chi2.unwrap_or(1.0));
-        finished(k + 1);
-    }
-    out
+        likelihood_ratio(&drawn, &fit).p_chi2.unwrap_or(1.0)
+    };
+    NullDistribution { p_chi2: map_replicates(replicates, finished, one) }
 }
 
 #[cfg(test)]
@@ -168,7 +166,7 @@ mod tests {
         for seed in 0..100 {
             let rows: Vec<Vec<f64>> = p.iter().map(|row| rng.multinomial(40.0, row)).collect();
             let c = CountMatrix::from_dense(&rows);
-            let rev = reversible_mle(&c);
+            let rev = super::super::reversible::reversible_mle(&c);
             let lrt = likelihood_ratio(&c, &rev);
             if lrt.df == 0 {
                 continue;
@@ -191,7 +189,7 @@ mod tests {
             vec![0.0, 50.0, 1000.0],
             vec![1000.0, 0.0, 50.0],
         ]);
-        let rev = reversible_mle(&c);
+        let rev = super::super::reversible::reversible_mle(&c);
         let lrt = likelihood_ratio(&c, &rev);
         assert_eq!(lrt.df, 1);
         assert!(lrt.statistic > 1000.0 && lrt.p_chi2.unwrap() < 1e-100, "{lrt:?}");

@@ -40,6 +40,11 @@ impl ReversibleFit {
 
 /// Newton iterations at most.
 const MAX_NEWTON: usize = 200;
+/// Largest change of any `z_i` in one Newton step.
+const MAX_LOG_STEP: f64 = 4.0;
+/// Largest gradient, relative to the total count, accepted as converged when the line search
+/// can no longer decrease the objective (its rounding then exceeds any decrease).
+const STALLED_GRADIENT: f64 = 1e-9;
 
 /// `log(e^a + e^b)` without overflow.
 fn log_add_exp(a: f64, b: f64) -> f64 {
@@ -104,11 +109,14 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
         flow[i] += s;
         flow[j] += s;
     }
+    // (A nearby estimate's pi is no better a start: it can leave a few edges with vanishing
+    // Hessian weight, where the Newton solves crawl.)
     let mut z: Vec<f64> = (0..n)
         .map(|i| if flow[i] > 0.0 && rows[i] > 0.0 { (rows[i] / flow[i]).ln() } else { 0.0 })
         .collect();
     let edges: Vec<(usize, usize)> = pairs.iter().map(|&(i, j, _)| (i, j)).collect();
-    let laplacian = crate::laplacian::PinnedLaplacian::new(n, &edges, 0);
+    let laplacian = crate::laplacian::LaplacianSolver::new(n, &edges);
+    let mut first_norm = None;
     let mut g = vec![0.0; n];
     let mut value = phi(&z);
     let (mut iterations, mut converged) = (0, n < 2 || pairs.is_empty());
@@ -126,7 +134,17 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
                 s * t * (1.0 - t)
             })
             .collect();
-        let step = crate::potential::newton_step(laplacian.as_ref(), &edges, &h, &g);
+        let norm = g.iter().map(|x| x * x).sum::<f64>().sqrt();
+        let forcing =
+            (norm / *first_norm.get_or_insert(norm)).clamp(crate::potential::FORCING_FLOOR, 0.1);
+        let mut step = crate::potential::newton_step(&laplacian, &edges, &h, &g, forcing);
+        // A state joined only by weak edges can be sent far in one step, leaving its edges
+        // with no Hessian weight (a singular next step): no log-weight moves more than
+        // MAX_LOG_STEP at once.
+        let longest = step.iter().map(|d| d.abs()).fold(0.0, f64::max);
+        if longest > MAX_LOG_STEP {
+            step.iter_mut().for_each(|d| *d *= MAX_LOG_STEP / longest);
+        }
         let slope: f64 = -g.iter().zip(&step).map(|(a, b)| a * b).sum::<f64>();
         let rounding = 8.0 * f64::EPSILON * value.abs().max(scale);
         let mut t = 1.0;
@@ -146,6 +164,9 @@ pub fn reversible_mle(c: &CountMatrix) -> ReversibleFit {
             }
         }
         if t < 1e-12 {
+            // No decrease beyond the rounding of phi: converged when the gradient is at the
+            // level that rounding leaves.
+            converged = g.iter().all(|x| x.abs() <= STALLED_GRADIENT * scale);
             break;
         }
         let moved = step.iter().map(|d| (t * d).abs()).fold(0.0, f64::max);

@@ -125,6 +125,22 @@ pub fn fit_potential(
     gauge: Gauge,
     max_se_states: usize,
 ) -> Result<PotentialFit, SolveError> {
+    fit_potential_from(weights, kernel, beta, solver, gauge, max_se_states, &[])
+}
+
+/// As [`fit_potential`], starting each component's solver from `start` (a potential per state,
+/// such as the reversible estimate's free energy divided by `beta`, which detailed balance makes
+/// equal to `V`) where it covers the whole component, else from the condensation levels. The
+/// minimum is the same; a close start saves Newton steps.
+pub fn fit_potential_from(
+    weights: &Weights,
+    kernel: Kernel,
+    beta: f64,
+    solver: Solver,
+    gauge: Gauge,
+    max_se_states: usize,
+    start: &[Option<f64>],
+) -> Result<PotentialFit, SolveError> {
     let n = weights.len();
     let comps = Components::new(n, weights.edges.iter().map(|&(f, g, _)| (f, g)));
     let mut order: Vec<usize> = comps.nontrivial().collect();
@@ -150,7 +166,11 @@ pub fn fit_potential(
         }
         let (problem, noise) =
             component_problem(weights, members, &edges_of[c], &local, kernel, beta);
-        let v0: Vec<f64> = members.iter().map(|&s| levels[s] as f64).collect();
+        let warm: Option<Vec<f64>> =
+            members.iter().map(|&s| start.get(s).copied().flatten()).collect();
+        let v0 = warm
+            .filter(|v| v.iter().all(|x| x.is_finite()))
+            .unwrap_or_else(|| members.iter().map(|&s| levels[s] as f64).collect());
         let sol = problem.solve(solver, &v0)?;
         total_action += problem.value(&sol.v);
         let min_i = (0..members.len()).min_by(|&a, &b| sol.v[a].total_cmp(&sol.v[b])).unwrap_or(0);

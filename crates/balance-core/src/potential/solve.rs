@@ -10,14 +10,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::kernel::Kernel;
-use crate::laplacian::PinnedLaplacian;
+use crate::laplacian::LaplacianSolver;
 
 /// Which minimiser to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Solver {
-    /// Newton's method with the Hessian (a weighted graph Laplacian) solved by sparse Cholesky:
-    /// fast on large sparse graphs, exact to rounding.
+    /// Newton's method with the Hessian (a weighted graph Laplacian) solved by sparse Cholesky or
+    /// conjugate gradients ([`crate::laplacian`]): fast on large sparse graphs, exact to rounding.
     Newton,
     /// Limited-memory BFGS with the analytic gradient, as the paper (L-BFGS-B) does.
     Lbfgs,
@@ -105,14 +105,18 @@ impl Problem {
         let tol = 1e-15 * self.scale();
         let mut s = self.value(&v);
         let pairs: Vec<(usize, usize)> = self.edges.iter().map(|&(f, g, _)| (f, g)).collect();
-        let laplacian = PinnedLaplacian::new(self.m, &pairs, 0);
+        let laplacian = LaplacianSolver::new(self.m, &pairs);
+        let mut first_norm = None;
         for it in 1..=200 {
             self.gradient(&v, &mut grad);
             if grad.iter().all(|g| g.abs() <= tol) {
                 return Solution { v, iterations: it - 1, converged: true };
             }
             let h = self.hessian_weights(&v);
-            let step = newton_step(laplacian.as_ref(), &pairs, &h, &grad);
+            // Inexact Newton: solve loosely while far from the optimum, tightly near it.
+            let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+            let forcing = (norm / *first_norm.get_or_insert(norm)).clamp(FORCING_FLOOR, 0.1);
+            let step = newton_step(&laplacian, &pairs, &h, &grad, forcing);
             // Backtracking (Armijo) along the Newton direction -step; near the optimum a value
             // equal to rounding is accepted, since the full Newton step is then exact.
             let slope: f64 = -grad.iter().zip(&step).map(|(g, d)| g * d).sum::<f64>();
@@ -281,16 +285,22 @@ impl Problem {
     }
 }
 
-/// The Newton step `H^-1 grad` for a Hessian that is the Laplacian of `edges` with weights `h`,
-/// pinned at state 0: by the sparse Cholesky factorisation of `laplacian`, or, should that fail
+/// The tightest relative residual asked of an iterative Newton solve. Tighter is below what
+/// conjugate gradients can reach on an ill-conditioned Laplacian in double precision (they would
+/// run to their iteration cap); two steps at this forcing already reach rounding.
+pub(crate) const FORCING_FLOOR: f64 = 1e-10;
+
+/// The Newton step `H^-1 grad` (to a residual `rtol` when solved iteratively) for a Hessian
+/// that is the Laplacian of `edges` with weights `h`, pinned at state 0; should the solve fail
 /// (weights underflowing to 0), the diagonal (Jacobi) step, which the line search then shortens.
 pub(crate) fn newton_step(
-    laplacian: Option<&PinnedLaplacian>,
+    laplacian: &LaplacianSolver,
     edges: &[(usize, usize)],
     h: &[f64],
     grad: &[f64],
+    rtol: f64,
 ) -> Vec<f64> {
-    if let Some(x) = laplacian.and_then(|l| l.solve(h, grad)) {
+    if let Some(x) = laplacian.solve(h, grad, rtol) {
         return x;
     }
     let mut diag = vec![0.0; grad.len()];

@@ -49,12 +49,19 @@ pub enum Preset {
     WordTask,
     /// [`PaperScale`] with its defaults.
     PaperScale,
+    /// [`PaperScale::large`]: about 100,000 states and 1,000,000 transitions.
+    Large,
 }
 
 impl Preset {
     /// Every preset.
-    pub const ALL: [Preset; 4] =
-        [Preset::Metropolis, Preset::DrivenCycle, Preset::WordTask, Preset::PaperScale];
+    pub const ALL: [Preset; 5] = [
+        Preset::Metropolis,
+        Preset::DrivenCycle,
+        Preset::WordTask,
+        Preset::PaperScale,
+        Preset::Large,
+    ];
 
     /// The kebab-case name used on the command line.
     pub fn id(self) -> &'static str {
@@ -63,6 +70,7 @@ impl Preset {
             Preset::DrivenCycle => "driven-cycle",
             Preset::WordTask => "word-task",
             Preset::PaperScale => "paper-scale",
+            Preset::Large => "large",
         }
     }
 
@@ -82,6 +90,7 @@ impl Preset {
                 w.run(seed, attempts.unwrap_or(w.attempts))
             }
             Preset::PaperScale => PaperScale::default().run(seed, attempts),
+            Preset::Large => PaperScale::large().run(seed, attempts),
         }
     }
 }
