@@ -6,4 +6,5 @@ cd "$ROOT"
 bash scripts/setup.sh
 PORT="${PORT:-8080}"
 echo "serve: Balance Lab at http://127.0.0.1:$PORT"
-exec trunk serve --release --offline --address 127.0.0.1 --port "$PORT"
+# No live-reload: its inline script would break the page's Content-Security-Policy.
+exec trunk serve --release --offline --no-autoreload --address 127.0.0.1 --port "$PORT"

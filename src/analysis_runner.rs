@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
 /// The worker's loader script, written by Trunk next to the app.
-const WORKER_SCRIPT: &str = "./balance-worker_loader.js";
+const WORKER_SCRIPT: &str = "/balance-worker_loader.js";
 
 /// What the runner tells its owner.
 #[derive(Debug, Clone)]

@@ -1,59 +1,47 @@
-//! The app shell: header, navigation between the main areas, and the dataset picker.
+//! The app shell: the router, the header with the main areas' tabs, and the hand-off of a
+//! dataset from one area to Analyse.
 
 use std::collections::BTreeMap;
 
+use std::rc::Rc;
+
 use balance_core::datasets::Dataset;
 use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
+use leptos_router::{NavigateOptions, path};
 
 use crate::analyse::AnalyseArea;
 use crate::browser;
 use crate::experiment::{ExperimentArea, RunState};
 use crate::learn::{LearnArea, Link};
 
-/// The main areas of the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Area {
-    Analyse,
-    Experiment,
-    Learn,
-}
-
-impl Area {
-    const ALL: [Area; 3] = [Area::Analyse, Area::Experiment, Area::Learn];
-
-    fn title(self) -> &'static str {
-        match self {
-            Area::Analyse => "Analyse",
-            Area::Experiment => "Experiment",
-            Area::Learn => "Learn",
-        }
-    }
-
-    fn id(self) -> &'static str {
-        match self {
-            Area::Analyse => "analyse",
-            Area::Experiment => "experiment",
-            Area::Learn => "learn",
-        }
-    }
-}
+/// The main areas of the app, each a route: its path, its tab's title and the id of the tab.
+const AREAS: [(&str, &str, &str); 3] = [
+    ("/", "Analyse", "analyse"),
+    ("/experiment", "Experiment", "experiment"),
+    ("/learn", "Learn", "learn"),
+];
 
 /// A dataset with its true potential, when a simulator made it.
 pub type WithTruth = (Dataset, Option<BTreeMap<String, f64>>);
 
+/// Goes to a path of the app (the router's navigation, kept for use outside components).
+type Navigate = Rc<dyn Fn(&str)>;
+
 /// A dataset (with its true potential, when known) handed to the Analyse area from another
-/// area, and the switch to it.
+/// area, and the way there.
 #[derive(Clone, Copy)]
 pub struct Handoff {
-    area: RwSignal<Area>,
     data: RwSignal<Option<WithTruth>>,
+    navigate: StoredValue<Navigate, LocalStorage>,
 }
 
 impl Handoff {
-    /// Shows `dataset` in the Analyse area.
+    /// Shows `dataset` in the Analyse area (a new history entry: Back returns here).
     pub fn open(&self, dataset: Dataset, truth: Option<BTreeMap<String, f64>>) {
         self.data.set(Some((dataset, truth)));
-        self.area.set(Area::Analyse);
+        self.navigate.with_value(|go| go("/"));
     }
 
     /// The dataset handed over, once.
@@ -62,14 +50,31 @@ impl Handoff {
     }
 }
 
-/// The whole app.
+/// The whole app: the router around the shell.
 #[component]
 pub fn App() -> impl IntoView {
-    // A lesson link opens its lesson; any other fragment is the Analyse area's (a share link).
-    let lesson = StoredValue::new(Link::parse(&browser::fragment()));
-    let area =
-        RwSignal::new(if lesson.with_value(Option::is_some) { Area::Learn } else { Area::Analyse });
-    provide_context(Handoff { area, data: RwSignal::new(None) });
+    view! {
+        <Router>
+            <Shell />
+        </Router>
+    }
+}
+
+/// The header with the areas' tabs, and the area of the current route.
+#[component]
+fn Shell() -> impl IntoView {
+    let navigate = use_navigate();
+    // Lesson links of earlier versions (`/#learn/<lesson>?...`) open their lesson's route, and
+    // an area's name in the fragment (`/#experiment`) its area.
+    let fragment = browser::fragment();
+    let old = Link::parse(&fragment).map(|link| link.path()).or_else(|| {
+        AREAS.iter().find(|(path, _, id)| *id == fragment && *path != "/").map(|a| a.0.to_owned())
+    });
+    if let Some(path) = old {
+        navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+    }
+    let go: Navigate = Rc::new(move |path: &str| navigate(path, Default::default()));
+    provide_context(Handoff { data: RwSignal::new(None), navigate: StoredValue::new_local(go) });
     provide_context(RunState::new());
     view! {
         <header class="app-header">
@@ -78,19 +83,13 @@ pub fn App() -> impl IntoView {
                 <h1>"Balance Lab"</h1>
             </div>
             <nav class="main-nav" aria-label="Main areas">
-                {Area::ALL
+                {AREAS
                     .into_iter()
-                    .map(|a| {
+                    .map(|(path, title, id)| {
                         view! {
-                            <button
-                                type="button"
-                                id=format!("nav-{}", a.id())
-                                class="nav-tab"
-                                aria-current=move || (area.get() == a).then_some("page")
-                                on:click=move |_| area.set(a)
-                            >
-                                {a.title()}
-                            </button>
+                            <A href=path exact=path == "/" attr:id=format!("nav-{id}") attr:class="nav-tab">
+                                {title}
+                            </A>
                         }
                     })
                     .collect_view()}
@@ -98,16 +97,47 @@ pub fn App() -> impl IntoView {
             <ThemePicker />
         </header>
         <main id="main">
-            {move || match area.get() {
-                Area::Analyse => view! { <AnalyseArea /> }.into_any(),
-                Area::Experiment => view! { <ExperimentArea /> }.into_any(),
-                Area::Learn => {
-                    // The link's lesson the first time; the first lesson afterwards.
-                    let link = lesson.try_update_value(Option::take).flatten();
-                    view! { <LearnArea link=link /> }.into_any()
-                }
-            }}
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=AnalyseArea />
+                <Route path=path!("/experiment") view=ExperimentArea />
+                <Route path=path!("/learn") view=LearnRoute />
+                <Route path=path!("/learn/:lesson") view=LearnRoute />
+            </Routes>
         </main>
+    }
+}
+
+/// A path the app does not know: says so and offers the way back.
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="area card" id="not-found">
+            <h2>"There is no page here"</h2>
+            <p>
+                {move || format!("Balance Lab has no page at {}. ", use_location().pathname.get())}
+                <A href="/">"Open the Analyse area"</A>
+                "."
+            </p>
+        </section>
+    }
+}
+
+/// The Learn area on the lesson of the route (`/learn/<lesson>?parameters`). A new lesson
+/// draws afresh; parameters written back by the lesson's link keep the lesson as it is.
+#[component]
+fn LearnRoute() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let lesson = Memo::new(move |_| params.with(|p| p.get("lesson")));
+    move || {
+        let lesson = lesson.get();
+        let link = lesson.map(|lesson| Link {
+            lesson,
+            params: query.with_untracked(|q| {
+                q.into_iter().map(|(k, v)| (k.to_string(), v.to_owned())).collect()
+            }),
+        });
+        view! { <LearnArea link=link /> }
     }
 }
 

@@ -32,6 +32,7 @@ pub fn ExperimentList(
 ) -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
     view! {
+        <div class="table-scroll">
         <table class="data" id="experiment-list">
             <thead>
                 <tr>
@@ -106,6 +107,7 @@ pub fn ExperimentList(
                 }}
             </tbody>
         </table>
+        </div>
         {move || records.with(Vec::is_empty).then(|| view! { <p class="muted">"No experiments yet."</p> })}
     }
 }

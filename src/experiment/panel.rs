@@ -196,6 +196,7 @@ pub fn RunPanel(
                 }
             }}
             <h4>"Latest attempts"</h4>
+            <div class="table-scroll">
             <table class="data" id="attempt-log">
                 <thead>
                     <tr>
@@ -234,6 +235,7 @@ pub fn RunPanel(
                     })}
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }

@@ -1,9 +1,10 @@
-//! A lesson's link: `#learn/<lesson>?name=value&...`, holding the lesson, its parameters and
-//! its seed, so a link opens the same state.
+//! A lesson's link: the route `/learn/<lesson>?name=value&...`, holding the lesson, its
+//! parameters and its seed, so a link opens the same state. Links of earlier versions put the
+//! same text in the fragment (`/#learn/...`); they are still read.
 
 use std::collections::BTreeMap;
 
-/// The fragment prefix of lesson links.
+/// The prefix of lesson routes (after `/`) and of old lesson fragments.
 pub const PREFIX: &str = "learn/";
 
 /// A lesson and its parameters, as a link holds them.
@@ -28,10 +29,14 @@ impl Link {
         Some(Link { lesson: lesson.to_owned(), params })
     }
 
-    /// The fragment (without `#`).
-    pub fn fragment(&self) -> String {
+    /// The lesson's route: `/learn/<lesson>?name=value&...`.
+    pub fn path(&self) -> String {
         let query: Vec<String> = self.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        format!("{PREFIX}{}?{}", self.lesson, query.join("&"))
+        if query.is_empty() {
+            format!("/{PREFIX}{}", self.lesson)
+        } else {
+            format!("/{PREFIX}{}?{}", self.lesson, query.join("&"))
+        }
     }
 
     /// Parameter `name` as a number within `[min, max]`, else `default`.
@@ -53,8 +58,10 @@ mod tests {
         let mut link = Link { lesson: "two-states".into(), params: BTreeMap::new() };
         link.params.insert("delta".into(), "1.5".into());
         link.params.insert("seed".into(), "7".into());
-        let back = Link::parse(&link.fragment()).unwrap();
+        assert_eq!(link.path(), "/learn/two-states?delta=1.5&seed=7");
+        let back = Link::parse(&link.path()[1..]).unwrap();
         assert_eq!(back, link);
+        assert_eq!(Link::of("driven", &[]).path(), "/learn/driven");
         assert_eq!(back.number("delta", -3.0, 3.0, 0.0), 1.5);
         assert_eq!(back.number("seed", 1.0, 5.0, 1.0), 1.0);
         assert_eq!(back.number("missing", 0.0, 1.0, 0.25), 0.25);

@@ -11,6 +11,8 @@ mod voting;
 
 use balance_core::datasets::Dataset;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
 
 use crate::app::{Handoff, WithTruth};
 use crate::browser;
@@ -121,6 +123,7 @@ pub fn LessonFrame(
     children: Children,
 ) -> impl IntoView {
     let handoff: Handoff = expect_context();
+    let navigate = use_navigate();
     let shown = RwSignal::new(None::<String>);
     view! {
         <article class="lesson" id=format!("lesson-{id}")>
@@ -131,7 +134,11 @@ pub fn LessonFrame(
                 <button
                     type="button"
                     class="lesson-link-button"
-                    on:click=move |_| shown.set(browser::set_fragment(&link.get_untracked().fragment()))
+                    on:click=move |_| {
+                        let path = link.get_untracked().path();
+                        navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+                        shown.set(Some(format!("{}{path}", browser::origin())));
+                    }
                 >
                     "Link to this lesson"
                 </button>
@@ -140,7 +147,6 @@ pub fn LessonFrame(
                     class="lesson-analyse"
                     on:click=move |_| {
                         let (dataset, truth): (Dataset, _) = data.run(());
-                        browser::clear_fragment();
                         handoff.open(dataset, truth);
                     }
                 >
@@ -154,11 +160,14 @@ pub fn LessonFrame(
     }
 }
 
-/// The Learn area, opened on the lesson of `link` (the first lesson when there is none).
+/// The Learn area, opened on the lesson of `link` (the first lesson when there is none or it
+/// is unknown). Each lesson's tab is a link to its route.
 #[component]
 pub fn LearnArea(link: Option<Link>) -> impl IntoView {
-    let link = link.filter(|l| LESSONS.iter().any(|(id, _)| *id == l.lesson));
-    let current = RwSignal::new(link.clone().unwrap_or_else(|| Link::of(LESSONS[0].0, &[])));
+    let link = link
+        .filter(|l| LESSONS.iter().any(|(id, _)| *id == l.lesson))
+        .unwrap_or_else(|| Link::of(LESSONS[0].0, &[]));
+    let current = link.lesson.clone();
     view! {
         <section class="area" aria-labelledby="learn-title" id="area-learn">
             <div class="toolbar">
@@ -167,14 +176,14 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                     {LESSONS
                         .into_iter()
                         .map(|(id, title)| view! {
-                            <button
-                                type="button"
+                            <a
+                                href=Link::of(id, &[]).path()
+                                class="lesson-tab"
                                 id=format!("lesson-tab-{id}")
-                                aria-current=move || (current.with(|l| l.lesson == id)).then_some("page")
-                                on:click=move |_| current.set(Link::of(id, &[]))
+                                aria-current=(current == id).then_some("page")
                             >
                                 {title}
-                            </button>
+                            </a>
                         })
                         .collect_view()}
                 </nav>
@@ -183,16 +192,13 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                 "Lessons on what the paper measured, each one a thing to move and numbers that \
                  answer at once. Everything runs here, offline, from a seed."
             </p>
-            {move || {
-                let l = current.get();
-                match l.lesson.as_str() {
-                    driven::ID => view! { <driven::DrivenCycleLesson link=l /> }.into_any(),
-                    landscape::ID => view! { <landscape::Landscape link=l /> }.into_any(),
-                    protocols::ID => view! { <protocols::Protocols link=l /> }.into_any(),
-                    voting::ID => view! { <voting::Voting link=l /> }.into_any(),
-                    real_data::ID => view! { <real_data::RealData link=l /> }.into_any(),
-                    _ => view! { <two_states::TwoStates link=l /> }.into_any(),
-                }
+            {match link.lesson.as_str() {
+                driven::ID => view! { <driven::DrivenCycleLesson link=link /> }.into_any(),
+                landscape::ID => view! { <landscape::Landscape link=link /> }.into_any(),
+                protocols::ID => view! { <protocols::Protocols link=link /> }.into_any(),
+                voting::ID => view! { <voting::Voting link=link /> }.into_any(),
+                real_data::ID => view! { <real_data::RealData link=link /> }.into_any(),
+                _ => view! { <two_states::TwoStates link=link /> }.into_any(),
             }}
         </section>
     }

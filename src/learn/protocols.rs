@@ -87,6 +87,7 @@ pub fn Protocols(link: Link) -> impl IntoView {
                 {number("l4-samples", "Attempts ", 100.0, 100_000.0, 100.0, samples)}
                 {number("l4-seed", "Seed ", 1.0, 1e6, 1.0, seed)}
             </div>
+            <div class="table-scroll">
             <table class="data compact" id="l4-table">
                 <thead>
                     <tr><th>"State"</th><th>"Energy"</th><th>"Restarts: attempts · SE"</th><th>"Trajectory: attempts · SE"</th><th>"Attempts"</th></tr>
@@ -112,6 +113,7 @@ pub fn Protocols(link: Link) -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            </div>
         </LessonFrame>
     }
 }

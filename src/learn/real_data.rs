@@ -75,6 +75,7 @@ pub fn RealData(link: Link) -> impl IntoView {
                             <div><dt>"Minimum action S"</dt><dd id="l6-action">{format::number(r.action.minimum, 4)}</dd></div>
                         </dl>
                         <h4>"Placed: their potential (βV, ATTITUDE at 0)"</h4>
+                        <div class="table-scroll">
                         <table class="data compact" id="l6-placed-table">
                             <tbody>
                                 {placed.into_iter().map(|s| view! {
@@ -86,7 +87,9 @@ pub fn RealData(link: Link) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                         <h4>"Not placed, and why"</h4>
+                        <div class="table-scroll">
                         <table class="data compact" id="l6-unplaced-table">
                             <tbody>
                                 {unplaced.into_iter().map(|s| {
@@ -101,6 +104,7 @@ pub fn RealData(link: Link) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     }.into_any()
                 }
             }}

@@ -23,7 +23,7 @@ async fn open_lesson(b: &Browser, id: &str) {
 async fn lesson_link(b: &Browser) -> String {
     b.find(".lesson-link-button").await.click().await.unwrap();
     let url = b.find(".lesson-link").await.prop("value").await.unwrap().unwrap();
-    assert!(url.contains("#learn/"), "{url}");
+    assert!(url.contains("/learn/"), "{url}");
     url.strip_prefix(app_url()).unwrap().to_owned()
 }
 

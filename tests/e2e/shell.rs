@@ -114,3 +114,119 @@ async fn the_keyboard_reaches_the_controls_with_a_visible_focus() {
     assert_eq!(b.wait_canvas("#landscape-plot", |d| d == before).await, before, "0 resets");
     b.finish().await;
 }
+
+/// The path of the page the browser shows.
+async fn path(b: &Browser) -> String {
+    let url = b.client.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn every_area_and_lesson_is_a_route_and_back_and_forward_walk_them() {
+    let b = Browser::open("/").await;
+    b.find("#counts-table").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    b.find("#area-experiment").await;
+    assert_eq!(path(&b).await, "/experiment");
+    b.find("#nav-learn").await.click().await.unwrap();
+    b.find("#lesson-two-states").await;
+    assert_eq!(path(&b).await, "/learn");
+    b.find("#lesson-tab-driven-cycle").await.click().await.unwrap();
+    b.find("#lesson-driven-cycle").await;
+    assert_eq!(path(&b).await, "/learn/driven-cycle");
+    let current = b.find("#nav-learn").await.attr("aria-current").await.unwrap();
+    assert_eq!(current.as_deref(), Some("page"));
+
+    // Back walks the same way home, Forward again.
+    b.client.back().await.unwrap();
+    b.find("#lesson-two-states").await;
+    b.client.back().await.unwrap();
+    b.find("#area-experiment").await;
+    b.client.back().await.unwrap();
+    b.find("#counts-table").await;
+    assert_eq!(path(&b).await, "/");
+    b.client.forward().await.unwrap();
+    b.find("#area-experiment").await;
+    b.finish().await;
+
+    // A lesson's route opens it directly, with its tab and area marked.
+    let c = Browser::open("/learn/voting").await;
+    c.find("#lesson-voting").await;
+    let tab = c.find("#lesson-tab-voting").await.attr("aria-current").await.unwrap();
+    assert_eq!(tab.as_deref(), Some("page"));
+    c.finish().await;
+
+    // A lesson link of an earlier version (in the fragment) opens the lesson at its route.
+    let d = Browser::open("/#learn/driven-cycle").await;
+    d.find("#lesson-driven-cycle").await;
+    assert_eq!(path(&d).await, "/learn/driven-cycle");
+    d.goto("/#experiment").await;
+    d.find("#area-experiment").await;
+    assert_eq!(path(&d).await, "/experiment");
+    d.finish().await;
+
+    // A path the app does not know says so and offers the way back.
+    let e = Browser::open("/nowhere").await;
+    assert!(e.text("#not-found").await.contains("no page at /nowhere"));
+    e.find("#not-found a").await.click().await.unwrap();
+    e.find("#counts-table").await;
+    e.finish().await;
+}
+
+/// What sticks out past the right edge of the page: the page's scroll width, its visible width,
+/// and the first elements beyond that edge which no scrolling box of their own contains.
+const OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
+    const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) { \
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'hidden' || o === 'scroll') return true; } \
+      return false; }; \
+    const out = [...document.querySelectorAll('body *')] \
+      .filter(e => e.getBoundingClientRect().right > w + 1 && !clipped(e)) \
+      .slice(0, 6).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`); \
+    return [document.documentElement.scrollWidth, w, out];";
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn every_area_and_lesson_fits_a_phone_360_pixels_wide() {
+    let b = Browser::open("/").await;
+    b.client.set_window_size(360, 780).await.unwrap();
+    for (path, ready) in [
+        ("/", "#counts-table"),
+        ("/experiment", "#area-experiment"),
+        ("/learn/two-states", "#lesson-two-states"),
+        ("/learn/driven-cycle", "#lesson-driven-cycle"),
+        ("/learn/landscape", "#lesson-landscape"),
+        ("/learn/protocols", "#lesson-protocols"),
+        ("/learn/voting", "#lesson-voting"),
+        ("/learn/real-data", "#lesson-real-data"),
+    ] {
+        b.goto(path).await;
+        b.find(ready).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let v = b.client.execute(OVERFLOW, vec![]).await.unwrap();
+        let (scroll, width, out): (u32, u32, Vec<String>) = serde_json::from_value(v).unwrap();
+        assert!(width <= 360, "{path}: the page is {width} px wide");
+        assert!(scroll <= width, "{path}: {scroll} px of content in {width} px: {out:?}");
+        // Every area's tabs stay on screen.
+        for tab in ["#nav-analyse", "#nav-experiment", "#nav-learn", "#theme-picker"] {
+            let right: f64 = serde_json::from_value(
+                b.client
+                    .execute(
+                        &format!(
+                            "return document.querySelector('{tab}').getBoundingClientRect().right;"
+                        ),
+                        vec![],
+                    )
+                    .await
+                    .unwrap(),
+            )
+            .unwrap();
+            assert!(right <= f64::from(width), "{path}: {tab} ends at {right} px");
+        }
+        b.screenshot(&format!("phone{}", path.replace('/', "-"))).await;
+    }
+    b.finish().await;
+}

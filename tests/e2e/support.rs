@@ -67,7 +67,10 @@ pub fn app_url() -> &'static str {
             for request in server.incoming_requests() {
                 let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
                 let relative = path.trim_start_matches('/');
-                let file = if relative.is_empty() || relative.contains("..") {
+                // The app's routes (paths without a file extension) are all the one page, as
+                // `trunk serve` and any single-page host serve them.
+                let route = !relative.rsplit('/').next().unwrap_or("").contains('.');
+                let file = if route || relative.contains("..") {
                     dist.join("index.html")
                 } else {
                     dist.join(relative)

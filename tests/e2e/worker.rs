@@ -49,6 +49,10 @@ async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled(
 #[ignore = "end-to-end"]
 async fn a_bootstrap_runs_in_the_worker_and_adds_intervals() {
     let b = Browser::open("/").await;
+    // The simulated word task (37 states, with the preset's 200 posterior draws and 200
+    // replicates under detailed balance) is big enough to go to the worker.
+    b.choose_dataset("sim-word-task", "37").await;
+    b.wait_for_text("#analysis-timing", |t| t.contains("background worker")).await;
     let before = b.text("#verdict-entropy").await;
     assert!(!before.contains("bootstrap 95% interval"), "{before}");
     let input = b.find("#bootstrap-input").await;

@@ -71,8 +71,11 @@ pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, b
         next.iter_mut().for_each(|v| *v /= sum);
         next
     };
-    // BiCGSTAB from the guess is fastest when it converges; a sparse LU is exact otherwise.
-    let solved = pinned_stationary(&incoming, &start).or_else(|| {
+    // BiCGSTAB from the guess is fastest when it converges; a sparse LU (with the `direct`
+    // feature) is exact otherwise.
+    let solved = pinned_stationary(&incoming, &start);
+    #[cfg(feature = "direct")]
+    let solved = solved.or_else(|| {
         (members.len() <= DIRECT_MAX_STATES).then(|| lu_stationary(&incoming)).flatten()
     });
     let (x, converged) = match solved {
@@ -101,12 +104,14 @@ const STATIONARY_RTOL: f64 = 1e-11;
 const MAX_BICGSTAB_ITERATIONS: usize = 3000;
 
 /// Largest chain whose stationary vector is found by a sparse LU factorisation.
+#[cfg(feature = "direct")]
 const DIRECT_MAX_STATES: usize = 20_000;
 
 /// The stationary vector of a jump chain given by its incoming edges (`incoming[j]` holds
 /// `(i, Q_ij)`), normalised to sum 1, by one sparse LU solve (faer, fill-reducing ordering) of
 /// `x_j - sum_i x_i Q_ij = 0` for every state but the first, whose row is `x_0 = 1`; `None` if
 /// the factorisation fails or the answer is not a distribution.
+#[cfg(feature = "direct")]
 fn lu_stationary(incoming: &[Vec<(usize, f64)>]) -> Option<Vec<f64>> {
     use faer::linalg::solvers::Solve;
     use faer::sparse::{SparseColMat, Triplet};
