@@ -42,8 +42,10 @@ fn text(host: &web_sys::Element, selector: &str) -> String {
 }
 
 #[wasm_bindgen_test]
-fn app_opens_on_the_claude4_counts() {
+async fn app_opens_on_the_claude4_counts() {
     let (host, _handle) = mount_app();
+    // The router draws the route's area once it has read the location.
+    settle().await;
     assert!(text(&host, "#dataset-name").contains("Claude-4"));
     assert_eq!(text(&host, "#stat-states"), "5");
     assert_eq!(text(&host, "#stat-attempts"), "20000");
