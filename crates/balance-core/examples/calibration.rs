@@ -49,15 +49,7 @@ fn sample(p: &[Vec<f64>], attempts: &[f64], rng: &mut Random) -> Dataset {
             }
         }
     }
-    Dataset {
-        name: "calibration".into(),
-        description: String::new(),
-        counts: c,
-        total_attempts: None,
-        scores: Default::default(),
-        answers: Default::default(),
-        notes: Vec::new(),
-    }
+    Dataset::of_counts("calibration", "", c)
 }
 
 /// Coverage counts of one interval method: (covered, intervals).

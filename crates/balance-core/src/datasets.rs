@@ -31,6 +31,25 @@ pub struct Dataset {
     pub notes: Vec<String>,
 }
 
+impl Dataset {
+    /// A dataset of bare counts: no recorded total of attempts, scores, answers or notes.
+    pub fn of_counts(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        counts: Counts,
+    ) -> Dataset {
+        Dataset {
+            name: name.into(),
+            description: description.into(),
+            counts,
+            total_attempts: None,
+            scores: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// One distinct answer to prompts about a state, and how often it came.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawAnswer {

@@ -150,8 +150,8 @@ struct Replicate {
 }
 
 /// Runs `replicates` replicates of `dataset` drawn as `kind`, seeded (replicate `k` from random
-/// stream `k`, so on any number of cores the same). Each starts its solvers from the data's own
-/// estimates (`fit`, `pi` over the dataset's states), which saves most of their Newton steps.
+/// stream `k`, so on any number of cores the same). Each starts its potential fit from the data's
+/// own (`fit`), which saves most of its Newton steps.
 /// Potentials are compared relative to the reference state of each component of `fit`, then
 /// shifted to the reported gauge; free energies relative to `reference_state` (the state of
 /// lowest free energy). `finished` hears how many replicates are done.

@@ -77,15 +77,7 @@ fn majority_voting_multiplies_small_potential_differences() {
     counts.add_transition("B", "A", 5.0);
     counts.add_rejection("A", 9980.0);
     counts.add_rejection("B", 9995.0);
-    let d = balance_core::datasets::Dataset {
-        name: "pair".into(),
-        description: String::new(),
-        counts,
-        total_attempts: None,
-        scores: Default::default(),
-        answers: Default::default(),
-        notes: Vec::new(),
-    };
+    let d = balance_core::datasets::Dataset::of_counts("pair", "", counts);
     let plain = analyze(&d, &Settings::default()).unwrap();
     let voted =
         analyze(&d, &Settings { majority: Some(Majority { m: 5, n: 3 }), ..Settings::default() })
@@ -199,15 +191,7 @@ fn reports_hold_only_finite_numbers_and_round_trip() {
     lonely.add_rejection("ONLY", 3.0);
     let mut sink = balance_core::model::Counts::new();
     sink.add_transition("A", "B", 2.0);
-    let plain = |counts| balance_core::datasets::Dataset {
-        name: "edge case".into(),
-        description: String::new(),
-        counts,
-        total_attempts: None,
-        scores: Default::default(),
-        answers: Default::default(),
-        notes: Vec::new(),
-    };
+    let plain = |counts| balance_core::datasets::Dataset::of_counts("edge case", "", counts);
     let datasets = [
         Bundled::Claude4Word.load(),
         Bundled::Gemini25FlashWord.load(),
@@ -251,15 +235,7 @@ proptest::proptest! {
                 counts.add_transition(&format!("s{f}"), &format!("s{g}"), c);
             }
         }
-        let d = balance_core::datasets::Dataset {
-            name: "random".into(),
-            description: String::new(),
-            counts,
-            total_attempts: None,
-            scores: Default::default(),
-            answers: Default::default(),
-            notes: Vec::new(),
-        };
+        let d = balance_core::datasets::Dataset::of_counts("random", "", counts);
         let s = Settings {
             normalization: Normalization::ALL[norm],
             kernel: if exp_kernel {

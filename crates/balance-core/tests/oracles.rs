@@ -69,15 +69,7 @@ fn dataset(rows: &[&[f64]]) -> Dataset {
             }
         }
     }
-    Dataset {
-        name: "oracle".into(),
-        description: String::new(),
-        counts,
-        total_attempts: None,
-        scores: Default::default(),
-        answers: Default::default(),
-        notes: Vec::new(),
-    }
+    Dataset::of_counts("oracle", "", counts)
 }
 
 fn potentials(r: &Report) -> Vec<f64> {

@@ -13,15 +13,7 @@ use balance_core::verdict::{Decision, Evidence};
 use balance_core::{Majority, Preset, Settings, analyze};
 
 fn dataset(counts: Counts) -> Dataset {
-    Dataset {
-        name: "test".into(),
-        description: String::new(),
-        counts,
-        total_attempts: None,
-        scores: Default::default(),
-        answers: Default::default(),
-        notes: Vec::new(),
-    }
+    Dataset::of_counts("test", "", counts)
 }
 
 fn potential_se(d: &Dataset, s: &Settings, label: &str) -> (f64, f64) {

@@ -75,9 +75,8 @@ pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, b
     // feature) is exact otherwise.
     let solved = pinned_stationary(&incoming, &start);
     #[cfg(feature = "direct")]
-    let solved = solved.or_else(|| {
-        (members.len() <= DIRECT_MAX_STATES).then(|| lu_stationary(&incoming)).flatten()
-    });
+    let solved = solved
+        .or_else(|| (members.len() <= LU_MAX_STATES).then(|| lu_stationary(&incoming)).flatten());
     let (x, converged) = match solved {
         Some(x) => (x, true),
         None => {
@@ -105,7 +104,7 @@ const MAX_BICGSTAB_ITERATIONS: usize = 3000;
 
 /// Largest chain whose stationary vector is found by a sparse LU factorisation.
 #[cfg(feature = "direct")]
-const DIRECT_MAX_STATES: usize = 20_000;
+const LU_MAX_STATES: usize = 20_000;
 
 /// The stationary vector of a jump chain given by its incoming edges (`incoming[j]` holds
 /// `(i, Q_ij)`), normalised to sum 1, by one sparse LU solve (faer, fill-reducing ordering) of

@@ -129,8 +129,8 @@ pub fn fit_potential(
 }
 
 /// As [`fit_potential`], starting each component's solver from `start` (a potential per state,
-/// such as the reversible estimate's free energy divided by `beta`, which detailed balance makes
-/// equal to `V`) where it covers the whole component, else from the condensation levels. The
+/// such as the data's own fit when refitting a replicate) where it covers the whole component,
+/// else from the condensation levels. The
 /// minimum is the same; a close start saves Newton steps.
 pub fn fit_potential_from(
     weights: &Weights,

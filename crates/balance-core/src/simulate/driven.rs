@@ -73,18 +73,14 @@ impl DrivenCycle {
             BTreeMap::new()
         };
         Simulation {
-            dataset: Dataset {
-                name: format!("Driven cycle (seed {seed})"),
-                description: format!(
+            dataset: Dataset::of_counts(
+                format!("Driven cycle (seed {seed})"),
+                format!(
                     "Simulated: a ring of {} states, forward {:.3}, backward {:.3}, {attempts} attempts.",
                     agent.n, self.forward, self.backward
                 ),
                 counts,
-                total_attempts: None,
-                scores: BTreeMap::new(),
-                answers: Default::default(),
-                notes: Vec::new(),
-            },
+            ),
             truth,
         }
     }

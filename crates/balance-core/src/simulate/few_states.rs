@@ -124,15 +124,11 @@ impl FewStates {
 
     fn dataset(&self, counts: Counts, what: String) -> Simulation {
         Simulation {
-            dataset: Dataset {
-                name: format!("{} states with set energies", self.agent().energies.len()),
-                description: what,
+            dataset: Dataset::of_counts(
+                format!("{} states with set energies", self.agent().energies.len()),
+                what,
                 counts,
-                total_attempts: None,
-                scores: BTreeMap::new(),
-                answers: Default::default(),
-                notes: Vec::new(),
-            },
+            ),
             truth: self.truth(),
         }
     }

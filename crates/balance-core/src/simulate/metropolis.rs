@@ -63,19 +63,15 @@ impl Metropolis {
         let truth: BTreeMap<String, f64> =
             index.iter().map(|&i| (agent.label(i), self.beta * agent.energies[i])).collect();
         Simulation {
-            dataset: Dataset {
-                name: format!("Metropolis landscape (seed {seed})"),
-                description: format!(
+            dataset: Dataset::of_counts(
+                format!("Metropolis landscape (seed {seed})"),
+                format!(
                     "Simulated: {} states with hidden energies (sigma {}), Metropolis moves, \
                      {attempts} attempts of restart sampling.",
                     self.states, self.sigma
                 ),
                 counts,
-                total_attempts: None,
-                scores: BTreeMap::new(),
-                answers: Default::default(),
-                notes: Vec::new(),
-            },
+            ),
             truth: lowest_zero(truth),
         }
     }

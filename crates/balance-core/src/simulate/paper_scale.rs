@@ -119,19 +119,15 @@ impl PaperScale {
         let truth: BTreeMap<String, f64> =
             index.iter().map(|&i| (agent.label(i), agent.potential(i))).collect();
         Simulation {
-            dataset: Dataset {
-                name: format!("{} (seed {seed})", self.name),
-                description: format!(
+            dataset: Dataset::of_counts(
+                format!("{} (seed {seed})", self.name),
+                format!(
                     "Simulated at the size of the paper's symbolic-regression data: {attempts} \
                      attempts of restart sampling on a landscape of {} expressions.",
                     agent.universe
                 ),
                 counts,
-                total_attempts: None,
-                scores: BTreeMap::new(),
-                answers: Default::default(),
-                notes: Vec::new(),
-            },
+            ),
             truth: lowest_zero(truth),
         }
     }

@@ -136,19 +136,15 @@ impl WordTask {
             .map(|&i| (agent.label(i), agent.potential[i]))
             .collect();
         Simulation {
-            dataset: Dataset {
-                name: format!("Simulated word task (seed {seed})"),
-                description: format!(
+            dataset: Dataset::of_counts(
+                format!("Simulated word task (seed {seed})"),
+                format!(
                     "Simulated LLM on the paper's word-sum-100 task: {} real words, hidden \
                      potential, {attempts} attempts from {SEED_WORD}.",
                     WORDS.len()
                 ),
                 counts,
-                total_attempts: None,
-                scores: BTreeMap::new(),
-                answers: Default::default(),
-                notes: Vec::new(),
-            },
+            ),
             truth: lowest_zero(truth),
         }
     }
