@@ -110,6 +110,7 @@ pub fn AnalysisPanel(
             }
         })
     });
+    let running = Memo::new(move |_| progress.with(Option::is_some));
     let cancel = move |_| {
         runner.with_value(Runner::cancel);
         progress.set(None);
@@ -231,14 +232,17 @@ pub fn AnalysisPanel(
             </div>
             {move || setting_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </div>
+        // The card is drawn once per analysis and only its bar and text follow the progress, so
+        // a click on Cancel is never lost to a redraw of the button under the pointer.
         {move || {
-            progress
+            running
                 .get()
-                .map(|p| {
+                .then(|| {
+                    let at = move || progress.get().unwrap_or(Progress { stage: Stage::Potential, done: 0, total: 1 });
                     view! {
                         <div class="card progress" id="analysis-progress" role="status">
-                            <progress max=p.total value=p.done></progress>
-                            <span>{format!("Analysing: {} ({} of {} steps)", p.stage.label(), p.done, p.total)}</span>
+                            <progress max=move || at().total value=move || at().done></progress>
+                            <span>{move || { let p = at(); format!("Analysing: {} ({} of {} steps)", p.stage.label(), p.done, p.total) }}</span>
                             <button type="button" id="cancel-analysis" on:click=cancel>
                                 "Cancel"
                             </button>
