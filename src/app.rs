@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use std::rc::Rc;
 
+use balance_core::Preset;
 use balance_core::datasets::Dataset;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -15,6 +16,7 @@ use crate::analyse::AnalyseArea;
 use crate::browser;
 use crate::experiment::{ExperimentArea, RunState};
 use crate::learn::{LearnArea, Link};
+use crate::plots::DarkFigures;
 
 /// The main areas of the app, each a route: its path, its tab's title and the id of the tab.
 const AREAS: [(&str, &str, &str); 3] = [
@@ -29,23 +31,34 @@ pub type WithTruth = (Dataset, Option<BTreeMap<String, f64>>);
 /// Goes to a path of the app (the router's navigation, kept for use outside components).
 type Navigate = Rc<dyn Fn(&str)>;
 
-/// A dataset (with its true potential, when known) handed to the Analyse area from another
-/// area, and the way there.
+/// Data handed to the Analyse area by another area: the dataset with its truth, where it comes
+/// from (shown in the dataset picker) and the preset to analyse it with.
+#[derive(Debug, Clone)]
+pub struct Handed {
+    /// The dataset and its true potential, when known.
+    pub data: WithTruth,
+    /// Where it comes from, in words ("Experiment: …", "Lesson 6: …").
+    pub from: String,
+    /// The settings' preset.
+    pub preset: Preset,
+}
+
+/// Data handed to the Analyse area from another area, and the way there.
 #[derive(Clone, Copy)]
 pub struct Handoff {
-    data: RwSignal<Option<WithTruth>>,
+    data: RwSignal<Option<Handed>>,
     navigate: StoredValue<Navigate, LocalStorage>,
 }
 
 impl Handoff {
-    /// Shows `dataset` in the Analyse area (a new history entry: Back returns here).
-    pub fn open(&self, dataset: Dataset, truth: Option<BTreeMap<String, f64>>) {
-        self.data.set(Some((dataset, truth)));
+    /// Shows `handed` in the Analyse area (a new history entry: Back returns here).
+    pub fn open(&self, handed: Handed) {
+        self.data.set(Some(handed));
         self.navigate.with_value(|go| go("/"));
     }
 
-    /// The dataset handed over, once.
-    pub fn take(&self) -> Option<WithTruth> {
+    /// The data handed over, once.
+    pub fn take(&self) -> Option<Handed> {
         self.data.try_update_untracked(Option::take).flatten()
     }
 }
@@ -76,6 +89,15 @@ fn Shell() -> impl IntoView {
     let go: Navigate = Rc::new(move |path: &str| navigate(path, Default::default()));
     provide_context(Handoff { data: RwSignal::new(None), navigate: StoredValue::new_local(go) });
     provide_context(RunState::new());
+    let theme = RwSignal::new(browser::stored_theme().unwrap_or_else(|| "system".to_owned()));
+    let system_dark = RwSignal::new(browser::system_prefers_dark());
+    browser::on_system_theme_change(move |dark| system_dark.set(dark));
+    let dark = Signal::derive(move || match theme.get().as_str() {
+        "dark" => true,
+        "light" => false,
+        _ => system_dark.get(),
+    });
+    provide_context(DarkFigures(dark));
     view! {
         <header class="app-header">
             <div class="brand">
@@ -94,7 +116,7 @@ fn Shell() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
-            <ThemePicker />
+            <ThemePicker theme=theme />
         </header>
         <main id="main">
             <Routes fallback=NotFound>
@@ -144,10 +166,10 @@ fn LearnRoute() -> impl IntoView {
 /// The colour themes: the system's choice, or light or dark whatever the system says.
 const THEMES: [(&str, &str); 3] = [("system", "System"), ("light", "Light"), ("dark", "Dark")];
 
-/// Chooses the colour theme; the choice is remembered on this device.
+/// Chooses the colour theme (`system`, `light` or `dark`); the choice is remembered on this
+/// device.
 #[component]
-fn ThemePicker() -> impl IntoView {
-    let theme = RwSignal::new(browser::stored_theme().unwrap_or_else(|| "system".to_owned()));
+fn ThemePicker(theme: RwSignal<String>) -> impl IntoView {
     Effect::new(move |_| browser::apply_theme(&theme.get()));
     view! {
         <label class="theme-picker">

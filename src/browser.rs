@@ -1,6 +1,7 @@
 //! Small wrappers over browser APIs: the URL fragment and reading dropped or picked files.
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 
 /// The current URL fragment without its `#` (empty when there is none).
@@ -171,6 +172,26 @@ pub fn apply_theme(theme: &str) {
     };
 }
 
+/// The system's colour-scheme query.
+fn dark_scheme_query() -> Option<web_sys::MediaQueryList> {
+    web_sys::window()?.match_media("(prefers-color-scheme: dark)").ok().flatten()
+}
+
+/// Whether the system asks for a dark colour scheme.
+pub fn system_prefers_dark() -> bool {
+    dark_scheme_query().is_some_and(|q| q.matches())
+}
+
+/// Calls `changed` with the system's new choice whenever it switches between light and dark
+/// (for the life of the page).
+pub fn on_system_theme_change(changed: impl Fn(bool) + 'static) {
+    let Some(query) = dark_scheme_query() else { return };
+    let listener = Closure::<dyn Fn()>::new(move || changed(system_prefers_dark()));
+    if query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref()).is_ok() {
+        listener.forget();
+    }
+}
+
 /// Milliseconds since the page started (the performance clock).
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
@@ -184,4 +205,35 @@ pub fn epoch_ms() -> f64 {
 /// The page's origin (`http://127.0.0.1:8080`), for advice about CORS.
 pub fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// Puts `text` on the clipboard.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let clipboard = web_sys::window().ok_or("no window")?.navigator().clipboard();
+    JsFuture::from(clipboard.write_text(text))
+        .await
+        .map(|_| ())
+        .map_err(|_| "the browser refused the clipboard".to_owned())
+}
+
+/// Today's date and time in the reader's locale.
+pub fn today() -> String {
+    String::from(
+        js_sys::Date::new_0().to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED),
+    )
+}
+
+/// Every figure drawn in the main area: its card's title and its canvas as a PNG data URL.
+pub fn figures() -> Vec<(String, String)> {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return Vec::new() };
+    let Ok(cards) = document.query_selector_all("#main .figure") else { return Vec::new() };
+    (0..cards.length())
+        .filter_map(|i| cards.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|card| {
+            let title = card.query_selector("h3").ok()??.text_content()?;
+            let canvas = card.query_selector("canvas").ok()??;
+            let png = canvas.dyn_into::<web_sys::HtmlCanvasElement>().ok()?.to_data_url().ok()?;
+            Some((title, png))
+        })
+        .collect()
 }

@@ -13,7 +13,15 @@ pub fn count(value: f64) -> String {
 
 /// A number with `digits` decimals ("–" if it is not finite).
 pub fn number(value: f64, digits: usize) -> String {
-    if value.is_finite() { format!("{value:.digits$}") } else { "–".to_owned() }
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    let text = format!("{value:.digits$}");
+    // A small negative number rounds to "-0.00": shown as the zero it is.
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => text,
+    }
 }
 
 /// "V ≥ x" or "V ≤ x": the one-sided bound of a state the data cannot place.
@@ -28,6 +36,14 @@ pub use balance_core::format::p_phrase as p_clause;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_numbers_that_round_to_zero_lose_their_sign() {
+        assert_eq!(number(-0.0, 2), "0.00");
+        assert_eq!(number(-0.004, 2), "0.00");
+        assert_eq!(number(-0.006, 2), "-0.01");
+        assert_eq!(number(-3.0, 0), "-3");
+    }
 
     #[test]
     fn integers_have_no_decimals() {

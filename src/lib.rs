@@ -4,16 +4,12 @@
 //! core computes.
 
 mod analyse;
-mod analysis_runner;
-mod analysis_view;
 mod app;
 mod browser;
-mod dataset_view;
 mod experiment;
 mod format;
 mod learn;
 mod plots;
-mod report_tables;
 mod table;
 
 pub use app::App;

@@ -31,6 +31,26 @@ fn list(text: &str) -> Vec<String> {
 }
 
 /// A labelled text field bound to the spec.
+/// The name an experiment gets from its task and model.
+fn automatic_name(s: &Spec) -> String {
+    let task = if s.task == Task::word_sum_100() { "Word task" } else { "Own task" };
+    let who = match s.provider.kind {
+        ProviderKind::Simulated => "simulated agent",
+        _ if s.provider.model.is_empty() => s.provider.kind.label(),
+        _ => s.provider.model.as_str(),
+    };
+    format!("{task}, {who}")
+}
+
+/// Renames `after` for its provider and model while the name is still one the app gave
+/// (`before`'s automatic name, or a preset's): a name the person typed stays.
+fn follow_name(before: &Spec, after: &mut Spec) {
+    let given = before.name == automatic_name(before) || before.name.starts_with("Paper: ");
+    if given {
+        after.name = automatic_name(after);
+    }
+}
+
 fn field(
     spec: RwSignal<Spec>,
     error: RwSignal<Option<String>>,
@@ -165,6 +185,7 @@ pub fn ProviderForm(
         ProviderKind::ALL.into_iter().map(|k| (k.id(), k.label())).collect();
     let set_kind = |s: &mut Spec, v: &str| {
         if let Some(k) = ProviderKind::from_id(v) {
+            let before = s.clone();
             s.provider.kind = k;
             s.provider.base_url = String::new();
             if k == ProviderKind::Simulated {
@@ -173,6 +194,7 @@ pub fn ProviderForm(
                 s.provider.model = String::new();
             }
             s.plan.price = prices::price_of(&s.provider.model).unwrap_or_default();
+            follow_name(&before, s);
         }
     };
     let reasoning: Vec<(&'static str, &'static str)> =
@@ -231,8 +253,10 @@ pub fn ProviderForm(
                         on:change=move |ev| {
                             let t = event_target_value(&ev);
                             spec.update(|s| {
+                                let before = s.clone();
                                 s.provider.model = t.trim().to_owned();
-                                s.plan.price = prices::price_of(&t).unwrap_or(s.plan.price);
+                                s.plan.price = prices::price_of(&t).unwrap_or_default();
+                                follow_name(&before, s);
                             });
                         }
                     />
@@ -544,8 +568,20 @@ pub fn PlanForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl I
             })}
             <p id="cost-estimate">
                 {move || {
-                    let (ceiling, model, n) = spec.with(|s| (s.cost_ceiling(), s.provider.model.clone(), s.plan.attempts));
+                    let (ceiling, model, n, kind) = spec.with(|s| (s.cost_ceiling(), s.provider.model.clone(), s.plan.attempts, s.provider.kind));
                     let Price { input_per_million: i, output_per_million: o } = price();
+                    let free = i == 0.0 && o == 0.0;
+                    if free && kind == ProviderKind::Simulated {
+                        return "The simulated agent costs nothing.".to_owned();
+                    }
+                    if free && prices::price_of(&model).is_none() {
+                        return format!(
+                            "No price is known for {}: enter its prices per million tokens \
+                             (from the provider's price list) to see the most this run can \
+                             cost. A model run on your own machine costs nothing: leave 0.",
+                            if model.is_empty() { "this model" } else { model.as_str() }
+                        );
+                    }
                     format!(
                         "At most ${ceiling:.4} for {n} attempts of {model} (at ${i}/${o} per million \
                          prompt/answer tokens, every answer at its max tokens). Prices are yours \

@@ -23,14 +23,20 @@ pub enum Action {
     Delete(Record),
 }
 
-/// The list; `busy` is the id of the experiment running in this page.
+/// The list; `busy` is the id of the experiment running in this page, whose count of saved
+/// attempts follows the run (`live_saved`) rather than the last reading of the store.
 #[component]
 pub fn ExperimentList(
     records: RwSignal<Vec<(Record, usize)>>,
     busy: Signal<Option<String>>,
+    live_saved: Signal<usize>,
     act: Callback<Action>,
 ) -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
+    // A row is drawn again when what it shows from the store changes.
+    let key = |(r, saved): &(Record, usize)| {
+        (r.id.clone(), *saved, status_text(&r.status), r.spec.name.clone())
+    };
     view! {
         <div class="table-scroll">
         <table class="data" id="experiment-list">
@@ -44,71 +50,92 @@ pub fn ExperimentList(
                 </tr>
             </thead>
             <tbody>
-                {move || {
-                    records
-                        .get()
-                        .into_iter()
-                        .map(|(record, saved)| {
-                            let id = record.id.clone();
-                            let running_here = busy.get().as_deref() == Some(id.as_str());
-                            let status = match (&record.status, running_here) {
-                                (Status::Running, false) => "interrupted (the page closed mid-run): resume to go on".to_owned(),
-                                (s, _) => status_text(s),
-                            };
-                            let name = RwSignal::new(record.spec.name.clone());
-                            let (r1, r2, r3, r4, r5) = (record.clone(), record.clone(), record.clone(), record.clone(), record.clone());
-                            let id3 = id.clone();
-                            view! {
-                                <tr data-id=id.clone()>
-                                    <td>
-                                        <input
-                                            class="rename"
-                                            aria-label="Name"
-                                            prop:value=move || name.get()
-                                            on:change=move |ev| name.set(event_target_value(&ev))
-                                        />
-                                        <button type="button" class="small rename-button" on:click=move |_| act.run(Action::Rename(r1.clone(), name.get_untracked()))>
-                                            "Rename"
-                                        </button>
-                                    </td>
-                                    <td>{format!("{} ({})", record.spec.provider.model, record.spec.provider.kind.id())}</td>
-                                    <td class="saved-count">{format!("{saved} of {}", record.spec.plan.attempts)}</td>
-                                    <td class="status">{status}</td>
-                                    <td class="actions">
-                                        {(record.status.resumable() && !running_here).then(|| view! {
-                                            <button type="button" class="small resume-button" on:click=move |_| act.run(Action::Resume(r2.clone()))>"Resume"</button>
-                                        })}
-                                        <button type="button" class="small analyse-button" on:click=move |_| act.run(Action::Analyse(r3.clone()))>"Open in Analyse"</button>
-                                        <button type="button" class="small export-button" on:click=move |_| act.run(Action::Export(r4.clone()))>"Export"</button>
-                                        {(!running_here).then(|| {
-                                            let (r, id) = (r5.clone(), id3.clone());
-                                            move || {
-                                                if confirming.get().as_deref() == Some(id.as_str()) {
-                                                    let r = r.clone();
-                                                    view! {
-                                                        <button type="button" class="small danger confirm-delete" on:click=move |_| act.run(Action::Delete(r.clone()))>"Delete for good"</button>
-                                                        <button type="button" class="small" on:click=move |_| confirming.set(None)>"Keep"</button>
-                                                    }
-                                                    .into_any()
-                                                } else {
-                                                    let id = id.clone();
-                                                    view! {
-                                                        <button type="button" class="small delete-button" on:click=move |_| confirming.set(Some(id.clone()))>"Delete"</button>
-                                                    }
-                                                    .into_any()
-                                                }
-                                            }
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()
-                }}
+                <For each=move || records.get() key=key let((record, saved))>
+                    {row(record, saved, busy, live_saved, confirming, act)}
+                </For>
             </tbody>
         </table>
         </div>
         {move || records.with(Vec::is_empty).then(|| view! { <p class="muted">"No experiments yet."</p> })}
+    }
+}
+
+/// One experiment of the list, with its actions.
+fn row(
+    record: Record,
+    saved: usize,
+    busy: Signal<Option<String>>,
+    live_saved: Signal<usize>,
+    confirming: RwSignal<Option<String>>,
+    act: Callback<Action>,
+) -> impl IntoView {
+    let id = record.id.clone();
+    let running_here = {
+        let id = id.clone();
+        Memo::new(move |_| busy.with(|b| b.as_deref() == Some(id.as_str())))
+    };
+    let status = {
+        let s = record.status.clone();
+        move || match (&s, running_here.get()) {
+            (Status::Running, false) => {
+                "interrupted (the page closed mid-run): resume to go on".to_owned()
+            }
+            (s, _) => status_text(s),
+        }
+    };
+    let planned = record.spec.plan.attempts;
+    let count = move || {
+        let n = if running_here.get() { live_saved.get().max(saved) } else { saved };
+        format!("{n} of {planned}")
+    };
+    let name = RwSignal::new(record.spec.name.clone());
+    let resumable = record.status.resumable();
+    let record = StoredValue::new(record);
+    let run = move |make: fn(Record) -> Action| act.run(make(record.get_value()));
+    let delete = move || {
+        (!running_here.get()).then(|| {
+            let id = id.clone();
+            if confirming.get().as_deref() == Some(id.as_str()) {
+                view! {
+                    <button type="button" class="small danger confirm-delete" on:click=move |_| run(Action::Delete)>"Delete for good"</button>
+                    <button type="button" class="small" on:click=move |_| confirming.set(None)>"Keep"</button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button type="button" class="small delete-button" on:click=move |_| confirming.set(Some(id.clone()))>"Delete"</button>
+                }
+                .into_any()
+            }
+        })
+    };
+    let model =
+        record.with_value(|r| format!("{} ({})", r.spec.provider.model, r.spec.provider.kind.id()));
+    view! {
+        <tr data-id=record.with_value(|r| r.id.clone())>
+            <td>
+                <input
+                    class="rename"
+                    aria-label="Name"
+                    prop:value=move || name.get()
+                    on:change=move |ev| name.set(event_target_value(&ev))
+                />
+                <button type="button" class="small rename-button" on:click=move |_| act.run(Action::Rename(record.get_value(), name.get_untracked()))>
+                    "Rename"
+                </button>
+            </td>
+            <td>{model}</td>
+            <td class="saved-count">{count}</td>
+            <td class="status">{status}</td>
+            <td class="actions">
+                {move || (resumable && !running_here.get()).then(|| view! {
+                    <button type="button" class="small resume-button" on:click=move |_| run(Action::Resume)>"Resume"</button>
+                })}
+                <button type="button" class="small analyse-button" on:click=move |_| run(Action::Analyse)>"Open in Analyse"</button>
+                <button type="button" class="small export-button" on:click=move |_| run(Action::Export)>"Export"</button>
+                {delete}
+            </td>
+        </tr>
     }
 }
 

@@ -18,10 +18,11 @@ use balance_agent::errors::advice;
 use balance_agent::retry::RetryPolicy;
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::{ProviderKind, Spec};
+use balance_core::Preset;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::Handoff;
+use crate::app::{Handed, Handoff};
 use crate::browser::{self, Keep};
 use fetch::{BrowserClock, Fetch};
 use form::{PlanForm, Presets, ProviderForm, TaskForm};
@@ -161,6 +162,8 @@ pub fn ExperimentArea() -> impl IntoView {
             form_error.set(Some(e));
             return;
         }
+        form_error.set(None);
+        connection.set(None);
         if busy.get_untracked().is_some() {
             notice.set(Some("An experiment is running: pause or cancel it first.".into()));
             return;
@@ -211,8 +214,12 @@ pub fn ExperimentArea() -> impl IntoView {
         }
         Action::Analyse(record) => open_saved(record, |session, handoff, _| {
             let dataset = session.file.borrow().dataset();
-            let truth = session.record.borrow().truth();
-            handoff.open(dataset, truth);
+            let record = session.record.borrow();
+            handoff.open(Handed {
+                from: format!("Experiment: {}", record.spec.name),
+                data: (dataset, record.truth()),
+                preset: Preset::BalanceLab,
+            });
         }),
         Action::Export(record) => open_saved(record, |session, _, notice| {
             let mut file = session.file.borrow().clone();
@@ -342,7 +349,7 @@ pub fn ExperimentArea() -> impl IntoView {
             connection.set(Some(match result {
                 Ok(a) => Ok(connected(&s, &a.completion, ms)),
                 Err(f) => Err(match advice(&s.provider, &f.error, Some(&browser::origin())) {
-                    Some(hint) => format!("{} {hint}", f.error),
+                    Some(hint) => format!("{}. {hint}", f.error),
                     None => f.error.to_string(),
                 }),
             }));
@@ -363,7 +370,12 @@ pub fn ExperimentArea() -> impl IntoView {
                 <RunPanel session=run.session live=live resume=resume_current truth=truth />
             </Show>
             <h3>"Your experiments"</h3>
-            <ExperimentList records=records busy=busy act=act />
+            <ExperimentList
+                records=records
+                busy=busy
+                live_saved=Signal::derive(move || live.snapshot.with(|s| s.saved))
+                act=act
+            />
             <h3>"New experiment"</h3>
             <p class="muted">
                 "An agent puts a state into the prompt, the model answers, the answer becomes the \
@@ -376,11 +388,13 @@ pub fn ExperimentArea() -> impl IntoView {
                 <TaskForm spec=spec error=form_error />
                 <PlanForm spec=spec error=form_error />
             </div>
-            {move || form_error.get().map(|e| view! { <p class="error" role="alert" id="form-error">{e}</p> })}
+            // Messages go below the buttons: one that disappears when a field is fixed must not
+            // move the buttons away from the pointer between a press and its release.
             <div class="buttons">
                 <button type="button" id="test-connection" on:click=test_connection>"Test connection"</button>
                 <button type="button" id="start-run" class="primary" on:click=start_new>"Start"</button>
             </div>
+            {move || form_error.get().map(|e| view! { <p class="error" role="alert" id="form-error">{e}</p> })}
             {move || connection.get().map(|r| match r {
                 Ok(m) => view! { <p id="connection-result" class="ok">{m}</p> }.into_any(),
                 Err(m) => view! { <p id="connection-result" class="error">{m}</p> }.into_any(),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use balance_core::report::Report;
 use balance_core::{Preset, analyze};
@@ -10,9 +11,9 @@ use leptos::prelude::*;
 
 use super::session::{Ending, Live, Session};
 use super::store::Status;
+use crate::analyse::PotentialsTable;
 use crate::browser;
 use crate::format;
-use crate::report_tables::PotentialsTable;
 
 /// Most states analysed live on the page (beyond, "Open in Analyse" uses the worker).
 const LIVE_MAX_STATES: usize = 300;
@@ -189,7 +190,7 @@ pub fn RunPanel(
                     view! {
                         <div id="live-analysis">
                             <p>{summary}</p>
-                            <PotentialsTable report=report truth=truth.get() />
+                            <PotentialsTable report=Arc::new(report) truth=truth.get() />
                         </div>
                     }
                     .into_any()

@@ -9,12 +9,12 @@ mod real_data;
 mod two_states;
 mod voting;
 
-use balance_core::datasets::Dataset;
+use balance_core::Preset;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
-use crate::app::{Handoff, WithTruth};
+use crate::app::{Handed, Handoff, WithTruth};
 use crate::browser;
 pub use link::{Link, PREFIX};
 
@@ -120,6 +120,9 @@ pub fn LessonFrame(
     text: &'static str,
     link: Signal<Link>,
     data: Callback<(), WithTruth>,
+    /// The preset the lesson's own numbers use, carried to Analyse with its data.
+    #[prop(optional)]
+    preset: Option<Preset>,
     children: Children,
 ) -> impl IntoView {
     let handoff: Handoff = expect_context();
@@ -146,8 +149,11 @@ pub fn LessonFrame(
                     type="button"
                     class="lesson-analyse"
                     on:click=move |_| {
-                        let (dataset, truth): (Dataset, _) = data.run(());
-                        handoff.open(dataset, truth);
+                        handoff.open(Handed {
+                            data: data.run(()),
+                            from: format!("Lesson {title}"),
+                            preset: preset.unwrap_or(Preset::BalanceLab),
+                        });
                     }
                 >
                     "Open these data in Analyse"

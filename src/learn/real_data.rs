@@ -36,6 +36,7 @@ pub fn RealData(link: Link) -> impl IntoView {
             title="6. The real thing"
             link=link
             data=data
+            preset=Preset::PaperText
             text="The paper asked Claude-4 and Gemini-2.5-flash 20,000 times each for a new word \
                   whose letters add up to 100, starting from BUZZY. Both fall into ATTITUDE and \
                   stay near it: it is the deep well, at potential 0. A state gets a potential only \

@@ -4,7 +4,7 @@ use balance_core::detailed_balance::Histogram;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::{Area, BLUE, Drawn, GRID, ORANGE, figure};
+use super::{Area, Drawn, ORANGE, Palette, figure, themed};
 use crate::format;
 
 /// The histogram of `V` with its Gaussian fit, and the minimum action the fitted width predicts
@@ -52,12 +52,12 @@ pub fn HistogramPlot(histogram: Option<Histogram>, measured_action: f64) -> impl
         "Histogram of the potentials with a Gaussian fit",
         summary,
         table,
-        move |area| draw(area, &h),
+        move |area, palette| draw(area, palette, &h),
     )
     .into_any()
 }
 
-fn draw(root: &Area, h: &Histogram) -> Result<(), String> {
+fn draw(root: &Area, palette: &Palette, h: &Histogram) -> Result<(), String> {
     let end = h.start + h.width * h.bins.len() as f64;
     let peak = h.bins.iter().copied().max().unwrap_or(1) as f64;
     let density = |x: f64| {
@@ -72,11 +72,11 @@ fn draw(root: &Area, h: &Histogram) -> Result<(), String> {
         .y_label_area_size(56)
         .build_cartesian_2d(h.start..end, 0.0..top)
         .drawn()?;
-    chart.configure_mesh().x_desc("βV").y_desc("states").light_line_style(GRID).draw().drawn()?;
+    themed(&mut chart.configure_mesh(), palette).x_desc("βV").y_desc("states").draw().drawn()?;
     chart
         .draw_series(h.bins.iter().enumerate().map(|(k, &c)| {
             let x0 = h.start + k as f64 * h.width;
-            Rectangle::new([(x0, 0.0), (x0 + h.width, c as f64)], BLUE.mix(0.6).filled())
+            Rectangle::new([(x0, 0.0), (x0 + h.width, c as f64)], palette.blue.mix(0.6).filled())
         }))
         .drawn()?;
     let steps = 200;

@@ -2,6 +2,7 @@
 //! with pan, zoom, hover and selection.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use balance_core::datasets::RawAnswer;
 use balance_core::graph::breadth_first_order;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{Area, BLUE, Drawn, GRID, INK, ORANGE, VERMILLION, paint, save_png};
+use super::{Area, Drawn, ORANGE, Palette, VERMILLION, paint, save_png, theme_palette, themed};
 use crate::browser;
 use crate::format;
 
@@ -122,7 +123,7 @@ impl Frame {
 /// The landscape graph with its controls, tooltip and the selected state's transitions.
 #[component]
 pub fn LandscapePlot(
-    report: Report,
+    report: Arc<Report>,
     scores: BTreeMap<String, f64>,
     answers: BTreeMap<String, Vec<RawAnswer>>,
 ) -> impl IntoView {
@@ -203,17 +204,20 @@ pub fn LandscapePlot(
         })
     });
 
+    let palette = theme_palette();
     Effect::new(move |_| {
+        let palette = palette();
         let Some(element) = canvas.get() else { return };
         let w = window.get().unwrap_or_else(fitted);
         let (hovered, chosen) = (hover.get().map(|h| h.0), selected.get());
         let result = browser::timed("landscape-draw", || {
             let ctx = context(&element)?;
-            paint(element, |area| {
+            paint(element, &palette, |area| {
                 shown.with(|pts| {
                     edges.with(|edges| {
                         nodes.with_value(|all| {
-                            let scene = Scene { ctx: &ctx, all, pts, edges, hovered, chosen };
+                            let scene =
+                                Scene { ctx: &ctx, palette, all, pts, edges, hovered, chosen };
                             let drawn = draw(area, &scene, w, axis.get_untracked())?;
                             frame.set_value(drawn);
                             Ok(())
@@ -651,6 +655,7 @@ fn StateDetails(
 struct Scene<'a> {
     /// The canvas's 2D context, for the batched edges and nodes.
     ctx: &'a web_sys::CanvasRenderingContext2d,
+    palette: Palette,
     all: &'a [Node],
     /// Shown nodes: (index into `all`, x, y).
     pts: &'a [(usize, f64, f64)],
@@ -668,11 +673,9 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
         .y_label_area_size(56)
         .build_cartesian_2d(w.x.0..w.x.1, w.y.0..w.y.1)
         .drawn()?;
-    chart
-        .configure_mesh()
+    themed(&mut chart.configure_mesh(), &scene.palette)
         .x_desc(axis.title())
         .y_desc("βV")
-        .light_line_style(GRID)
         .x_labels(if axis == XAxis::Layout { 0 } else { 10 })
         .draw()
         .drawn()?;
@@ -709,7 +712,7 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
     let dash = js_sys::Array::of2(&6.0.into(), &4.0.into());
     for (k, lines) in batches.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
         let (up, width) = (k >= 4, (k % 4 + 1) as f64);
-        let colour = if up { VERMILLION } else { BLUE };
+        let colour = if up { VERMILLION } else { scene.palette.blue };
         ctx.set_stroke_style_str(&rgba(colour, 0.45));
         ctx.set_line_width(width);
         let pattern = if up { dash.clone() } else { js_sys::Array::new() };
@@ -755,7 +758,7 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
             rings.push((p, r + 4.0));
         }
     }
-    ctx.set_fill_style_str(&rgba(INK, 0.85));
+    ctx.set_fill_style_str(&rgba(scene.palette.ink, 0.85));
     ctx.fill();
     ctx.set_stroke_style_str(&rgba(ORANGE, 1.0));
     ctx.set_line_width(3.0);

@@ -4,37 +4,39 @@ use balance_core::detailed_balance::LoopResult;
 use leptos::prelude::*;
 use plotters::prelude::*;
 
-use super::{Area, BLUE, Drawn, diagonal_chart, figure};
+use super::{Area, Drawn, Palette, diagonal_chart, figure, nothing_to_test};
 use crate::format;
 
 /// Each triangle's log-probability around the loop one way against the other way, with the
 /// error bar of the difference; detailed balance (Kolmogorov's criterion) puts them on `y = x`.
 #[component]
 pub fn LoopPlot(loops: LoopResult) -> impl IntoView {
+    if loops.triples.is_empty() {
+        return nothing_to_test(
+            "loop-plot",
+            "Loop test",
+            "Nothing to test: no three states were seen going both ways around a triangle, \
+             so no loop can be compared with its reverse.",
+        );
+    }
     let summary = format!(
         "{} triangles, χ² = {}, χ²/ndf = {}",
         loops.n,
         format::number(loops.chi2, 2),
         loops.chi2_ndf.map_or("–".into(), |c| format::number(c, 3)),
     );
-    let empty = loops.triples.is_empty().then(|| {
-        view! {
-            <p class="muted">
-                "No three states were seen going both ways around a triangle: nothing to test."
-            </p>
-        }
-    });
     figure(
         "loop-plot",
         "Loop test",
         "Loop test: log-probability around each triangle forward against backward",
         summary,
-        empty,
-        move |area| draw(area, &loops),
+        (),
+        move |area, palette| draw(area, palette, &loops),
     )
+    .into_any()
 }
 
-fn draw(root: &Area, l: &LoopResult) -> Result<(), String> {
+fn draw(root: &Area, palette: &Palette, l: &LoopResult) -> Result<(), String> {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     for t in &l.triples {
@@ -47,6 +49,7 @@ fn draw(root: &Area, l: &LoopResult) -> Result<(), String> {
     }
     let mut chart = diagonal_chart(
         root,
+        palette,
         (lo, hi),
         "Σ log T around f→g→h→f  (forward)",
         "Σ log T around f→h→g→f  (backward)",
@@ -59,14 +62,16 @@ fn draw(root: &Area, l: &LoopResult) -> Result<(), String> {
                 t.backward - s,
                 t.backward,
                 t.backward + s,
-                BLUE.filled(),
+                palette.blue.filled(),
                 6,
             )
         }))
         .drawn()?;
     chart
         .draw_series(
-            l.triples.iter().map(|t| Circle::new((t.forward, t.backward), 4, BLUE.filled())),
+            l.triples
+                .iter()
+                .map(|t| Circle::new((t.forward, t.backward), 4, palette.blue.filled())),
         )
         .drawn()?;
     Ok(())

@@ -48,7 +48,7 @@ async fn share_link_round_trip_gives_identical_numbers() {
     let before_verdict = b.text("#verdict").await;
     b.find("#share-button").await.click().await.unwrap();
     let url = b.find("#share-link").await.prop("value").await.unwrap().unwrap();
-    assert!(url.contains("#v1/"), "{url}");
+    assert!(url.contains("#v2/"), "{url}");
     assert!(!url.to_lowercase().contains("key"), "a link holds no key");
     b.finish().await;
 
@@ -58,7 +58,57 @@ async fn share_link_round_trip_gives_identical_numbers() {
     assert_eq!(c.text("#potentials-table").await, before_table);
     assert_eq!(c.text("#verdict").await, before_verdict);
     assert_eq!(c.text("#kernel-picker option:checked").await, "exp");
-    assert_eq!(c.text("#dataset-picker option:checked").await, "From a share link");
+    // A bundled dataset travels by name: the picker names it.
+    assert_eq!(
+        c.text("#dataset-picker option:checked").await,
+        "Gemini-2.5-flash word task (paper)"
+    );
+    assert_eq!(c.text("#preset-picker option:checked").await, "Custom");
+    c.finish().await;
+}
+
+/// Replaces the clipboard with one that keeps what it is given in `window.__copied`, or
+/// refuses it.
+const FAKE_CLIPBOARD: &str = "const refuse = arguments[0]; \
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: t => { \
+      if (refuse) return Promise.reject(new DOMException('denied', 'NotAllowedError')); \
+      window.__copied = t; return Promise.resolve(); } } });";
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn a_simulated_dataset_is_shared_by_generator_and_seed_with_its_preset() {
+    let b = Browser::open("/").await;
+    b.choose_dataset("sim-word-task", "37").await;
+    let table = b.wait_for_text("#potentials-table", |t| t.contains("True βV")).await;
+    let verdict = b.text("#verdict").await;
+    b.find("#share-button").await.click().await.unwrap();
+    let url = b.find("#share-link").await.prop("value").await.unwrap().unwrap();
+    assert!(url.contains("#v2/") && url.len() < 800, "{} characters: {url}", url.len());
+
+    // Copy: the link goes to the clipboard and the page says so; a refusal is explained.
+    b.client.execute(FAKE_CLIPBOARD, vec![serde_json::json!(false)]).await.unwrap();
+    b.find("#copy-link").await.click().await.unwrap();
+    assert_eq!(b.wait_text("#copy-status", "Copied.").await, "Copied.");
+    let copied = b.client.execute("return window.__copied", vec![]).await.unwrap();
+    assert_eq!(copied.as_str(), Some(url.as_str()));
+    b.goto("/").await;
+    b.find("#share-button").await.click().await.unwrap();
+    b.client.execute(FAKE_CLIPBOARD, vec![serde_json::json!(true)]).await.unwrap();
+    b.find("#copy-link").await.click().await.unwrap();
+    let refused = b.wait_for_text("#copy-status", |t| t.starts_with("Not copied")).await;
+    assert!(refused.contains("select the link"), "{refused}");
+    b.finish().await;
+
+    let path = url.split_once("127.0.0.1").unwrap().1.split_once('/').unwrap().1;
+    let c = Browser::open(&format!("/{path}")).await;
+    assert_eq!(c.wait_text("#stat-states", "37").await, "37");
+    assert_eq!(
+        c.text("#dataset-picker option:checked").await,
+        "Simulated: word task (no key needed)"
+    );
+    assert_eq!(c.text("#preset-picker option:checked").await, "Balance Lab");
+    assert_eq!(c.wait_for_text("#potentials-table", |t| t.contains("True βV")).await, table);
+    assert_eq!(c.text("#verdict").await, verdict);
     c.finish().await;
 }
 
@@ -148,4 +198,49 @@ async fn an_experiment_files_raw_answers_are_listed_as_text() {
     assert_eq!(made, 0);
     b.shoot("#state-details", "landscape-raw-answers").await;
     b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_html_report_is_one_file_that_opens_offline_with_its_figures() {
+    let b = Browser::open("/").await;
+    b.choose_dataset("gemini25flash-word", "13").await;
+    b.find("#level-diagram").await;
+    b.client.execute(CAPTURE_DOWNLOADS, vec![]).await.unwrap();
+    b.find("#export-html").await.click().await.unwrap();
+    let read = "const done = arguments[arguments.length - 1]; \
+        const wait = () => window.__exports.length ? window.__exports[0].text().then(done) \
+                                                   : setTimeout(wait, 50); wait();";
+    let html = b.client.execute_async(read, vec![]).await.unwrap();
+    let html = html.as_str().unwrap().to_owned();
+    let verdict = b.text("#verdict-lrt").await;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script") && !html.contains("src=\"http"), "nothing to run or load");
+    assert!(html.contains("href=\"http://127.0.0.1:"), "a link back into the app");
+    let path = artifacts().join("report-gemini.html");
+    std::fs::write(&path, &html).unwrap();
+    b.finish().await;
+
+    // Opened from the disk, with the app's server out of the picture.
+    let c = Browser::open("/").await;
+    let url = format!("file://{}", path.canonicalize().unwrap().display());
+    c.client.goto(&url).await.unwrap();
+    let title = c.client.title().await.unwrap();
+    assert_eq!(title, "Balance Lab report: Gemini-2.5-flash word task (paper)");
+    let images: Vec<(String, u32)> = serde_json::from_value(
+        c.client
+            .execute("return [...document.images].map(i => [i.alt, i.naturalWidth])", vec![])
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(images.len() >= 4, "{images:?}");
+    assert!(images.iter().all(|(_, w)| *w >= 640), "every figure decodes: {images:?}");
+    let body = c.text("body").await;
+    assert!(body.contains(&verdict), "the verdict: {verdict}");
+    for state in ["ATTITUDE", "DISCIPLINE", "EXCELLENT", "BLISSFUL"] {
+        assert!(body.contains(state), "{state}");
+    }
+    c.screenshot("report-html-offline").await;
+    c.finish().await;
 }

@@ -451,3 +451,68 @@ async fn a_server_without_cors_is_named_with_the_fix() {
     assert!(said.contains("Enable CORS"), "{said}");
     b.finish_expecting(&["CORS policy", "Failed to fetch", "net::ERR_FAILED"]).await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_form_names_the_run_for_its_model_and_says_what_it_cannot_price() {
+    let b = Browser::open("/experiment").await;
+    let name = || async { b.find("#name").await.prop("value").await.unwrap().unwrap() };
+    assert_eq!(name().await, "Word task, simulated agent");
+    assert_eq!(b.text("#cost-estimate").await, "The simulated agent costs nothing.");
+    b.find("#provider-kind").await.select_by_value("openai").await.unwrap();
+    assert_eq!(name().await, "Word task, OpenAI");
+    b.fill("#model", "gpt-5-nano").await;
+    assert_eq!(name().await, "Word task, gpt-5-nano");
+    let known = b.text("#cost-estimate").await;
+    assert!(known.starts_with("At most $") && !known.starts_with("At most $0.0000"), "{known}");
+    b.fill("#model", "my-own-model").await;
+    let unknown = b.text("#cost-estimate").await;
+    assert!(unknown.starts_with("No price is known for my-own-model"), "{unknown}");
+    // A name the person typed stays.
+    b.fill("#name", "My run").await;
+    b.fill("#model", "gpt-5-mini").await;
+    assert_eq!(name().await, "My run");
+
+    // Offline, OpenAI's server cannot be reached: the page says so without the browser's
+    // wordless TypeError and without advice meant for local servers.
+    b.fill("#model", "gpt-5-nano").await;
+    b.fill("#api-key", "sk-test-offline").await;
+    b.find("#test-connection").await.click().await.unwrap();
+    let said = b.wait_for_text("#connection-result", |t| t.starts_with("no connection")).await;
+    assert!(said.contains("network connection"), "{said}");
+    for wrong in ["TypeError", "CORS", "OLLAMA"] {
+        assert!(!said.contains(wrong), "{wrong} in {said}");
+    }
+    b.finish_expecting(&["api.openai.com", "Failed to fetch", "net::ERR"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn start_after_a_fixed_error_starts_at_once_and_the_list_counts_with_the_run() {
+    let b = Browser::open("/experiment").await;
+    b.fill("#latency", "20").await;
+    // Typed, as a person would: the field is left by the click on Start.
+    let attempts = b.find("#attempts").await;
+    attempts.clear().await.unwrap();
+    attempts.send_keys("0").await.unwrap();
+    b.find("#start-run").await.click().await.unwrap();
+    let error = b.text("#form-error").await;
+    assert!(!error.is_empty(), "an error for 0 attempts");
+    attempts.clear().await.unwrap();
+    attempts.send_keys("300").await.unwrap();
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 20, |s| s == "running").await;
+    assert!(
+        b.client.find(fantoccini::Locator::Css("#form-error")).await.is_err(),
+        "no stale error after a start"
+    );
+    // While it runs, the list's count follows the panel's.
+    let row = "#experiment-list tbody tr .saved-count";
+    let counted = b
+        .wait_for_text(row, |t| t.split(' ').next().and_then(|n| n.parse::<usize>().ok()) > Some(0))
+        .await;
+    assert!(counted.ends_with("of 300"), "{counted}");
+    wait_status(&b, 120, |s| s == "finished").await;
+    assert_eq!(b.wait_text(row, "300 of 300").await, "300 of 300");
+    b.finish().await;
+}

@@ -177,8 +177,15 @@ async fn the_real_thing_places_what_the_paper_placed_and_bounds_the_rest() {
     let c = Browser::open(&path).await;
     assert_eq!(c.wait_text("#l6-states", "13").await, "13");
     c.finish().await;
+    // In Analyse, the data are named by their lesson and analysed with the lesson's settings
+    // (the paper's text: exp kernel), so the numbers agree.
+    let action: f64 = b.text("#l6-action").await.parse().unwrap();
     b.find(".lesson-analyse").await.click().await.unwrap();
     assert_eq!(b.wait_text("#stat-states", "13").await, "13");
+    assert_eq!(b.text("#dataset-picker option:checked").await, "Lesson 6. The real thing");
+    assert_eq!(b.text("#preset-picker option:checked").await, "Paper (text)");
+    let analysed: f64 = b.text("#stat-action").await.parse().unwrap();
+    assert!((analysed - action).abs() < 1e-4, "lesson {action}, Analyse {analysed}");
     b.finish().await;
 }
 

@@ -39,6 +39,24 @@ async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled(
     assert_eq!(b.text("#stat-action").await, "0.18005");
     let summary = b.text("#landscape-summary").await;
     assert!(summary.starts_with("300 of "), "{summary}");
+    // The potentials table opens on the largest component, its reference (lowest) state
+    // first, and not on a page of small components' references.
+    let rows: Vec<(String, String)> = serde_json::from_value(
+        b.client
+            .execute(
+                "return [...document.querySelectorAll('#potentials-table tbody tr')].map(r => \
+                 [r.querySelector('td:nth-child(4)').textContent, \
+                  r.querySelector('td.component').textContent])",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 100, "the first page");
+    assert_eq!(rows[0], ("reference".to_owned(), "1".to_owned()));
+    assert!(rows.iter().all(|r| r.1 == "1"), "all from the largest component");
+    assert!(rows[1..].iter().all(|r| r.0 != "reference"), "{:?}", &rows[..3]);
     b.screenshot("analyse-paper-scale").await;
     b.shoot("#landscape-card", "figure-landscape-paper-scale").await;
     b.shoot("#level-diagram-card", "figure-levels-paper-scale").await;

@@ -86,12 +86,7 @@ impl std::fmt::Display for ProviderError {
             ProviderError::Server(s) => write!(f, "the provider failed ({s})"),
             ProviderError::Other(s, m) => write!(f, "unexpected status {s}{}", detail(m)),
             ProviderError::Timeout => f.write_str("no answer in time"),
-            ProviderError::Network(m) => write!(
-                f,
-                "no connection{}: the server may be down or the base URL wrong, or the browser \
-                 blocked the call (a local server must allow this page's origin: CORS)",
-                detail(m)
-            ),
+            ProviderError::Network(m) => write!(f, "no connection{}", detail(informative(m))),
             ProviderError::Unparseable(m) => write!(f, "the answer could not be read: {m}"),
         }
     }
@@ -100,6 +95,16 @@ impl std::fmt::Display for ProviderError {
 impl std::error::Error for ProviderError {}
 
 /// ": message" when there is one.
+/// A transport's message, or nothing for the browsers' own words for a failed fetch, which
+/// never say why (the page is not told: no network, a refused address and a missing CORS header
+/// look the same).
+fn informative(m: &str) -> &str {
+    const SILENT: [&str; 3] =
+        ["Failed to fetch", "NetworkError when attempting to fetch resource", "Load failed"];
+    let bare = m.trim().trim_start_matches("TypeError:").trim().trim_end_matches('.');
+    if SILENT.contains(&bare) { "" } else { m }
+}
+
 fn detail(m: &str) -> String {
     if m.is_empty() { String::new() } else { format!(": {m}") }
 }
@@ -240,9 +245,16 @@ pub fn advice(
              the base URL (https://api.anthropic.com/v1) and your network."
                 .to_owned(),
         ),
+        // The providers' own servers accept calls from web pages: only the network is left.
+        ProviderError::Network(_) if base == config.kind.default_base_url() => Some(format!(
+            "{base} could not be reached: check this device's network connection (and any \
+             firewall or proxy between it and {}).",
+            config.kind.label()
+        )),
         ProviderError::Network(_) => Some(format!(
-            "Check the base URL ({base}) and your network; the server must allow calls from a \
-             web page (CORS)."
+            "The server at {base} could not be reached or refused a call from a web page: check \
+             the base URL and the network, and that the server allows calls from this page's \
+             origin ({origin}) (CORS)."
         )),
         ProviderError::Forbidden(_) if local && !origin.is_empty() => Some(local_cors),
         ProviderError::NotFound(_) => Some(format!(

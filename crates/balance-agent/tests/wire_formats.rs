@@ -390,6 +390,20 @@ fn advice_names_the_fix_for_the_usual_failures() {
     assert!(a.contains("Is the server running") && !a.contains("CORS"), "{a}");
     let a = advice(&ollama, &forbidden, None).unwrap();
     assert!(!a.contains("OLLAMA_ORIGINS"), "{a}");
+    // OpenAI's own server accepts calls from pages: no network is the cause left, and the
+    // browser's wordless "TypeError: Failed to fetch" is not repeated.
+    let offline = ProviderError::Network("TypeError: Failed to fetch".into());
+    assert_eq!(offline.to_string(), "no connection");
+    let a = advice(&config(ProviderKind::OpenAi), &offline, origin).unwrap();
+    assert!(a.contains("network connection") && !a.contains("CORS"), "{a}");
+    assert!(!a.contains("OLLAMA"), "{a}");
+    // A server the person named, remote and https: its CORS may be the cause.
+    let mut vllm = config(ProviderKind::OpenAiCompatible);
+    vllm.base_url = "https://llm.example.org/v1".into();
+    let a = advice(&vllm, &offline, origin).unwrap();
+    assert!(a.contains("CORS") && a.contains("http://127.0.0.1:8080"), "{a}");
+    let informative = ProviderError::Network("connection refused".into());
+    assert_eq!(informative.to_string(), "no connection: connection refused");
 }
 
 #[test]

@@ -1,30 +1,97 @@
-//! Share links: a dataset's counts and the analysis settings (with the bootstrap seed) in a
-//! versioned, compressed URL fragment `#v1/...`. Nothing else goes in: no key, no provider.
+//! Share links: what an analysis needs to be made again, in a versioned, compressed URL
+//! fragment `#v2/...`: where the dataset comes from (a bundled dataset or a simulator's
+//! generator and seed by name, anything else as its counts), the settings (with their seeds),
+//! and the named preset they came from. Nothing else goes in: no key, no provider, no raw
+//! answers.
 //!
 //! The payload is JSON, compressed as zlib (miniz_oxide; its checksum catches altered links) and
-//! written in URL-safe base64 without padding.
-//! Decoding checks the version, the encoding, the compression and every count, so a broken or
-//! tampered link gives a clear error instead of a wrong analysis.
+//! written in URL-safe base64 without padding. A dataset named rather than carried is made
+//! again on opening and checked against the fingerprint of the counts the link was made from,
+//! so a link never silently shows other data. Decoding checks the version, the encoding, the
+//! compression and every count, so a broken or tampered link gives a clear error instead of a
+//! wrong analysis. Links of the first version (`#v1/`, counts and settings) still open.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-use crate::Settings;
-use crate::datasets::Dataset;
+use crate::datasets::{Bundled, Dataset};
+use crate::simulate::Preset as Generator;
+use crate::{Preset, Settings};
 
 /// The fragment prefix of this version.
-pub const PREFIX: &str = "v1/";
+pub const PREFIX: &str = "v2/";
+/// The fragment prefix of the first version, still read.
+const PREFIX_V1: &str = "v1/";
 /// Longest fragment offered as a link; browsers and chat tools truncate longer URLs.
 pub const MAX_LEN: usize = 32_000;
 /// Largest decompressed payload accepted (guards against decompression bombs).
 const MAX_PAYLOAD: usize = 8 << 20;
 
-/// What a share link holds.
+/// Where the shared dataset comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Its counts travel in the link (imported files, experiments, earlier links).
+    Counts,
+    /// A dataset bundled with the app, by name.
+    Bundled(Bundled),
+    /// A simulator's run, made again from its generator and seed (with its default length).
+    Simulated {
+        /// The simulator.
+        generator: Generator,
+        /// Its seed.
+        seed: u64,
+    },
+}
+
+/// What a share link reproduces: the data's source, the settings, and the named preset they
+/// came from (`None` for settings edited by hand).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Where the dataset comes from.
+    pub source: Source,
+    /// The analysis settings, seeds included.
+    pub settings: Settings,
+    /// The preset the settings are, when they are one.
+    pub preset: Option<Preset>,
+}
+
+/// An opened link: what it names, and the dataset (with the true potential, for a simulator's
+/// run) it reproduces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// The link's content.
+    pub link: Link,
+    /// The dataset, carried or made again.
+    pub dataset: Dataset,
+    /// The true potential `beta V` of a simulated dataset's states; empty otherwise.
+    pub truth: BTreeMap<String, f64>,
+}
+
+/// The dataset part of a link as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+enum Data {
+    Counts { dataset: Box<Dataset> },
+    Bundled { id: Bundled, fingerprint: u64 },
+    Simulated { generator: Generator, seed: u64, fingerprint: u64 },
+}
+
+/// What a link of this version holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Payload {
+    data: Data,
+    settings: Settings,
+    #[serde(default)]
+    preset: Option<Preset>,
+}
+
+/// What a link of the first version holds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct PayloadV1 {
     dataset: Dataset,
     settings: Settings,
 }
@@ -45,6 +112,8 @@ pub enum ShareError {
     BadCompression,
     /// The content is not a valid dataset with settings.
     BadContent(String),
+    /// A named dataset comes out differently in this version than where the link was made.
+    Changed,
 }
 
 impl fmt::Display for ShareError {
@@ -63,18 +132,41 @@ impl fmt::Display for ShareError {
                 write!(f, "the link is damaged: it was cut short or altered")
             }
             ShareError::BadContent(e) => write!(f, "the link's content is not valid: {e}"),
+            ShareError::Changed => write!(
+                f,
+                "the dataset it names comes out differently in this version of Balance Lab \
+                 than where the link was made"
+            ),
         }
     }
 }
 
 impl std::error::Error for ShareError {}
 
-/// The fragment (without `#`) that reproduces `dataset` analysed with `settings`.
-pub fn encode(dataset: &Dataset, settings: &Settings) -> Result<String, ShareError> {
-    // The counts reproduce the analysis; the raw answers stay out of links.
-    let mut dataset = dataset.clone();
-    dataset.answers.clear();
-    let payload = Payload { dataset, settings: settings.clone() };
+/// A fingerprint of a dataset's counts (64-bit FNV-1a of their JSON): equal counts, equal
+/// fingerprints; a named dataset made again must match the one the link was made from.
+fn fingerprint(dataset: &Dataset) -> u64 {
+    let json = serde_json::to_vec(&dataset.counts).expect("counts always serialise");
+    json.iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// The fragment (without `#`) that reproduces `link` on `dataset`, the dataset the page shows
+/// (carried when the source is [`Source::Counts`], fingerprinted otherwise).
+pub fn encode(link: &Link, dataset: &Dataset) -> Result<String, ShareError> {
+    let data = match link.source {
+        Source::Counts => {
+            // The counts reproduce the analysis; the raw answers stay out of links.
+            let mut dataset = dataset.clone();
+            dataset.answers.clear();
+            Data::Counts { dataset: Box::new(dataset) }
+        }
+        Source::Bundled(id) => Data::Bundled { id, fingerprint: fingerprint(dataset) },
+        Source::Simulated { generator, seed } => {
+            Data::Simulated { generator, seed, fingerprint: fingerprint(dataset) }
+        }
+    };
+    let payload = Payload { data, settings: link.settings.clone(), preset: link.preset };
     let json = serde_json::to_vec(&payload).expect("datasets and settings always serialise");
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
     let fragment = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
@@ -84,19 +176,49 @@ pub fn encode(dataset: &Dataset, settings: &Settings) -> Result<String, ShareErr
     Ok(fragment)
 }
 
-/// Reads a fragment (with or without the leading `#`).
-pub fn decode(fragment: &str) -> Result<(Dataset, Settings), ShareError> {
-    let body =
-        fragment.trim_start_matches('#').strip_prefix(PREFIX).ok_or(ShareError::UnknownVersion)?;
+/// Reads a fragment (with or without the leading `#`) and makes its dataset (again, when it is
+/// named).
+pub fn decode(fragment: &str) -> Result<Opened, ShareError> {
+    let fragment = fragment.trim_start_matches('#');
+    let (v1, body) = match (fragment.strip_prefix(PREFIX), fragment.strip_prefix(PREFIX_V1)) {
+        (Some(body), _) => (false, body),
+        (None, Some(body)) => (true, body),
+        (None, None) => return Err(ShareError::UnknownVersion),
+    };
     let packed = URL_SAFE_NO_PAD.decode(body.trim()).map_err(|_| ShareError::BadEncoding)?;
     let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_PAYLOAD)
         .map_err(|_| ShareError::BadCompression)?;
-    let payload: Payload =
-        serde_json::from_slice(&json).map_err(|e| ShareError::BadContent(e.to_string()))?;
-    if payload.dataset.counts.is_empty() {
+    let content = |e: serde_json::Error| ShareError::BadContent(e.to_string());
+    let payload = if v1 {
+        let old: PayloadV1 = serde_json::from_slice(&json).map_err(content)?;
+        Payload {
+            data: Data::Counts { dataset: Box::new(old.dataset) },
+            settings: old.settings,
+            preset: None,
+        }
+    } else {
+        serde_json::from_slice(&json).map_err(content)?
+    };
+    let (source, dataset, truth, expected) = match payload.data {
+        Data::Counts { dataset } => (Source::Counts, *dataset, BTreeMap::new(), None),
+        Data::Bundled { id, fingerprint } => {
+            (Source::Bundled(id), id.load(), BTreeMap::new(), Some(fingerprint))
+        }
+        Data::Simulated { generator, seed, fingerprint } => {
+            let run = generator.run(seed, None);
+            (Source::Simulated { generator, seed }, run.dataset, run.truth, Some(fingerprint))
+        }
+    };
+    if dataset.counts.is_empty() {
         return Err(ShareError::BadContent("the dataset has no states".into()));
     }
-    Ok((payload.dataset, payload.settings))
+    if expected.is_some_and(|f| f != fingerprint(&dataset)) {
+        return Err(ShareError::Changed);
+    }
+    // A preset is kept only where the settings are still that preset's.
+    let preset = payload.preset.filter(|p| p.settings(&dataset) == payload.settings);
+    let link = Link { source, settings: payload.settings, preset };
+    Ok(Opened { link, dataset, truth })
 }
 
 #[cfg(test)]
@@ -105,6 +227,70 @@ mod tests {
     use crate::analyze;
     use crate::datasets::Bundled;
     use crate::normalization::Normalization;
+
+    /// A link that carries the counts.
+    fn counts(settings: Settings) -> Link {
+        Link { source: Source::Counts, settings, preset: None }
+    }
+
+    /// `json` packed as a link body after `prefix`.
+    fn pack(prefix: &str, json: &str) -> String {
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 9);
+        format!("{prefix}{}", URL_SAFE_NO_PAD.encode(packed))
+    }
+
+    #[test]
+    fn a_named_dataset_travels_by_name_and_comes_back_with_its_preset_and_truth() {
+        let d = Bundled::Gemini25FlashWord.load();
+        let settings = Preset::PaperCode.settings(&d);
+        let link = Link {
+            source: Source::Bundled(Bundled::Gemini25FlashWord),
+            settings: settings.clone(),
+            preset: Some(Preset::PaperCode),
+        };
+        let fragment = encode(&link, &d).unwrap();
+        assert!(fragment.len() < 600, "{} characters", fragment.len());
+        let opened = decode(&fragment).unwrap();
+        assert_eq!((&opened.link, &opened.dataset), (&link, &d));
+
+        // The paper-scale simulation, far too large to carry, is named by generator and seed.
+        let generator = crate::simulate::Preset::PaperScale;
+        let sim = generator.run(7, None);
+        let settings = Preset::BalanceLab.settings(&sim.dataset);
+        let link = Link {
+            source: Source::Simulated { generator, seed: 7 },
+            settings,
+            preset: Some(Preset::BalanceLab),
+        };
+        let fragment = encode(&link, &sim.dataset).unwrap();
+        assert!(fragment.len() < 600, "{} characters", fragment.len());
+        let opened = decode(&fragment).unwrap();
+        assert_eq!(opened.link, link);
+        assert_eq!((opened.dataset, opened.truth), (sim.dataset, sim.truth));
+
+        // Settings edited after choosing a preset are no longer that preset.
+        let mut edited = link.clone();
+        edited.settings.beta = 2.0;
+        let opened = decode(&encode(&edited, &d).unwrap());
+        assert_eq!(opened, Err(ShareError::Changed), "the fingerprint is of the data shown");
+        let opened = decode(&encode(&edited, &sim_dataset(generator, 7)).unwrap()).unwrap();
+        assert_eq!(opened.link.preset, None);
+        assert_eq!(opened.link.settings.beta, 2.0);
+    }
+
+    /// A simulator's dataset.
+    fn sim_dataset(generator: crate::simulate::Preset, seed: u64) -> Dataset {
+        generator.run(seed, None).dataset
+    }
+
+    #[test]
+    fn links_of_the_first_version_still_open() {
+        let d = Bundled::Claude4Word.load();
+        let json = serde_json::json!({ "dataset": d, "settings": Settings::default() });
+        let opened = decode(&pack("v1/", &json.to_string())).unwrap();
+        assert_eq!(opened.dataset, d);
+        assert_eq!(opened.link, counts(Settings::default()));
+    }
 
     #[test]
     fn round_trip_reproduces_the_same_numbers() {
@@ -115,12 +301,13 @@ mod tests {
             seed: 42,
             ..Settings::default()
         };
-        let link = encode(&d, &s).unwrap();
-        assert!(link.starts_with("v1/"));
+        let link = encode(&counts(s.clone()), &d).unwrap();
+        assert!(link.starts_with("v2/"));
         assert!(link.len() < 2000, "{}", link.len());
-        let (d2, s2) = decode(&format!("#{link}")).unwrap();
-        assert_eq!((&d2, &s2), (&d, &s));
-        assert_eq!(analyze(&d2, &s2).unwrap(), analyze(&d, &s).unwrap());
+        let opened = decode(&format!("#{link}")).unwrap();
+        assert_eq!((&opened.dataset, &opened.link.settings), (&d, &s));
+        assert_eq!(opened.link.source, Source::Counts);
+        assert_eq!(analyze(&opened.dataset, &s).unwrap(), analyze(&d, &s).unwrap());
     }
 
     #[test]
@@ -132,40 +319,51 @@ mod tests {
             count: 3879,
         };
         d.answers.insert("PERSONAL".into(), vec![answer]);
-        let (back, _) = decode(&encode(&d, &Settings::default()).unwrap()).unwrap();
+        let back = decode(&encode(&counts(Settings::default()), &d).unwrap()).unwrap().dataset;
         assert!(back.answers.is_empty());
         assert_eq!(back.counts, d.counts);
     }
 
     #[test]
     fn broken_and_tampered_links_are_named() {
-        let link = encode(&Bundled::Claude4Word.load(), &Settings::default()).unwrap();
+        let link = encode(&counts(Settings::default()), &Bundled::Claude4Word.load()).unwrap();
         assert_eq!(decode("v9/abc"), Err(ShareError::UnknownVersion));
-        assert_eq!(decode("v1/***"), Err(ShareError::BadEncoding));
+        assert_eq!(decode("v2/***"), Err(ShareError::BadEncoding));
         // Cut on a base64 boundary, the stream ends early; cut anywhere, the link is damaged.
         let cut = 3 + (link.len() - 3) / 2 / 4 * 4;
         assert_eq!(decode(&link[..cut]), Err(ShareError::BadCompression));
         assert!(decode(&link[..link.len() - 1]).is_err());
-        // One altered character anywhere in the body is caught (by base64, zlib or its checksum).
+        // One altered character anywhere in the body is caught (by base64, zlib or its
+        // checksum), or changes nothing that is read (a code length of a symbol deflate never
+        // uses): it never opens other data.
+        let original = decode(&link).unwrap();
+        let mut unchanged = 0;
         for i in 3..link.len() {
             let mut bytes = link.clone().into_bytes();
             bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
             let tampered = String::from_utf8(bytes).unwrap();
-            assert!(decode(&tampered).is_err(), "altered at {i}");
+            if let Ok(opened) = decode(&tampered) {
+                assert_eq!(opened, original, "altered at {i}");
+                unchanged += 1;
+            }
         }
+        assert!(unchanged <= 2, "{unchanged} alterations went unnoticed");
         // A valid deflate stream of the wrong content.
         let junk =
             URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(b"{\"a\":1}", 9));
-        assert!(matches!(decode(&format!("v1/{junk}")), Err(ShareError::BadContent(_))));
+        assert!(matches!(decode(&format!("v2/{junk}")), Err(ShareError::BadContent(_))));
         // Counts that break the model's rules are refused, not analysed.
-        let bad = r#"{"dataset":{"name":"x","description":"","counts":{"states":["A"],"edges":[[0,3,1.0]],"self_loops":[0],"rejected":[0]},"total_attempts":null},"settings":{}}"#;
-        let packed =
-            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec_zlib(bad.as_bytes(), 9));
-        assert!(matches!(decode(&format!("v1/{packed}")), Err(ShareError::BadContent(_))));
+        let bad = r#"{"data":{"from":"counts","dataset":{"name":"x","description":"","counts":{"states":["A"],"edges":[[0,3,1.0]],"self_loops":[0],"rejected":[0]},"total_attempts":null}},"settings":{}}"#;
+        assert!(matches!(decode(&pack("v2/", bad)), Err(ShareError::BadContent(_))));
+        // A named dataset that comes out otherwise than where the link was made.
+        let other =
+            r#"{"data":{"from":"bundled","id":"Claude4Word","fingerprint":1},"settings":{}}"#;
+        assert_eq!(decode(&pack("v2/", other)), Err(ShareError::Changed));
         for e in [
             ShareError::UnknownVersion,
             ShareError::BadCompression,
             ShareError::TooLarge { length: 1 },
+            ShareError::Changed,
         ] {
             assert!(!e.to_string().is_empty());
         }
@@ -174,7 +372,7 @@ mod tests {
     #[test]
     fn large_datasets_are_refused_with_their_size() {
         let sim = crate::simulate::Preset::PaperScale.run(1, None);
-        match encode(&sim.dataset, &Settings::default()) {
+        match encode(&counts(Settings::default()), &sim.dataset) {
             Err(ShareError::TooLarge { length }) => assert!(length > MAX_LEN),
             other => panic!("expected TooLarge, got {other:?}"),
         }

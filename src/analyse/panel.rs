@@ -1,22 +1,23 @@
 //! The analysis of the current dataset: settings, the verdict in plain words, and the potentials.
 //! Every number comes from `balance_core::analyze`.
 
-use std::collections::BTreeMap;
-
-use balance_core::datasets::Dataset;
 use balance_core::normalization::Normalization;
 use balance_core::potential::Kernel;
+use std::sync::Arc;
+
 use balance_core::report::Report;
 use balance_core::{AnalyzeError, Preset, Progress, Settings, Stage, analyze};
 use leptos::prelude::*;
 
-use crate::analysis_runner::{RunEvent, Runner};
+use super::runner::{RunEvent, Runner};
+use super::summary::Summary;
+use super::tables::{PotentialsTable, TransitionsTable};
+use super::workspace::Workspace;
 use crate::browser;
 use crate::format;
 use crate::plots::{
     HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot, PairwisePlot,
 };
-use crate::report_tables::{PotentialsTable, TransitionsTable};
 
 /// Analyses whose size (states and transitions, times one plus the replicates) passes this run in
 /// the background worker; smaller ones on the page, at once.
@@ -25,7 +26,7 @@ const WORKER_MIN_WORK: usize = 20_000;
 const MAX_REPLICATES: usize = 2000;
 
 /// The preset names shown in the picker.
-fn preset_name(p: Preset) -> &'static str {
+pub fn preset_name(p: Preset) -> &'static str {
     match p {
         Preset::PaperText => "Paper (text)",
         Preset::PaperCode => "Paper (code)",
@@ -44,13 +45,8 @@ fn preset_id(p: Preset) -> &'static str {
 /// Settings, verdict and potentials of `dataset`. A preset sets everything together; changing
 /// one field makes the settings custom (`preset` becomes `None` and `custom` holds them).
 #[component]
-pub fn AnalysisPanel(
-    dataset: RwSignal<Dataset>,
-    preset: RwSignal<Option<Preset>>,
-    custom: RwSignal<Settings>,
-    settings: Memo<Settings>,
-    truth: RwSignal<Option<BTreeMap<String, f64>>>,
-) -> impl IntoView {
+pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
+    let Workspace { dataset, preset, custom, settings, truth, report, .. } = ws;
     let edit = move |change: &dyn Fn(&mut Settings)| {
         let mut s = settings.get_untracked();
         change(&mut s);
@@ -58,7 +54,6 @@ pub fn AnalysisPanel(
         preset.set(None);
     };
     let setting_error = RwSignal::new(None::<String>);
-    let report = RwSignal::new(None::<Result<Report, String>>);
     let progress = RwSignal::new(None::<Progress>);
     let timing = RwSignal::new(None::<String>);
     let cancelled = RwSignal::new(false);
@@ -69,7 +64,7 @@ pub fn AnalysisPanel(
             progress.set(None);
             timing
                 .set(ms.map(|ms| format!("Analysed in {} ms in a background worker.", ms.round())));
-            report.set(Some(Ok(*r)));
+            report.set(Some(Ok(Arc::new(*r))));
         }
         RunEvent::Failed(e) => {
             progress.set(None);
@@ -98,7 +93,7 @@ pub fn AnalysisPanel(
                 }));
                 if let Err(e) = runner.with_value(|r| r.start(d, &s)) {
                     progress.set(None);
-                    report.set(Some(analyze(d, &s).map_err(|AnalyzeError(e)| e)));
+                    report.set(Some(analyze(d, &s).map(Arc::new).map_err(|AnalyzeError(e)| e)));
                     timing.set(Some(format!("Analysed on the page: {e}.")));
                 }
             } else {
@@ -106,7 +101,7 @@ pub fn AnalysisPanel(
                 progress.set(None);
                 let r = browser::timed("analyze", || analyze(d, &s));
                 timing.set(None);
-                report.set(Some(r.map_err(|AnalyzeError(e)| e)));
+                report.set(Some(r.map(Arc::new).map_err(|AnalyzeError(e)| e)));
             }
         })
     });
@@ -344,81 +339,16 @@ fn number_input(
     }
 }
 
-/// Most unplaced states listed one by one; beyond this they are grouped by reason.
-const MAX_LISTED: usize = 8;
-/// Example states named per reason in a group.
-const EXAMPLES: usize = 3;
-
-/// Why states are not placed: each one with its reason when there are few, else one line per
-/// reason with the number of states and a few examples.
-fn unplaced_states(report: &Report) -> Vec<String> {
-    let unplaced: Vec<(&str, &str)> = report
-        .states
-        .iter()
-        .filter(|s| !s.identifiable)
-        .map(|s| (s.label.as_str(), s.reason.as_deref().unwrap_or("")))
-        .collect();
-    if unplaced.len() <= MAX_LISTED {
-        return unplaced.into_iter().map(|(l, r)| format!("{l}: {r}")).collect();
-    }
-    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (label, reason) in unplaced {
-        match by_reason.iter_mut().find(|(r, _)| *r == reason) {
-            Some((_, labels)) => labels.push(label),
-            None => by_reason.push((reason, vec![label])),
-        }
-    }
-    by_reason.sort_by_key(|(_, labels)| std::cmp::Reverse(labels.len()));
-    by_reason
-        .into_iter()
-        .map(|(reason, labels)| {
-            let examples: Vec<&str> = labels.iter().take(EXAMPLES).copied().collect();
-            let more = if labels.len() > EXAMPLES { ", …" } else { "" };
-            format!("{} states: {reason} (e.g. {}{more})", labels.len(), examples.join(", "))
-        })
-        .collect()
-}
-
 /// The verdict in plain words (the core's), with its numbers.
 #[component]
-fn Verdict(report: Report) -> impl IntoView {
-    let ep = &report.entropy_production;
-    let interval = |name: &str, i: Option<[f64; 2]>| {
-        i.map_or(String::new(), |[lo, hi]| {
-            format!(", {name} 95% interval {} to {}", format::number(lo, 4), format::number(hi, 4))
-        })
-    };
-    let entropy = format!(
-        "Entropy production {} nats per step over {} two-way pairs{}{}.",
-        format::number(ep.value, 4),
-        ep.pairs,
-        interval("posterior", ep.credible),
-        interval("bootstrap", ep.interval),
-    );
-    let details = report.verdict.details.clone();
-    let n = report.states.len();
-    let identifiable = report.states.iter().filter(|s| s.identifiable).count();
-    let unplaced = unplaced_states(&report);
-    let cycles: Vec<String> = report
-        .cycles
-        .iter()
-        .take(3)
-        .map(|c| {
-            let names: Vec<&str> =
-                c.states.iter().map(|&i| report.states[i].label.as_str()).collect();
-            format!(
-                "{}: affinity {} ± {}",
-                names.join(" → "),
-                format::number(c.affinity, 3),
-                format::number(c.se, 3)
-            )
-        })
-        .collect();
+fn Verdict(report: Arc<Report>) -> impl IntoView {
+    let Summary { headline, decision, entropy, details, identifiable, unplaced, cycles, .. } =
+        Summary::of(&report);
     view! {
         <div class="card verdict" id="verdict">
             <h3>"Verdict"</h3>
-            <p id="verdict-lrt" data-decision=format!("{:?}", report.verdict.decision).to_lowercase()>
-                {report.verdict.headline.clone()}
+            <p id="verdict-lrt" data-decision=decision>
+                {headline}
             </p>
             <p id="verdict-entropy">{entropy}</p>
             {(!details.is_empty())
@@ -429,9 +359,7 @@ fn Verdict(report: Report) -> impl IntoView {
                         </ul>
                     }
                 })}
-            <p id="verdict-identifiable">
-                {format!("{identifiable} of {n} states are identifiable.")}
-            </p>
+            <p id="verdict-identifiable">{identifiable}</p>
             {(!unplaced.is_empty())
                 .then(|| {
                     view! {

@@ -1,6 +1,7 @@
 //! The report's tables: potentials of the states and the transitions, sortable and paged.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use balance_core::report::{Report, StateReport};
 use leptos::prelude::*;
@@ -39,15 +40,18 @@ fn pager(id: &'static str, shown: RwSignal<usize>, total: usize) -> impl IntoVie
 }
 
 /// The potential of every state: `V` with its standard error, the free energy, or the bound of
-/// an unbounded state; beside it the true potential when a simulator made the data. Sortable
-/// by state, attempts, `V` and `F`.
+/// an unbounded state; beside it the true potential when a simulator made the data, and the
+/// component the state belongs to (potentials compare only within one). Sortable by state,
+/// attempts, `V`, `F` and component; at first by component, largest first, and `V` within it,
+/// so the informative rows come first and the reference state of each small component (at 0
+/// by definition) does not crowd the top.
 #[component]
-pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> impl IntoView {
-    // Sorted by V, lowest first; unbounded states (and those without F) last.
-    let sort = RwSignal::new((2usize, true));
+pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>) -> impl IntoView {
+    let has_truth = truth.is_some();
+    let component_column = if has_truth { 7 } else { 6 };
+    let sort = RwSignal::new((component_column, true));
     let shown = RwSignal::new(PAGE);
     let total = report.states.len();
-    let has_truth = truth.is_some();
     let truth = truth.unwrap_or_default();
     let rows = move || {
         let (column, ascending) = sort.get();
@@ -56,11 +60,13 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
         let mut order: Vec<usize> = (0..states.len()).collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&states[a], &states[b]);
+            let by_v = number(x.potential).total_cmp(&number(y.potential));
             let by = match column {
                 0 => x.label.cmp(&y.label),
                 1 => x.attempts.total_cmp(&y.attempts),
                 5 => number(x.free_energy).total_cmp(&number(y.free_energy)),
-                _ => number(x.potential).total_cmp(&number(y.potential)),
+                c if c == component_column => component_then_v(x, y),
+                _ => by_v,
             };
             if ascending { by } else { by.reverse() }
         });
@@ -81,6 +87,7 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
     if has_truth {
         columns.push(column("True βV", true));
     }
+    columns.push(column("Component", true));
     view! {
         <div class="card">
             <h3>"Potentials"</h3>
@@ -88,9 +95,16 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
                 "βV is the least-action potential, lowest identifiable state at 0 (the paper \
                  reports βV with β = 1), with its sandwich standard error and its 95% interval \
                  (posterior credible interval, or bootstrap); F = −log π is the \
-                 reversible-likelihood estimate of the same landscape. Click a heading to sort."
+                 reversible-likelihood estimate of the same landscape. Potentials compare only \
+                 within a component (1 is the largest); each component's lowest state is its \
+                 reference, at 0. Click a heading to sort."
             </p>
-            <DataTable id="potentials-table" columns=columns sort=sort sortable=vec![0, 1, 2, 5]>
+            <DataTable
+                id="potentials-table"
+                columns=columns
+                sort=sort
+                sortable=vec![0, 1, 2, 5, component_column]
+            >
                 {rows}
             </DataTable>
             {pager("potentials", shown, total)}
@@ -98,38 +112,89 @@ pub fn PotentialsTable(report: Report, truth: Option<BTreeMap<String, f64>>) -> 
     }
 }
 
+/// The text of one state's row of the potentials table, for the page and the HTML report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PotentialCells {
+    /// `βV`, or "unbounded".
+    pub potential: String,
+    /// "± SE", the bound of an unbounded state, or "reference" for a component's lowest state.
+    pub detail: String,
+    /// The 95% interval, "lo to hi", or empty.
+    pub interval: String,
+    /// Where the interval comes from: "posterior", "bootstrap" or empty.
+    pub interval_kind: &'static str,
+    /// `F`, or "–".
+    pub free_energy: String,
+    /// The component, counted from 1 (the largest), or "–".
+    pub component: String,
+}
+
+impl PotentialCells {
+    /// The cells of state `s`.
+    pub fn of(s: &StateReport) -> PotentialCells {
+        let potential = match s.potential {
+            Some(v) => format::number(v, 4),
+            None => "unbounded".to_owned(),
+        };
+        let detail = match (s.potential, s.potential_bound) {
+            // The reference of its component: 0 by definition, so no error.
+            (Some(v), _) if v == 0.0 && s.potential_se.is_none_or(|e| e == 0.0) => {
+                "reference".into()
+            }
+            (Some(_), _) => {
+                s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4)))
+            }
+            (None, Some(b)) => format::bound(&b),
+            (None, None) => String::new(),
+        };
+        // The posterior's credible interval, else the bootstrap's.
+        let range =
+            |[lo, hi]: [f64; 2]| format!("{} to {}", format::number(lo, 3), format::number(hi, 3));
+        let (interval, interval_kind) = match (s.potential_credible, s.potential_interval) {
+            (Some(i), _) => (range(i), "posterior"),
+            (None, Some(i)) => (range(i), "bootstrap"),
+            (None, None) => (String::new(), ""),
+        };
+        PotentialCells {
+            potential,
+            detail,
+            interval,
+            interval_kind,
+            free_energy: s.free_energy.map_or("–".into(), |f| format::number(f, 4)),
+            component: s.component.map_or("–".into(), |c| (c + 1).to_string()),
+        }
+    }
+}
+
+/// The states in the table's first order: by component, largest first, and by `V` within
+/// one; states of no component last.
+pub fn by_component(report: &Report) -> Vec<usize> {
+    let states = &report.states;
+    let mut order: Vec<usize> = (0..states.len()).collect();
+    order.sort_by(|&a, &b| component_then_v(&states[a], &states[b]));
+    order
+}
+
+/// The order of [`by_component`].
+fn component_then_v(x: &StateReport, y: &StateReport) -> std::cmp::Ordering {
+    let set = |s: &StateReport| s.component.unwrap_or(usize::MAX);
+    let v = |s: &StateReport| s.potential.unwrap_or(f64::INFINITY);
+    set(x).cmp(&set(y)).then(v(x).total_cmp(&v(y)))
+}
+
 /// One row of the potentials table; `truth` is `Some` when the table has a truth column.
 fn state_row(s: &StateReport, truth: Option<Option<f64>>) -> impl IntoView + use<> {
-    let potential = match s.potential {
-        Some(v) => format::number(v, 4),
-        None => "unbounded".to_owned(),
-    };
-    let detail = match (s.potential, s.potential_bound) {
-        (Some(_), _) => {
-            s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4)))
-        }
-        (None, Some(b)) => format::bound(&b),
-        (None, None) => String::new(),
-    };
-    // The posterior's credible interval, else the bootstrap's.
-    let (interval, interval_kind) = match (s.potential_credible, s.potential_interval) {
-        (Some([lo, hi]), _) => {
-            (format!("{} to {}", format::number(lo, 3), format::number(hi, 3)), "posterior")
-        }
-        (None, Some([lo, hi])) => {
-            (format!("{} to {}", format::number(lo, 3), format::number(hi, 3)), "bootstrap")
-        }
-        (None, None) => (String::new(), ""),
-    };
+    let c = PotentialCells::of(s);
     view! {
         <tr data-state=s.label.clone()>
             <th scope="row">{s.label.clone()}</th>
             <td class="num">{format::count(s.attempts)}</td>
-            <td class="num potential">{potential}</td>
-            <td class="num">{detail}</td>
-            <td class="num interval" title=interval_kind>{interval}</td>
-            <td class="num">{s.free_energy.map_or("–".into(), |f| format::number(f, 4))}</td>
+            <td class="num potential">{c.potential}</td>
+            <td class="num">{c.detail}</td>
+            <td class="num interval" title=c.interval_kind>{c.interval}</td>
+            <td class="num">{c.free_energy}</td>
             {truth.map(|t| view! { <td class="num truth">{t.map_or("–".into(), |v| format::number(v, 4))}</td> })}
+            <td class="num component">{c.component}</td>
         </tr>
     }
 }
@@ -137,7 +202,7 @@ fn state_row(s: &StateReport, truth: Option<Option<f64>>) -> impl IntoView + use
 /// Every observed transition with its count, its normalised weight T and the fitted potential
 /// difference; sortable, filterable by state name.
 #[component]
-pub fn TransitionsTable(report: Report) -> impl IntoView {
+pub fn TransitionsTable(report: Arc<Report>) -> impl IntoView {
     // Sorted by count, largest first.
     let sort = RwSignal::new((2usize, false));
     let shown = RwSignal::new(PAGE);
@@ -233,7 +298,7 @@ pub fn TransitionsTable(report: Report) -> impl IntoView {
 }
 
 /// The fitted `V(to) − V(from)` of transition `k`, when both states sit in one component.
-fn delta(r: &Report, k: usize) -> Option<f64> {
+pub fn delta(r: &Report, k: usize) -> Option<f64> {
     let t = &r.transitions[k];
     let (a, b) = (&r.states[t.source], &r.states[t.target]);
     if a.component.is_some() && a.component == b.component {

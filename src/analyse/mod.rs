@@ -1,0 +1,168 @@
+//! The Analyse area: where the data come from (bundled, simulated, imported, handed over, a
+//! share link), the analysis of them, and sharing it as a link. The state and its operations
+//! live in [`Workspace`]; the components here only draw them.
+
+mod dataset;
+mod html_report;
+mod panel;
+mod runner;
+mod summary;
+mod tables;
+mod workspace;
+
+pub use tables::PotentialsTable;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Handoff;
+use crate::browser;
+use dataset::DatasetView;
+use panel::AnalysisPanel;
+use workspace::{Export, Origin, Workspace, offered};
+
+/// The Analyse area.
+#[component]
+pub fn AnalyseArea() -> impl IntoView {
+    let ws = Workspace::new();
+    provide_context(ws);
+    // Data handed over by another area (an experiment, a lesson) come first; then a share link
+    // in the URL opens its dataset and settings, and a broken one says why.
+    let fragment = browser::fragment();
+    if let Some(handed) = use_context::<Handoff>().and_then(|h| h.take()) {
+        ws.preset.set(Some(handed.preset));
+        ws.hand_over(handed.data, handed.from);
+    } else if !fragment.is_empty() && !fragment.starts_with(crate::learn::PREFIX) {
+        ws.open_link(&fragment);
+    }
+
+    let import = move |file: Option<web_sys::File>| {
+        let Some(file) = file else { return };
+        spawn_local(async move {
+            match browser::read_file(file).await {
+                Ok((name, text)) => ws.import(&name, &text),
+                Err(e) => ws.notice.set(Some(format!("{e}. The current dataset is kept."))),
+            }
+        });
+    };
+
+    view! {
+        <section
+            class="area"
+            aria-labelledby="analyse-title"
+            on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                import(browser::dropped_file(&ev));
+            }
+        >
+            <p class="lead" id="intro">
+                "Balance Lab measures how an LLM-driven agent moves between states: it estimates \
+                 the potential each state sits at and tests whether the moves obey detailed \
+                 balance, the sign that the agent descends one landscape. Shown first: the \
+                 paper's own measurement of Claude 4, which settles in ATTITUDE."
+            </p>
+            <div class="toolbar">
+                <h2 id="analyse-title">"Analyse"</h2>
+                <DatasetPicker ws=ws />
+                <label class="button">
+                    "Import a file…"
+                    <input
+                        id="import-file"
+                        type="file"
+                        accept=".csv,.json,.txt,.traj"
+                        on:change=move |ev| import(browser::picked_file(&ev))
+                    />
+                </label>
+                <button type="button" id="share-button" on:click=move |_| ws.share()>
+                    "Share as link"
+                </button>
+                <span class="exports" role="group" aria-label="Export">
+                    "Export: "
+                    <button type="button" id="export-html" on:click=move |_| ws.export(Export::Html)>
+                        "report (HTML, one file)"
+                    </button>
+                    <button type="button" id="export-report" on:click=move |_| ws.export(Export::Report)>
+                        "report (JSON)"
+                    </button>
+                    <button type="button" id="export-csv" on:click=move |_| ws.export(Export::Counts)>
+                        "counts (CSV)"
+                    </button>
+                    <button type="button" id="export-paper" on:click=move |_| ws.export(Export::Paper)>
+                        "paper JSON"
+                    </button>
+                </span>
+            </div>
+            <p class="muted hint">
+                "Import paper JSON, counts CSV (source,target,count), trajectories or a Balance Lab \
+                 experiment file, by the button or by dropping it here."
+            </p>
+            {move || ws.notice.get().map(|n| view! { <p class="error" role="alert" id="notice">{n}</p> })}
+            {move || ws.link.get().map(|url| view! { <ShareLink url=url /> })}
+            <AnalysisPanel ws=ws />
+            {move || view! { <DatasetView dataset=ws.dataset.get() /> }}
+        </section>
+    }
+}
+
+/// The dataset picker: the bundled and simulated datasets, and, when shown, the one that came
+/// from elsewhere, by its name.
+#[component]
+fn DatasetPicker(ws: Workspace) -> impl IntoView {
+    let value = Memo::new(move |_| ws.origin.with(Origin::value));
+    // The entry of data that are not on offer: an import, a link's counts, a hand-over.
+    let elsewhere = move || {
+        let origin = ws.origin.get();
+        let name = ws.dataset.with(|d| d.name.clone());
+        let label = match &origin {
+            Origin::Named(_) if offered().iter().any(|(v, _)| *v == origin.value()) => return None,
+            Origin::Named(_) => format!("From a share link: {name}"),
+            Origin::Imported => format!("Imported: {name}"),
+            Origin::Shared => format!("From a share link: {name}"),
+            Origin::HandedOver(from) => from.clone(),
+        };
+        Some(view! { <option value=origin.value() disabled=true selected=true>{label}</option> })
+    };
+    view! {
+        <label class="picker">
+            "Dataset "
+            <select id="dataset-picker" on:change=move |ev| ws.choose(&event_target_value(&ev))>
+                <For each=offered key=|(v, _)| v.clone() let((v, label))>
+                    <option value=v.clone() selected=move || value.get() == v>
+                        {label}
+                    </option>
+                </For>
+                {elsewhere}
+            </select>
+        </label>
+    }
+}
+
+/// The link made by "Share as link", with a button that copies it and says whether it did.
+#[component]
+fn ShareLink(url: String) -> impl IntoView {
+    let copied = RwSignal::new(None::<Result<(), String>>);
+    let text = url.clone();
+    let copy = Action::new_local(move |(): &()| {
+        let text = text.clone();
+        async move { copied.set(Some(browser::copy_text(&text).await)) }
+    });
+    view! {
+        <p class="share">
+            <label>
+                "Link to this analysis: "
+                <input id="share-link" readonly=true prop:value=url />
+            </label>
+            <button type="button" id="copy-link" on:click=move |_| { copy.dispatch(()); }>
+                "Copy"
+            </button>
+            <span id="copy-status" role="status">
+                {move || match copied.get() {
+                    None => String::new(),
+                    Some(Ok(())) => "Copied.".into(),
+                    Some(Err(e)) => format!("Not copied ({e}): select the link and copy it."),
+                }}
+            </span>
+        </p>
+    }
+}
