@@ -16,7 +16,8 @@ use super::workspace::Workspace;
 use crate::browser;
 use crate::format;
 use crate::plots::{
-    HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot, PairwisePlot,
+    DisconnectivityPlot, HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot,
+    PairwisePlot,
 };
 
 /// Analyses whose size (states and transitions, times one plus the replicates) passes this run in
@@ -271,6 +272,7 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                     <div class="figures">
                         <LandscapePlot report=r.clone() scores=scores answers=answers />
                         <LevelDiagram report=r.clone() />
+                        <DisconnectivityPlot report=r.clone() />
                         <PairwisePlot pairwise=r.pairwise.clone() />
                         <LoopPlot loops=r.loops.clone() />
                         <OneWayPlot pairs=r.one_way.clone() />

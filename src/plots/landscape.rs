@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::labels::{Placer, Rect};
 use super::{Area, Drawn, ORANGE, Palette, VERMILLION, paint, save_png, theme_palette, themed};
 use crate::browser;
 use crate::format;
@@ -23,6 +24,8 @@ const HEIGHT: u32 = 520;
 const REACH: f64 = 10.0;
 /// Nodes shown at first (the most attempted).
 const DEFAULT_TOP_K: usize = 300;
+/// Most states named on the canvas (the lowest in view), where their names fit.
+const MAX_NAMES: usize = 60;
 
 /// What the horizontal axis shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,6 +357,14 @@ pub fn LandscapePlot(
                 </button>
             </div>
             <p class="muted summary" id="landscape-summary">{summary}</p>
+            <p class="legend" id="landscape-legend">
+                <span class="swatch down" aria-hidden="true"></span>
+                "downhill (to lower βV), solid "
+                <span class="swatch up" aria-hidden="true"></span>
+                "uphill, dashed; line width: T; dot size: attempts; "
+                <span class="swatch band" aria-hidden="true"></span>
+                "95% interval of βV. Click a state to pick out its transitions."
+            </p>
             <div class="settings-row">
                 <label>
                     "Horizontal axis "
@@ -693,8 +704,10 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
     let (x0, y0) = (f64::from(px.start), f64::from(py.start));
     ctx.rect(x0, y0, f64::from(px.end) - x0, f64::from(py.end) - y0);
     ctx.clip();
-    // Batches by direction (0 down, 1 up) and width (1 to 4 px).
-    let mut batches: Vec<Vec<[(f64, f64); 2]>> = vec![Vec::new(); 8];
+    // Batches by direction (0 down, 1 up) and width (1 to 4 px); with a state chosen, its own
+    // transitions stand out (the last eight batches) and the others fade.
+    let chosen = scene.chosen.and_then(|c| scene.pts.iter().position(|p| p.0 == c));
+    let mut batches: Vec<Vec<[(f64, f64); 2]>> = vec![Vec::new(); 16];
     for &(a, b, weight) in scene.edges {
         let (pa, pb) = ((scene.pts[a].1, scene.pts[a].2), (scene.pts[b].1, scene.pts[b].2));
         if !inside(pa) && !inside(pb) {
@@ -707,14 +720,20 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
         let (ox, oy) = (-2.0 * dy / len, 2.0 * dx / len);
         let up = usize::from(pb.1 >= pa.1);
         let width = (0.5 + 3.0 * weight.sqrt()).round().clamp(1.0, 4.0) as usize;
-        batches[4 * up + width - 1].push([(p.0 + ox, p.1 + oy), (q.0 + ox, q.1 + oy)]);
+        let own = usize::from(chosen.is_some_and(|c| c == a || c == b));
+        batches[8 * own + 4 * up + width - 1].push([(p.0 + ox, p.1 + oy), (q.0 + ox, q.1 + oy)]);
     }
     let dash = js_sys::Array::of2(&6.0.into(), &4.0.into());
     for (k, lines) in batches.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
-        let (up, width) = (k >= 4, (k % 4 + 1) as f64);
+        let (own, up, width) = (k >= 8, k % 8 >= 4, (k % 4 + 1) as f64);
         let colour = if up { VERMILLION } else { scene.palette.blue };
-        ctx.set_stroke_style_str(&rgba(colour, 0.45));
-        ctx.set_line_width(width);
+        let alpha = match (chosen.is_some(), own) {
+            (false, _) => 0.45,
+            (true, true) => 0.95,
+            (true, false) => 0.12,
+        };
+        ctx.set_stroke_style_str(&rgba(colour, alpha));
+        ctx.set_line_width(if own { width + 1.0 } else { width });
         let pattern = if up { dash.clone() } else { js_sys::Array::new() };
         ctx.set_line_dash(&pattern).map_err(|_| "no dashed lines")?;
         ctx.begin_path();
@@ -767,8 +786,43 @@ fn draw(root: &Area, scene: &Scene, w: Window, axis: XAxis) -> Result<Frame, Str
         ctx.arc(p.0, p.1, r, 0.0, std::f64::consts::TAU).map_err(|_| "no arcs")?;
         ctx.stroke();
     }
+    names(scene, &frame)?;
     ctx.restore();
     Ok(frame)
+}
+
+/// Names the states in view beside their nodes, lowest potential first, where a name fits
+/// without covering a node or another name (all of them when few are in view).
+fn names(scene: &Scene, frame: &Frame) -> Result<(), String> {
+    let ctx = scene.ctx;
+    let bounds = Rect { x0: frame.px.0, y0: frame.py.0, x1: frame.px.1, y1: frame.py.1 };
+    let nodes: Vec<Rect> = frame
+        .nodes
+        .iter()
+        .map(|&(_, x, y)| Rect { x0: x - 3.0, y0: y - 3.0, x1: x + 3.0, y1: y + 3.0 })
+        .collect();
+    let mut placer = Placer::new(bounds, nodes, 3.0);
+    let mut order: Vec<&(usize, f64, f64)> = frame.nodes.iter().collect();
+    order.sort_by(|a, b| scene.all[a.0].v.total_cmp(&scene.all[b.0].v));
+    ctx.set_font("12px sans-serif");
+    ctx.set_text_baseline("top");
+    ctx.set_text_align("left");
+    ctx.set_fill_style_str(&rgba(scene.palette.ink, 1.0));
+    for &&(i, x, y) in order.iter().take(MAX_NAMES) {
+        let label = &scene.all[i].label;
+        let width = ctx.measure_text(label).map_err(|_| "no text metrics")?.width() + 2.0;
+        let size = (width, 15.0);
+        let spots = [
+            Rect::right_of(x + 8.0, y, size),
+            Rect::right_of(x - 8.0 - width, y, size),
+            Rect::standing(x, y - 8.0, size),
+            Rect::hanging(x, y + 8.0, size),
+        ];
+        if let Some(at) = placer.place(spots) {
+            ctx.fill_text(label, at.x0 + 1.0, at.y0 + 1.5).map_err(|_| "no text")?;
+        }
+    }
+    Ok(())
 }
 
 /// A CSS colour.

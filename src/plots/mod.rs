@@ -2,6 +2,7 @@
 //! Colours are the Okabe-Ito palette (colour-blind safe); a second cue (line style, marker)
 //! always doubles the colour.
 
+mod disconnectivity;
 mod histogram;
 mod labels;
 mod landscape;
@@ -10,6 +11,7 @@ mod loops;
 mod oneway;
 mod pairwise;
 
+pub use disconnectivity::DisconnectivityPlot;
 pub use histogram::HistogramPlot;
 pub use landscape::LandscapePlot;
 pub use levels::LevelDiagram;

@@ -19,8 +19,9 @@ const BLUE_EDGE: (u8, u8, u8) = (140, 191, 220);
 const VERMILLION_EDGE: (u8, u8, u8) = (236, 182, 140);
 
 /// Every figure card, by canvas id.
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 7] = [
     "level-diagram",
+    "disconnectivity-plot",
     "landscape-plot",
     "pairwise-plot",
     "loop-plot",
@@ -123,6 +124,13 @@ async fn metropolis_figures_show_the_loop_test_the_histogram_and_the_true_potent
     assert_eq!(b.text("#action-measured").await, "0.3284");
     let (_, fit) = b.wait_pixels("#histogram-plot", ORANGE, 100).await;
     assert!(fit > 100, "the Gaussian fit: {fit} orange pixels");
+    // A rugged landscape of 30 random energies has several wells, joined into one tree.
+    let tree = b.text("#disconnectivity-plot-summary").await;
+    let minima = number_after(&format!(" {tree}"), " ");
+    assert!(tree.contains("local minima of the 30 states") && minima >= 2.0, "{tree}");
+    let (_, ink) = b.wait_pixels("#disconnectivity-plot", INK, 200).await;
+    assert!(ink > 200, "the tree: {ink} ink pixels");
+    b.shoot("#disconnectivity-plot-card", "figure-disconnectivity-metropolis").await;
     // The simulator's true potential stands beside the recovered one.
     let headings = b.text("#potentials-table thead").await;
     assert!(headings.contains("True βV"), "{headings}");
@@ -241,9 +249,14 @@ async fn the_landscape_hovers_selects_zooms_pans_and_resets() {
         .then(PointerAction::MoveTo { duration: None, x, y })
         .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
         .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    let (_, before) = b.pixels("#landscape-plot", BLUE).await;
     b.client.perform_actions(click).await.unwrap();
     let title = b.text("#state-details-title").await;
     assert!(title.starts_with(&label), "{title} is about {label}");
+    // Its own transitions stand out in full colour while the others fade.
+    let (_, after) = b.wait_pixels("#landscape-plot", BLUE, before + 100).await;
+    assert!(after > before + 100, "picked-out transitions: {before} then {after} blue pixels");
+    b.shoot("#landscape-card", "figure-landscape-selected-metropolis").await;
     assert!(!b.text("#state-out tbody").await.is_empty());
     assert!(!b.text("#state-in tbody").await.is_empty());
     assert_eq!(b.text("#landscape-select option:checked").await, label);

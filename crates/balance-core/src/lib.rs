@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod datasets;
 pub mod detailed_balance;
+pub mod disconnectivity;
 pub mod experiment;
 mod fixed_point;
 pub mod format;
