@@ -113,7 +113,11 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
         cancelled.set(true);
     };
 
+    let stale = move || progress.with(Option::is_some);
+    let shown = move || report.get().and_then(Result::ok);
     view! {
+        <div class="workspace">
+        <div class="side">
         <div class="card settings" id="settings">
             <h3>"Settings"</h3>
             <div class="settings-row">
@@ -261,37 +265,41 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                 })
         }}
         {move || timing.get().map(|t| view! { <p class="muted" id="analysis-timing">{t}</p> })}
-        <div class:stale=move || progress.with(Option::is_some)>
-        {move || match report.get() {
-            None => ().into_any(),
-            Some(Ok(r)) => {
-                let (scores, answers) =
-                    dataset.with_untracked(|d| (d.scores.clone(), d.answers.clone()));
-                view! {
-                    <Verdict report=r.clone() />
-                    <div class="figures">
-                        <LandscapePlot report=r.clone() scores=scores answers=answers />
-                        <LevelDiagram report=r.clone() />
-                        <DisconnectivityPlot report=r.clone() />
-                        <PairwisePlot pairwise=r.pairwise.clone() />
-                        <LoopPlot loops=r.loops.clone() />
-                        <OneWayPlot pairs=r.one_way.clone() />
-                        <HistogramPlot histogram=r.histogram.clone() measured_action=r.action.minimum />
-                    </div>
-                    <PotentialsTable report=r.clone() truth=truth.get_untracked() />
-                    <TransitionsTable report=r />
-                }
-                    .into_any()
-            }
-            Some(Err(e)) => {
-                view! {
+        <div class:stale=stale>
+            {move || match report.get() {
+                Some(Ok(r)) => view! { <Verdict report=r /> }.into_any(),
+                Some(Err(e)) => view! {
                     <p class="error" role="alert" id="analysis-error">
                         {format!("This analysis cannot be made: {e}")}
                     </p>
                 }
-                    .into_any()
-            }
-        }}
+                .into_any(),
+                None => ().into_any(),
+            }}
+        </div>
+        </div>
+        // The figures beside the settings and verdict on a wide screen, the headline first.
+        <div class="figures" class:stale=stale>
+            {move || shown().map(|r| {
+                let (scores, answers) =
+                    dataset.with_untracked(|d| (d.scores.clone(), d.answers.clone()));
+                view! {
+                    <LevelDiagram report=r.clone() />
+                    <DisconnectivityPlot report=r.clone() />
+                    <LandscapePlot report=r.clone() scores=scores answers=answers />
+                    <PairwisePlot pairwise=r.pairwise.clone() />
+                    <LoopPlot loops=r.loops.clone() />
+                    <OneWayPlot pairs=r.one_way.clone() />
+                    <HistogramPlot histogram=r.histogram.clone() measured_action=r.action.minimum />
+                }
+            })}
+        </div>
+        </div>
+        <div class:stale=stale>
+            {move || shown().map(|r| view! {
+                <PotentialsTable report=r.clone() truth=truth.get_untracked() />
+                <TransitionsTable report=r />
+            })}
         </div>
     }
 }
