@@ -322,6 +322,21 @@ fn number_input(
     get: fn(&Settings) -> f64,
     set: fn(&mut Settings, f64) -> Result<(), &'static str>,
 ) -> impl IntoView {
+    let apply = move |text: String| {
+        let mut next = settings.get_untracked();
+        match text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => match set(&mut next, x) {
+                // An unchanged value is no edit (Enter and the change that follows it).
+                Ok(()) if next == settings.get_untracked() => error.set(None),
+                Ok(()) => {
+                    error.set(None);
+                    edit(&|s| *s = next.clone());
+                }
+                Err(m) => error.set(Some(m.to_owned())),
+            },
+            _ => error.set(Some(format!("{} must be a number", label.trim()))),
+        }
+    };
     view! {
         <label>
             {label}
@@ -330,20 +345,8 @@ fn number_input(
                 type="number"
                 step=step
                 prop:value=move || settings.with(|s| get(s).to_string())
-                on:change=move |ev| {
-                    let parsed = event_target_value(&ev).trim().parse::<f64>();
-                    let mut next = settings.get_untracked();
-                    match parsed {
-                        Ok(x) if x.is_finite() => match set(&mut next, x) {
-                            Ok(()) => {
-                                error.set(None);
-                                edit(&|s| *s = next.clone());
-                            }
-                            Err(m) => error.set(Some(m.to_owned())),
-                        },
-                        _ => error.set(Some(format!("{} must be a number", label.trim()))),
-                    }
-                }
+                on:change=move |ev| apply(event_target_value(&ev))
+                on:keydown=move |ev| browser::on_enter(&ev, apply)
             />
         </label>
     }

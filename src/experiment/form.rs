@@ -348,6 +348,13 @@ fn KeyForm(
                     type="password"
                     autocomplete="off"
                     prop:value=move || key_text.get()
+                    // Kept as it is typed, so that a click that does not take the focus from
+                    // the field (as in some browsers) still starts with it.
+                    on:input=move |ev| {
+                        if let Err(e) = keys::set_key(kind(), &event_target_value(&ev)) {
+                            notice.set(Some(format!("The key was not kept: {e}.")));
+                        }
+                    }
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         match keys::set_key(kind(), &text) {

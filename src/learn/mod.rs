@@ -47,6 +47,15 @@ pub fn number(
     step: f64,
     value: RwSignal<f64>,
 ) -> impl IntoView {
+    let apply = move |text: String| {
+        if let Ok(x) = text.trim().parse::<f64>()
+            && x.is_finite()
+        {
+            value.set(x.clamp(min, max));
+        } else {
+            value.notify();
+        }
+    };
     view! {
         <label>
             {label}
@@ -57,15 +66,8 @@ pub fn number(
                 max=max
                 step=step
                 prop:value=move || value.get().to_string()
-                on:change=move |ev| {
-                    if let Ok(x) = event_target_value(&ev).trim().parse::<f64>()
-                        && x.is_finite()
-                    {
-                        value.set(x.clamp(min, max));
-                    } else {
-                        value.notify();
-                    }
-                }
+                on:change=move |ev| apply(event_target_value(&ev))
+                on:keydown=move |ev| browser::on_enter(&ev, apply)
             />
         </label>
         <input

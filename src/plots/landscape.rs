@@ -332,6 +332,18 @@ pub fn LandscapePlot(
             }
         })
     };
+    let set_min_t = move |text: String| {
+        if let Ok(t) = text.trim().parse::<f64>()
+            && t.is_finite()
+        {
+            min_t.set(t.clamp(0.0, 1.0));
+        }
+    };
+    let set_top_k = move |text: String| {
+        if let Ok(k) = text.trim().parse::<usize>() {
+            top_k.set(k.clamp(1, total.max(1)));
+        }
+    };
     let details = move || {
         selected.get().map(|i| {
             let (node, inbound, outbound) = nodes.with_value(|all| {
@@ -406,13 +418,8 @@ pub fn LandscapePlot(
                         max="1"
                         step="0.01"
                         prop:value=move || min_t.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(t) = event_target_value(&ev).parse::<f64>()
-                                && t.is_finite()
-                            {
-                                min_t.set(t.clamp(0.0, 1.0));
-                            }
-                        }
+                        on:change=move |ev| set_min_t(event_target_value(&ev))
+                        on:keydown=move |ev| browser::on_enter(&ev, set_min_t)
                     />
                 </label>
                 <label>
@@ -424,11 +431,8 @@ pub fn LandscapePlot(
                         max=total
                         step="1"
                         prop:value=move || top_k.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(k) = event_target_value(&ev).parse::<usize>() {
-                                top_k.set(k.clamp(1, total.max(1)));
-                            }
-                        }
+                        on:change=move |ev| set_top_k(event_target_value(&ev))
+                        on:keydown=move |ev| browser::on_enter(&ev, set_top_k)
                     />
                 </label>
                 <button type="button" class="small" id="landscape-reset" on:click=move |_| window.set(None)>

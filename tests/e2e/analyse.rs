@@ -2,6 +2,9 @@
 
 use crate::support::Browser;
 
+/// The Enter key as WebDriver types it (a typed newline is Enter in chromedriver only).
+const ENTER: char = '\u{e007}';
+
 const PERSONAL: &str = "#potentials-table tr[data-state='PERSONAL'] td.potential";
 const PROBLEMS: &str = "#potentials-table tr[data-state='PROBLEMS'] td.potential";
 
@@ -46,11 +49,11 @@ async fn kernel_and_preset_change_the_numbers_and_bad_beta_is_refused() {
     assert_eq!(b.wait_text(PERSONAL, "4.0737").await, "4.0737");
     let beta = b.find("#beta-input").await;
     beta.clear().await.unwrap();
-    beta.send_keys("-2\n").await.unwrap();
+    beta.send_keys(&format!("-2{ENTER}")).await.unwrap();
     assert!(b.text("p.error[role='alert']").await.contains("positive"));
     assert_eq!(b.text(PERSONAL).await, "4.0737", "the analysis is kept");
     beta.clear().await.unwrap();
-    beta.send_keys("2\n").await.unwrap();
+    beta.send_keys(&format!("2{ENTER}")).await.unwrap();
     assert_eq!(
         b.wait_text(PERSONAL, "2.0368").await,
         "2.0368",

@@ -1,6 +1,6 @@
 //! The app shell: opening page, dataset picker, navigation.
 
-use crate::support::Browser;
+use crate::support::{Browser, Engine};
 
 /// The Claude-4 counts table of the paper, (source, target, count).
 const CLAUDE4: [(&str, &str, &str); 7] = [
@@ -50,6 +50,10 @@ async fn picker_switches_to_gemini_and_nav_switches_area() {
 #[tokio::test]
 #[ignore = "end-to-end"]
 async fn console_errors_are_caught_by_the_harness() {
+    if Engine::current() == Engine::Firefox {
+        // geckodriver cannot read the console: the Chromium run checks it.
+        return;
+    }
     let b = Browser::open("/").await;
     b.find("#counts-table").await;
     b.client.execute("console.error('harness probe')", vec![]).await.unwrap();
@@ -193,6 +197,9 @@ const OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
 async fn every_area_and_lesson_fits_a_phone_360_pixels_wide() {
     let b = Browser::open("/").await;
     b.client.set_window_size(360, 780).await.unwrap();
+    // Firefox keeps its window at least about 490 px wide: there the test checks the
+    // narrowest page it allows; the Chromium run checks 360 px.
+    let widest = if Engine::current() == Engine::Firefox { 520 } else { 360 };
     for (path, ready) in [
         ("/", "#counts-table"),
         ("/experiment", "#area-experiment"),
@@ -208,7 +215,7 @@ async fn every_area_and_lesson_fits_a_phone_360_pixels_wide() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let v = b.client.execute(OVERFLOW, vec![]).await.unwrap();
         let (scroll, width, out): (u32, u32, Vec<String>) = serde_json::from_value(v).unwrap();
-        assert!(width <= 360, "{path}: the page is {width} px wide");
+        assert!(width <= widest, "{path}: the page is {width} px wide");
         assert!(scroll <= width, "{path}: {scroll} px of content in {width} px: {out:?}");
         // Every area's tabs stay on screen.
         for tab in ["#nav-analyse", "#nav-experiment", "#nav-learn", "#theme-picker"] {

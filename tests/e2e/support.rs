@@ -1,5 +1,7 @@
-//! The end-to-end harness: serves the release build (`dist/`) on loopback, starts chromedriver
-//! and a fresh headless Chromium, and checks the browser console for errors.
+//! The end-to-end harness: serves the release build (`dist/`) on loopback, starts a WebDriver
+//! server and a fresh headless browser (Chromium through chromedriver; Firefox ESR through
+//! geckodriver when `BALANCE_BROWSER=firefox`), and checks the browser console for errors
+//! (Chromium only: geckodriver has no way to read the console).
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -111,7 +113,75 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
-/// A headless Chromium driven through its own chromedriver, on the app.
+/// The browser engines the suite runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Chromium, through chromedriver (the default).
+    Chromium,
+    /// Firefox ESR, through geckodriver (`BALANCE_BROWSER=firefox`).
+    Firefox,
+}
+
+impl Engine {
+    /// The engine this run uses.
+    pub fn current() -> Engine {
+        match std::env::var("BALANCE_BROWSER").as_deref() {
+            Ok("firefox") => Engine::Firefox,
+            _ => Engine::Chromium,
+        }
+    }
+
+    /// The WebDriver server's command and its arguments to listen on `port`.
+    fn driver(self, port: u16) -> Command {
+        let mut command = match self {
+            Engine::Chromium => Command::new("chromedriver"),
+            Engine::Firefox => {
+                let mut c = Command::new("geckodriver");
+                c.args(["--host", "127.0.0.1", "--binary", "/usr/bin/firefox-esr"]);
+                c
+            }
+        };
+        command.arg(format!("--port={port}"));
+        command
+    }
+
+    /// The capabilities of a fresh headless session of 1280x900 with its profile in `profile`.
+    fn capabilities(self, profile: &Path) -> Capabilities {
+        let caps = match self {
+            Engine::Chromium => json!({
+                "goog:loggingPrefs": { "browser": "ALL" },
+                "goog:chromeOptions": {
+                    "binary": "/usr/bin/chromium",
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                        "--window-size=1280,900",
+                        format!("--user-data-dir={}", profile.display()),
+                    ]
+                }
+            }),
+            Engine::Firefox => json!({
+                "moz:firefoxOptions": {
+                    "binary": "/usr/bin/firefox-esr",
+                    "args": ["-headless", "-width", "1280", "-height", "900", "-profile",
+                             profile.display().to_string()],
+                    "prefs": {
+                        // No network but the app's: no updates, telemetry or captive-portal checks.
+                        "app.update.enabled": false,
+                        "network.captive-portal-service.enabled": false,
+                        "datareporting.policy.dataSubmissionEnabled": false,
+                        "toolkit.telemetry.enabled": false,
+                        "browser.shell.checkDefaultBrowser": false
+                    }
+                }
+            }),
+        };
+        serde_json::from_value(caps).unwrap()
+    }
+}
+
+/// A headless browser driven through its own WebDriver server, on the app.
 pub struct Browser {
     /// The WebDriver client.
     pub client: Client,
@@ -121,32 +191,21 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver and a fresh headless Chromium (1280x900), and opens the app at `path`.
+    /// Starts the WebDriver server and a fresh headless browser (1280x900), and opens the app
+    /// at `path`.
     pub async fn open(path: &str) -> Browser {
+        let engine = Engine::current();
         let port = free_port();
         // Its own process group, so that dropping the driver also stops the browser it started.
-        let driver = Command::new("chromedriver")
+        let driver = engine
+            .driver(port)
             .process_group(0)
-            .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("start chromedriver (installed by scripts/setup.sh)");
+            .expect("start the WebDriver server (installed by scripts/setup.sh)");
         let profile = tempfile::tempdir().unwrap();
-        let caps: Capabilities = serde_json::from_value(json!({
-            "goog:loggingPrefs": { "browser": "ALL" },
-            "goog:chromeOptions": {
-                "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
-        }))
-        .unwrap();
+        let caps = engine.capabilities(profile.path());
         let webdriver = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
@@ -293,8 +352,12 @@ impl Browser {
         }
     }
 
-    /// Console messages of level SEVERE since the last call.
+    /// Console messages of level SEVERE since the last call (none in Firefox, whose driver
+    /// cannot read the console).
     pub async fn console_errors(&self) -> Vec<String> {
+        if Engine::current() == Engine::Firefox {
+            return Vec::new();
+        }
         let log = self.client.issue_cmd(BrowserLog).await.expect("read the browser log");
         log.as_array()
             .map(|entries| {

@@ -2,6 +2,9 @@
 
 use crate::support::Browser;
 
+/// The Enter key as WebDriver types it (a typed newline is Enter in chromedriver only).
+const ENTER: char = '\u{e007}';
+
 #[tokio::test]
 #[ignore = "end-to-end"]
 async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled() {
@@ -11,7 +14,7 @@ async fn the_paper_scale_dataset_is_analysed_in_the_worker_and_can_be_cancelled(
     // more: long enough that the cancel surely lands while it runs.
     let input = b.find("#bootstrap-input").await;
     input.clear().await.unwrap();
-    input.send_keys("100\n").await.unwrap();
+    input.send_keys(&format!("100{ENTER}")).await.unwrap();
     b.wait_text("#preset-picker option:checked", "Custom").await;
     b.choose_dataset("sim-paper-scale", "7831").await;
     let progress = b.text("#analysis-progress").await;
@@ -75,7 +78,7 @@ async fn a_bootstrap_runs_in_the_worker_and_adds_intervals() {
     assert!(!before.contains("bootstrap 95% interval"), "{before}");
     let input = b.find("#bootstrap-input").await;
     input.clear().await.unwrap();
-    input.send_keys("200\n").await.unwrap();
+    input.send_keys(&format!("200{ENTER}")).await.unwrap();
     let after = b.wait_for_text("#verdict-entropy", |t| t.contains("bootstrap 95% interval")).await;
     assert!(after.contains("bootstrap 95% interval"), "{after}");
     assert_eq!(b.text("#preset-picker option:checked").await, "Custom");
@@ -84,7 +87,7 @@ async fn a_bootstrap_runs_in_the_worker_and_adds_intervals() {
     // A refused value keeps the analysis and says why.
     let input = b.find("#bootstrap-input").await;
     input.clear().await.unwrap();
-    input.send_keys("-3\n").await.unwrap();
+    input.send_keys(&format!("-3{ENTER}")).await.unwrap();
     let error = b.text("#settings .error").await;
     assert!(error.contains("whole number from 0 to 2000"), "{error}");
     assert!(b.text("#verdict-entropy").await.contains("bootstrap 95% interval"));
