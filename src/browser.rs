@@ -237,11 +237,3 @@ pub fn figures() -> Vec<(String, String)> {
         })
         .collect()
 }
-
-/// Calls `apply` with a number field's text when `ev` is its Enter key: Enter applies a value
-/// as a change does (Chromium sends a change event for it, Firefox does not).
-pub fn on_enter(ev: &web_sys::KeyboardEvent, apply: impl Fn(String)) {
-    if ev.key() == "Enter" {
-        apply(leptos::prelude::event_target_value(ev));
-    }
-}

@@ -9,6 +9,7 @@ mod browser;
 mod experiment;
 mod format;
 mod learn;
+mod number_field;
 mod plots;
 mod table;
 

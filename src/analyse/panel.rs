@@ -15,6 +15,7 @@ use super::tables::{PotentialsTable, TransitionsTable};
 use super::workspace::Workspace;
 use crate::browser;
 use crate::format;
+use crate::number_field::NumberField;
 use crate::plots::{
     DisconnectivityPlot, HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot,
     PairwisePlot,
@@ -196,7 +197,7 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                {number_input("beta-input", "β ", "0.1", settings, edit, setting_error, |s| s.beta, |s, x| {
+                {number_input("beta-input", "β ", 0.1, settings, edit, setting_error, |s| s.beta, |s, x| {
                     if x > 0.0 {
                         s.beta = x;
                         Ok(())
@@ -204,24 +205,24 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                         Err("β must be a positive number")
                     }
                 })}
-                {number_input("threshold-input", "Low-reject threshold ", "1", settings, edit, setting_error, |s| s.threshold, |s, x| {
+                {number_input("threshold-input", "Low-reject threshold ", 1.0, settings, edit, setting_error, |s| s.threshold, |s, x| {
                     s.threshold = x;
                     Ok(())
                 })}
-                {number_input("loop-threshold-input", "Loop threshold ", "1", settings, edit, setting_error, |s| s.loop_threshold, |s, x| {
+                {number_input("loop-threshold-input", "Loop threshold ", 1.0, settings, edit, setting_error, |s| s.loop_threshold, |s, x| {
                     s.loop_threshold = x;
                     Ok(())
                 })}
-                {number_input("posterior-input", "Posterior draws ", "50", settings, edit, setting_error, |s| s.posterior as f64, |s, x| {
+                {number_input("posterior-input", "Posterior draws ", 50.0, settings, edit, setting_error, |s| s.posterior as f64, |s, x| {
                     replicates(x).map(|n| s.posterior = n).ok_or("posterior draws must be a whole number from 0 to 2000")
                 })}
-                {number_input("null-input", "Replicates under detailed balance ", "50", settings, edit, setting_error, |s| s.null_replicates as f64, |s, x| {
+                {number_input("null-input", "Replicates under detailed balance ", 50.0, settings, edit, setting_error, |s| s.null_replicates as f64, |s, x| {
                     replicates(x).map(|n| s.null_replicates = n).ok_or("replicates under detailed balance must be a whole number from 0 to 2000")
                 })}
-                {number_input("bootstrap-input", "Bootstrap replicates ", "10", settings, edit, setting_error, |s| s.bootstrap as f64, |s, x| {
+                {number_input("bootstrap-input", "Bootstrap replicates ", 10.0, settings, edit, setting_error, |s| s.bootstrap as f64, |s, x| {
                     replicates(x).map(|n| s.bootstrap = n).ok_or("bootstrap replicates must be a whole number from 0 to 2000")
                 })}
-                {number_input("seed-input", "Seed ", "1", settings, edit, setting_error, |s| s.seed as f64, |s, x| {
+                {number_input("seed-input", "Seed ", 1.0, settings, edit, setting_error, |s| s.seed as f64, |s, x| {
                     if x >= 0.0 && x.fract() == 0.0 && x < 9.0e15 {
                         s.seed = x as u64;
                         Ok(())
@@ -315,9 +316,9 @@ fn replicates(x: f64) -> Option<usize> {
 fn number_input(
     id: &'static str,
     label: &'static str,
-    step: &'static str,
+    step: f64,
     settings: Memo<Settings>,
-    edit: impl Fn(&dyn Fn(&mut Settings)) + Copy + 'static,
+    edit: impl Fn(&dyn Fn(&mut Settings)) + Copy + Send + Sync + 'static,
     error: RwSignal<Option<String>>,
     get: fn(&Settings) -> f64,
     set: fn(&mut Settings, f64) -> Result<(), &'static str>,
@@ -338,17 +339,13 @@ fn number_input(
         }
     };
     view! {
-        <label>
-            {label}
-            <input
-                id=id
-                type="number"
-                step=step
-                prop:value=move || settings.with(|s| get(s).to_string())
-                on:change=move |ev| apply(event_target_value(&ev))
-                on:keydown=move |ev| browser::on_enter(&ev, apply)
-            />
-        </label>
+        <NumberField
+            id=id
+            label=label
+            value=Signal::derive(move || settings.with(|s| get(s).to_string()))
+            apply=apply
+            step=step
+        />
     }
 }
 

@@ -16,6 +16,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::app::{Handed, Handoff, WithTruth};
 use crate::browser;
+use crate::number_field::NumberField;
 pub use link::{Link, PREFIX};
 
 /// The lessons: id and title.
@@ -57,19 +58,15 @@ pub fn number(
         }
     };
     view! {
-        <label>
-            {label}
-            <input
-                id=id
-                type="number"
-                min=min
-                max=max
-                step=step
-                prop:value=move || value.get().to_string()
-                on:change=move |ev| apply(event_target_value(&ev))
-                on:keydown=move |ev| browser::on_enter(&ev, apply)
-            />
-        </label>
+        <NumberField
+            id=id
+            label=label
+            value=Signal::derive(move || value.get().to_string())
+            apply=apply
+            step=step
+            min=min
+            max=max
+        />
         <input
             type="range"
             class="slider"

@@ -16,6 +16,7 @@ use super::labels::{Placer, Rect};
 use super::{Area, Drawn, ORANGE, Palette, VERMILLION, paint, save_png, theme_palette, themed};
 use crate::browser;
 use crate::format;
+use crate::number_field::NumberField;
 
 /// Canvas size in canvas pixels.
 const WIDTH: u32 = 900;
@@ -409,32 +410,24 @@ pub fn LandscapePlot(
                             })}
                     </select>
                 </label>
-                <label>
-                    "Minimum T "
-                    <input
-                        id="landscape-min-t"
-                        type="number"
-                        min="0"
-                        max="1"
-                        step="0.01"
-                        prop:value=move || min_t.get().to_string()
-                        on:change=move |ev| set_min_t(event_target_value(&ev))
-                        on:keydown=move |ev| browser::on_enter(&ev, set_min_t)
-                    />
-                </label>
-                <label>
-                    "States shown "
-                    <input
-                        id="landscape-top-k"
-                        type="number"
-                        min="1"
-                        max=total
-                        step="1"
-                        prop:value=move || top_k.get().to_string()
-                        on:change=move |ev| set_top_k(event_target_value(&ev))
-                        on:keydown=move |ev| browser::on_enter(&ev, set_top_k)
-                    />
-                </label>
+                <NumberField
+                    id="landscape-min-t"
+                    label="Minimum T "
+                    value=Signal::derive(move || min_t.get().to_string())
+                    apply=set_min_t
+                    step=0.01
+                    min=0.0
+                    max=1.0
+                />
+                <NumberField
+                    id="landscape-top-k"
+                    label="States shown "
+                    value=Signal::derive(move || top_k.get().to_string())
+                    apply=set_top_k
+                    step=1.0
+                    min=1.0
+                    max=total as f64
+                />
                 <button type="button" class="small" id="landscape-reset" on:click=move |_| window.set(None)>
                     "Reset view"
                 </button>

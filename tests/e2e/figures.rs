@@ -294,6 +294,22 @@ async fn the_landscape_hovers_selects_zooms_pans_and_resets() {
     b.find("#landscape-plot").await.send_keys("0").await.unwrap();
     let now = b.wait_canvas("#landscape-plot", |d| d == original).await;
     assert!(now == original, "0 resets the view");
+
+    // Fewer states, typed and applied with Enter; a minimum T thins the transitions.
+    let enter = '\u{e007}';
+    let top_k = b.find("#landscape-top-k").await;
+    top_k.clear().await.unwrap();
+    top_k.send_keys(&format!("10{enter}")).await.unwrap();
+    let fewer = b.wait_for_text("#landscape-summary", |t| t.starts_with("10 of 30")).await;
+    assert!(fewer.starts_with("10 of 30 states"), "{fewer}");
+    let (_, all_edges) = b.pixels("#landscape-plot", BLUE_EDGE).await;
+    let min_t = b.find("#landscape-min-t").await;
+    min_t.clear().await.unwrap();
+    min_t.send_keys(&format!("0.2{enter}")).await.unwrap();
+    let thinned = b.wait_canvas("#landscape-plot", |d| d != now).await;
+    assert_ne!(thinned, now);
+    let (_, strong_edges) = b.pixels("#landscape-plot", BLUE_EDGE).await;
+    assert!(strong_edges < all_edges, "T ≥ 0.2 keeps fewer: {strong_edges} of {all_edges}");
     b.finish().await;
 }
 
