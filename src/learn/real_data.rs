@@ -1,6 +1,8 @@
 //! Lesson 6: the real thing. The paper's word-task data for Claude-4 and Gemini-2.5-flash: the
 //! potentials they give, and which states the data cannot place, and why.
 
+use std::sync::Arc;
+
 use balance_core::datasets::Bundled;
 use balance_core::report::Report;
 use balance_core::{Preset, analyze};
@@ -9,6 +11,7 @@ use leptos::prelude::*;
 use super::LessonFrame;
 use super::link::Link;
 use crate::format;
+use crate::plots::LevelDiagram;
 
 /// The lesson's id in links.
 pub const ID: &str = "real-data";
@@ -75,6 +78,9 @@ pub fn RealData(link: Link) -> impl IntoView {
                             <div><dt>"Placed"</dt><dd id="l6-placed">{placed.len()}</dd></div>
                             <div><dt>"Minimum action S"</dt><dd id="l6-action">{format::number(r.action.minimum, 4)}</dd></div>
                         </dl>
+                        // The paper's Fig. 2: the placed states at their potential, the others
+                        // above the break with their bounds.
+                        <LevelDiagram report=Arc::new(r.clone()) />
                         <h4>"Placed: their potential (βV, ATTITUDE at 0)"</h4>
                         <div class="table-scroll">
                         <table class="data compact" id="l6-placed-table">

@@ -105,7 +105,7 @@ pub fn LevelDiagram(report: Arc<Report>) -> impl IntoView {
             view! {
                 <p class="muted" id="level-diagram-hidden">
                     {format!(
-                        "{hidden} label(s) left out where they would cover another; the \
+                        "{hidden} label(s) left out where they would cover another; Analyse's \
                          transitions table lists every T."
                     )}
                 </p>

@@ -167,6 +167,12 @@ async fn the_real_thing_places_what_the_paper_placed_and_bounds_the_rest() {
         let text = b.text(&row("l6-unplaced-table", state)).await;
         assert!(text.contains("V ≥"), "{text}");
     }
+    // The paper's level diagram of the same data, drawn in the lesson.
+    let levels =
+        b.wait_for_text("#lesson-real-data #level-diagram-summary", |t| !t.is_empty()).await;
+    assert!(levels.starts_with("5 of 5 placeable states"), "{levels}");
+    let (_, ink) = b.wait_pixels("#level-diagram", (40, 44, 48), 300).await;
+    assert!(ink > 300, "levels drawn: {ink} ink pixels");
     b.screenshot("learn-real-data").await;
     b.find("#l6-model").await.select_by_value("gemini25flash-word").await.unwrap();
     assert_eq!(b.wait_text("#l6-states", "13").await, "13");
