@@ -8,7 +8,6 @@ cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
-GECKODRIVER_VERSION=0.37.1
 # wasm-bindgen-cli must match the wasm-bindgen that Cargo.lock resolved.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
 
@@ -38,17 +37,11 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 if ((${#missing[@]})); then
   step "installing ${missing[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-if [[ "$(geckodriver --version 2>/dev/null | head -1)" != "geckodriver $GECKODRIVER_VERSION"* ]]; then
-  step "installing geckodriver $GECKODRIVER_VERSION from crates.io (about 3 minutes)"
-  cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force
 fi
 
 # Offline Trunk builds run `cargo build --offline`: make sure every crate is in the cache.
