@@ -115,10 +115,9 @@ fn DatasetPicker(ws: Workspace) -> impl IntoView {
         let origin = ws.origin.get();
         let name = ws.dataset.with(|d| d.name.clone());
         let label = match &origin {
-            Origin::Named(_) if offered().iter().any(|(v, _)| *v == origin.value()) => return None,
-            Origin::Named(_) => format!("From a share link: {name}"),
+            _ if origin.is_offered() => return None,
+            Origin::Named(_) | Origin::Shared => format!("From a share link: {name}"),
             Origin::Imported => format!("Imported: {name}"),
-            Origin::Shared => format!("From a share link: {name}"),
             Origin::HandedOver(from) => from.clone(),
         };
         Some(view! { <option value=origin.value() disabled=true selected=true>{label}</option> })

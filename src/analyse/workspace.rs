@@ -62,7 +62,9 @@ impl Origin {
     pub fn value(&self) -> String {
         match self {
             Origin::Named(Source::Bundled(b)) => b.id().to_owned(),
-            Origin::Named(Source::Simulated { generator, seed }) if *seed == SIMULATION_SEED => {
+            Origin::Named(Source::Simulated { generator, seed })
+                if *seed == SIMULATION_SEED && SIMULATIONS.iter().any(|s| s.0 == *generator) =>
+            {
                 format!("sim-{}", generator.id())
             }
             Origin::Named(_) => "named".into(),
@@ -70,6 +72,11 @@ impl Origin {
             Origin::Shared => "shared".into(),
             Origin::HandedOver(_) => "handed-over".into(),
         }
+    }
+
+    /// Whether the picker offers these data among its own entries.
+    pub fn is_offered(&self) -> bool {
+        matches!(self, Origin::Named(_)) && self.value() != "named"
     }
 
     /// What a share link carries for this origin.
