@@ -7,11 +7,13 @@ mod transport;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use balance_core::compare::{CompareSettings, compare};
 use balance_core::datasets::{Bundled, Dataset};
 use balance_core::import::{Format, load, write_counts_csv, write_paper_json};
 use balance_core::normalization::Normalization;
 use balance_core::potential::{Kernel, Solver};
-use balance_core::simulate::Preset;
+use balance_core::settings::Preset as SettingsPreset;
+use balance_core::simulate::{Preset, WordTask};
 use balance_core::{Settings, analyze};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -39,6 +41,26 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Compare datasets: do they move on one landscape, up to a scale `beta` per dataset? Prints
+    /// the comparison as JSON (field names in docs/report.md).
+    Compare {
+        /// Two or more data files (in the `--input` format), or bundled datasets written
+        /// `bundled:<id>` (claude4-word, gemini25flash-word).
+        #[arg(required = true, num_args = 2..)]
+        datasets: Vec<String>,
+        /// The files' format.
+        #[arg(long, value_enum, default_value_t = InputArg::Csv)]
+        input: InputArg,
+        /// The settings each dataset is fitted with.
+        #[arg(long, value_enum, default_value_t = SettingsArg::BalanceLab)]
+        preset: SettingsArg,
+        /// Bootstrap replicates for the calibrated p-value and the intervals of beta (0: none).
+        #[arg(long, default_value_t = 200)]
+        bootstrap: usize,
+        /// Seed of the bootstrap.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Simulate an agent and write the dataset in the paper's JSON format to standard output.
     Simulate {
         /// Which simulated agent.
@@ -50,6 +72,9 @@ enum Command {
         /// Number of attempts (the preset's default when absent).
         #[arg(long)]
         attempts: Option<usize>,
+        /// Sampling temperature of the word task's agent (its potential shows as V / T).
+        #[arg(long, default_value_t = 1.0)]
+        temperature: f64,
         /// Also write the true potential as `state,potential` CSV to this file.
         #[arg(long)]
         truth: Option<PathBuf>,
@@ -141,6 +166,13 @@ enum OutputArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum SettingsArg {
+    PaperText,
+    PaperCode,
+    BalanceLab,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum PresetArg {
     Metropolis,
     DrivenCycle,
@@ -177,15 +209,42 @@ fn run(cli: Cli) -> Result<String, String> {
             }
         }
         Command::Run { file, out, quiet } => experiment_run::execute(&file, out, quiet),
-        Command::Simulate { preset, seed, attempts, truth, format } => {
+        Command::Compare { datasets, input, preset, bootstrap, seed } => {
+            let datasets = datasets
+                .iter()
+                .map(|d| match d.strip_prefix("bundled:") {
+                    Some(id) => bundled(id),
+                    None => read_file(d, input),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let preset = match preset {
-                PresetArg::Metropolis => Preset::Metropolis,
-                PresetArg::DrivenCycle => Preset::DrivenCycle,
-                PresetArg::WordTask => Preset::WordTask,
-                PresetArg::PaperScale => Preset::PaperScale,
-                PresetArg::Large => Preset::Large,
+                SettingsArg::PaperText => SettingsPreset::PaperText,
+                SettingsArg::PaperCode => SettingsPreset::PaperCode,
+                SettingsArg::BalanceLab => SettingsPreset::BalanceLab,
             };
-            let sim = preset.run(seed, attempts);
+            let comparison = compare(&datasets, &CompareSettings { preset, bootstrap, seed })
+                .map_err(|e| e.to_string())?;
+            serde_json::to_string_pretty(&comparison)
+                .map(|s| s + "\n")
+                .map_err(|e| format!("cannot write the comparison: {e}"))
+        }
+        Command::Simulate { preset, seed, attempts, temperature, truth, format } => {
+            if !(temperature.is_finite() && temperature > 0.0) {
+                return Err("the temperature must be a positive number".into());
+            }
+            let sim = match preset {
+                PresetArg::WordTask => {
+                    let task = WordTask { temperature, ..WordTask::default() };
+                    task.run(seed, attempts.unwrap_or(task.attempts))
+                }
+                _ if temperature != 1.0 => {
+                    return Err("--temperature applies to the word task only".into());
+                }
+                PresetArg::Metropolis => Preset::Metropolis.run(seed, attempts),
+                PresetArg::DrivenCycle => Preset::DrivenCycle.run(seed, attempts),
+                PresetArg::PaperScale => Preset::PaperScale.run(seed, attempts),
+                PresetArg::Large => Preset::Large.run(seed, attempts),
+            };
             if let Some(path) = truth {
                 let mut csv = String::from("state,potential\n");
                 for (label, v) in &sim.truth {
@@ -214,21 +273,27 @@ fn csv_field(s: &str) -> String {
 }
 
 fn read_dataset(args: &AnalyzeArgs) -> Result<Dataset, String> {
-    if args.bundled {
-        return Bundled::from_id(&args.file).map(Bundled::load).ok_or_else(|| {
-            let ids: Vec<_> = Bundled::ALL.iter().map(|b| b.id()).collect();
-            format!("no bundled dataset {:?} (choose from {})", args.file, ids.join(", "))
-        });
-    }
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| format!("cannot read {}: {e}", args.file))?;
-    let format = match args.input {
+    if args.bundled { bundled(&args.file) } else { read_file(&args.file, args.input) }
+}
+
+/// The bundled dataset `id`.
+fn bundled(id: &str) -> Result<Dataset, String> {
+    Bundled::from_id(id).map(Bundled::load).ok_or_else(|| {
+        let ids: Vec<_> = Bundled::ALL.iter().map(|b| b.id()).collect();
+        format!("no bundled dataset {id:?} (choose from {})", ids.join(", "))
+    })
+}
+
+/// A dataset read from `path` in `input` format.
+fn read_file(path: &str, input: InputArg) -> Result<Dataset, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let format = match input {
         InputArg::PaperJson => Format::PaperJson,
         InputArg::Csv => Format::Csv,
         InputArg::Trajectory => Format::Trajectory,
         InputArg::Experiment => Format::Experiment,
     };
-    load(&args.file, &text, format).map_err(|e| format!("{}: {e}", args.file))
+    load(path, &text, format).map_err(|e| format!("{path}: {e}"))
 }
 
 fn settings(args: &AnalyzeArgs) -> Settings {
@@ -276,6 +341,55 @@ mod tests {
         assert!(out.contains("4.0737"), "{out}");
         assert!(out.contains("5.1812"), "{out}");
         assert!(out.contains("TURKEY") && out.contains("unbounded"), "{out}");
+    }
+
+    #[test]
+    fn compare_prints_the_comparison_as_json_with_its_documented_fields() {
+        let dir = std::env::temp_dir().join(format!("balance-cli-compare-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut files = Vec::new();
+        for (t, seed) in [("1", "5"), ("0.5", "6")] {
+            let out = cli(&[
+                "simulate",
+                "--preset",
+                "word-task",
+                "--temperature",
+                t,
+                "--seed",
+                seed,
+                "--attempts",
+                "20000",
+                "--format",
+                "csv",
+            ])
+            .unwrap();
+            let file = dir.join(format!("word-t{t}.csv"));
+            std::fs::write(&file, out).unwrap();
+            files.push(file.to_str().unwrap().to_owned());
+        }
+        let out = cli(&["compare", &files[0], &files[1], "--bootstrap", "100"]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let scale = &v["datasets"][1]["scale"];
+        let (beta, se) = (scale["value"].as_f64().unwrap(), scale["se"].as_f64().unwrap());
+        assert!((beta - 2.0).abs() < 3.0 * se, "temperature 0.5 against 1: beta {beta} ± {se}");
+        let [lo, hi] = [0, 1].map(|i| scale["interval"][i].as_f64().unwrap());
+        assert!(lo < beta && beta < hi);
+        for field in ["statistic", "df", "p_value", "p_value_bootstrap", "replicates", "converged"]
+        {
+            assert!(!v["test"][field].is_null(), "test.{field}");
+        }
+        let state = &v["states"][0];
+        for field in ["label", "estimates", "shared", "joint", "joint_se", "disagreement"] {
+            assert!(state.get(field).is_some(), "states[].{field}");
+        }
+        assert!(v["verdict"].as_str().unwrap().starts_with("One landscape up to scale"));
+        assert_eq!(v["settings"]["preset"], "balance-lab");
+
+        let err = cli(&["compare", "bundled:claude4-word", "bundled:nope"]).unwrap_err();
+        assert!(err.contains("no bundled dataset \"nope\""), "{err}");
+        let out = cli(&["compare", "bundled:claude4-word", "bundled:gemini25flash-word"]).unwrap();
+        assert!(out.contains("only one identifiable state (ATTITUDE)"), "{out}");
+        assert!(cli(&["simulate", "--preset", "metropolis", "--temperature", "2"]).is_err());
     }
 
     #[test]

@@ -192,7 +192,7 @@ fn markov(
 }
 
 /// Checks that the counts can be summed and multiplied by logarithms without overflow.
-fn check_finite(dataset: &Dataset) -> Result<(), AnalyzeError> {
+pub(crate) fn check_finite(dataset: &Dataset) -> Result<(), AnalyzeError> {
     let total = dataset.counts.total_attempts();
     if !(total.is_finite() && total <= MAX_TOTAL) {
         return Err(AnalyzeError(format!(

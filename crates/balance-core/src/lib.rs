@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod compare;
 pub mod datasets;
 pub mod detailed_balance;
 pub mod disconnectivity;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kernel::Kernel;
 use super::solve::{Problem, SolveError, Solver};
-use super::uncertainty::{EdgeNoise, sandwich_se};
+use super::uncertainty::{EdgeNoise, sandwich_covariance, sandwich_se};
 use crate::graph::Components;
 use crate::model::StateId;
 use crate::normalization::Weights;
@@ -211,6 +211,34 @@ pub fn fit_potential_from(
         }
     }
     Ok(fit)
+}
+
+/// The sandwich covariance of `V - V(reference)` over the states of `fit`'s component
+/// `component`, in the order of its `states` (the reference's row and column 0). `None` when
+/// the component does not exist or its Hessian is singular.
+pub fn component_covariance(
+    weights: &Weights,
+    fit: &PotentialFit,
+    component: usize,
+    kernel: Kernel,
+    beta: f64,
+) -> Option<nalgebra::DMatrix<f64>> {
+    let comp = fit.components.get(component)?;
+    let members = &comp.states;
+    let mut local = vec![usize::MAX; weights.len()];
+    for (i, &s) in members.iter().enumerate() {
+        local[s] = i;
+    }
+    let edges: Vec<usize> = (0..weights.edges.len())
+        .filter(|&e| {
+            let (f, g, _) = weights.edges[e];
+            local[f] != usize::MAX && local[g] != usize::MAX
+        })
+        .collect();
+    let (problem, noise) = component_problem(weights, members, &edges, &local, kernel, beta);
+    let v: Option<Vec<f64>> = members.iter().map(|&s| fit.value[s]).collect();
+    let pinned = local[comp.reference];
+    sandwich_covariance(&problem, &v?, pinned, &noise)
 }
 
 /// One-sided bounds of states outside the reference component (the largest), from the

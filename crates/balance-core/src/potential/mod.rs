@@ -8,10 +8,11 @@ mod solve;
 mod uncertainty;
 
 pub use fit::{
-    Bound, BoundKind, FittedComponent, Gauge, PotentialFit, fit_potential, fit_potential_from,
+    Bound, BoundKind, FittedComponent, Gauge, PotentialFit, component_covariance, fit_potential,
+    fit_potential_from,
 };
 pub(crate) use fit::{component_problem, edges_by_component};
 pub use kernel::Kernel;
 pub(crate) use solve::{FORCING_FLOOR, newton_step};
 pub use solve::{Problem, Solution, SolveError, Solver};
-pub use uncertainty::{EdgeNoise, sandwich_se, variance_shares};
+pub use uncertainty::{EdgeNoise, sandwich_covariance, sandwich_se, variance_shares};

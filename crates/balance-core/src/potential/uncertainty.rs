@@ -105,6 +105,43 @@ pub fn sandwich_se(
     Some((0..problem.m).map(|i| share.iter().map(|s| s[i]).sum::<f64>().sqrt()).collect())
 }
 
+/// The whole covariance `H^-1 J H^-1` of `V - V(pinned)` at the minimiser `v` of `problem`
+/// (row and column of the pinned state 0): what a comparison of potentials weighs its
+/// differences by. Its diagonal is the square of [`sandwich_se`]. `None` when the Hessian is
+/// singular.
+pub fn sandwich_covariance(
+    problem: &Problem,
+    v: &[f64],
+    pinned: usize,
+    noise: &EdgeNoise,
+) -> Option<DMatrix<f64>> {
+    let m = problem.m;
+    let x = inverse_hessian(problem, v, pinned)?;
+    let mut cov = DMatrix::<f64>::zeros(m, m);
+    let mut by_source: Vec<Vec<usize>> = vec![Vec::new(); m];
+    for (e, &(f, _, _)) in problem.edges.iter().enumerate() {
+        by_source[f].push(e);
+    }
+    for (f, edges) in by_source.iter().enumerate() {
+        // d_e = c_e (X e_f - X e_g); cov += sum_e N_e d_e d_e^T - (1/n_f) s s^T, s = sum N_e d_e.
+        let mut s = nalgebra::DVector::<f64>::zeros(m);
+        for &e in edges {
+            let (_, g, _) = problem.edges[e];
+            let c = noise.slopes[e] * problem.kernel.d1(v[f] - v[g], problem.beta);
+            let d = (x.column(f) - x.column(g)) * c;
+            let n = noise.counts[e];
+            cov.syger(n, &d, &d, 1.0);
+            s.axpy(n, &d, 1.0);
+        }
+        let trials = noise.trials[f];
+        if trials > 0.0 {
+            cov.syger(-1.0 / trials, &s, &s, 1.0);
+        }
+    }
+    cov.fill_upper_triangle_with_lower_triangle();
+    cov.iter().all(|x| x.is_finite()).then_some(cov)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +165,49 @@ mod tests {
             assert!((se[1] - expected).abs() < 1e-12, "{kernel:?}: {} vs {expected}", se[1]);
             assert_eq!(se[0], 0.0);
         }
+    }
+
+    #[test]
+    fn the_covariance_has_the_standard_errors_on_its_diagonal() {
+        // A triangle with unequal trials: the full matrix must agree with the per-state shares.
+        let problem = Problem {
+            m: 3,
+            edges: vec![
+                (0, 1, 0.2),
+                (1, 0, 0.1),
+                (1, 2, 0.3),
+                (2, 1, 0.25),
+                (0, 2, 0.05),
+                (2, 0, 0.02),
+            ],
+            kernel: Kernel::Softplus,
+            beta: 1.0,
+        };
+        let v = [0.0, 0.4, 0.9];
+        let noise = EdgeNoise {
+            counts: vec![40.0, 30.0, 90.0, 20.0, 10.0, 2.0],
+            slopes: vec![
+                1.0 / 200.0,
+                1.0 / 300.0,
+                1.0 / 300.0,
+                1.0 / 80.0,
+                1.0 / 200.0,
+                1.0 / 80.0,
+            ],
+            trials: vec![200.0, 300.0, 80.0],
+        };
+        let se = sandwich_se(&problem, &v, 0, &noise).unwrap();
+        let cov = sandwich_covariance(&problem, &v, 0, &noise).unwrap();
+        for i in 0..3 {
+            assert!(
+                (cov[(i, i)].sqrt() - se[i]).abs() < 1e-12,
+                "{i}: {} vs {}",
+                cov[(i, i)],
+                se[i]
+            );
+        }
+        assert_eq!(cov[(0, 1)], 0.0);
+        assert!((cov[(1, 2)] - cov[(2, 1)]).abs() < 1e-15);
+        assert!(cov[(1, 2)] != 0.0);
     }
 }

@@ -41,11 +41,21 @@ pub struct WordTask {
     pub spread: f64,
     /// Default number of attempts (the paper's 20000).
     pub attempts: usize,
+    /// Sampling temperature: moves are kept with `exp(-(V_g - V_f) / temperature)` (times the
+    /// popularity ratio), so the potential the data show is `V / temperature`.
+    pub temperature: f64,
 }
 
 impl Default for WordTask {
     fn default() -> Self {
-        WordTask { floor: 3.0, sigma: 2.0, invalid_rate: 0.02, spread: 4.0, attempts: 20_000 }
+        WordTask {
+            floor: 3.0,
+            sigma: 2.0,
+            invalid_rate: 0.02,
+            spread: 4.0,
+            attempts: 20_000,
+            temperature: 1.0,
+        }
     }
 }
 
@@ -94,10 +104,16 @@ impl WordTask {
             .collect()
     }
 
-    /// The hidden potential of every built-in word, by word, lowest zero: what an experiment
-    /// with [`WordTask::responder`] should recover.
+    /// The potential the agent's moves show at its temperature, `V / temperature`.
+    fn scaled_potential(&self) -> Vec<f64> {
+        let t = if self.temperature > 0.0 { self.temperature } else { 1.0 };
+        self.potential().into_iter().map(|v| v / t).collect()
+    }
+
+    /// The potential an experiment with [`WordTask::responder`] should recover, by word, lowest
+    /// zero: the hidden potential over the temperature.
     pub fn truth(&self) -> BTreeMap<String, f64> {
-        lowest_zero(WORDS.iter().map(|w| (*w).to_owned()).zip(self.potential()).collect())
+        lowest_zero(WORDS.iter().map(|w| (*w).to_owned()).zip(self.scaled_potential()).collect())
     }
 
     /// The simulated LLM itself.
@@ -112,7 +128,7 @@ impl WordTask {
             })
             .collect();
         Words {
-            potential: self.potential(),
+            potential: self.scaled_potential(),
             popularity,
             cumulative,
             invalid_rate: self.invalid_rate,
