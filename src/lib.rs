@@ -11,6 +11,7 @@ mod format;
 mod learn;
 mod number_field;
 mod plots;
+mod runner;
 mod table;
 
 pub use app::App;

@@ -5,7 +5,6 @@
 mod dataset;
 mod html_report;
 mod panel;
-mod runner;
 mod summary;
 mod tables;
 mod workspace;

@@ -9,7 +9,6 @@ use balance_core::report::Report;
 use balance_core::{AnalyzeError, Preset, Progress, Settings, Stage, analyze};
 use leptos::prelude::*;
 
-use super::runner::{RunEvent, Runner};
 use super::summary::Summary;
 use super::tables::{PotentialsTable, TransitionsTable};
 use super::workspace::Workspace;
@@ -20,6 +19,8 @@ use crate::plots::{
     DisconnectivityPlot, HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot,
     PairwisePlot,
 };
+use crate::runner::{RunEvent, Runner};
+use balance_worker::Work;
 
 /// Analyses whose size (states and transitions, times one plus the replicates) passes this run in
 /// the background worker; smaller ones on the page, at once.
@@ -72,6 +73,8 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
             progress.set(None);
             report.set(Some(Err(e)));
         }
+        // Comparisons are the Compare view's: this runner never asks for one.
+        RunEvent::Replicates(..) | RunEvent::Compared(_) => {}
     }));
     runner.with_value(Runner::warm_up);
     // The dataset last analysed, to tell a new dataset from a new setting.
@@ -93,7 +96,8 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                     done: 0,
                     total: 3 + s.replicates(),
                 }));
-                if let Err(e) = runner.with_value(|r| r.start(d, &s)) {
+                let work = Work::Analyze { dataset: d.clone(), settings: s.clone() };
+                if let Err(e) = runner.with_value(|r| r.start(work)) {
                     progress.set(None);
                     report.set(Some(analyze(d, &s).map(Arc::new).map_err(|AnalyzeError(e)| e)));
                     timing.set(Some(format!("Analysed on the page: {e}.")));

@@ -59,10 +59,15 @@ pub struct Record {
 }
 
 impl Record {
-    /// The hidden potential the run should recover, when the simulated LLM answered it.
+    /// The hidden potential the run should recover, when the simulated LLM answered it (at the
+    /// run's temperature).
     pub fn truth(&self) -> Option<std::collections::BTreeMap<String, f64>> {
-        (!self.data_only && self.spec.provider.kind == balance_agent::ProviderKind::Simulated)
-            .then(|| balance_core::simulate::WordTask::default().truth())
+        (!self.data_only && self.spec.provider.kind == balance_agent::ProviderKind::Simulated).then(
+            || {
+                let temperature = self.spec.provider.temperature.max(0.05);
+                balance_core::simulate::WordTask { temperature, ..Default::default() }.truth()
+            },
+        )
     }
 }
 

@@ -109,10 +109,13 @@ fn the_paper_scale_analysis_fits_in_the_browsers_stack_and_matches_native() {
 fn the_analysis_worker_answers_a_request_as_analyze_does() {
     use balance_core::datasets::Bundled;
     use balance_core::{Settings, analyze};
-    use balance_worker::{Reply, Request, encode, handle};
+    use balance_worker::{Reply, Request, Work, encode, handle};
     let dataset = Bundled::Gemini25FlashWord.load();
     let settings = Settings { bootstrap: 2, ..Settings::default() };
-    let request = Request { job: 1, dataset: dataset.clone(), settings: settings.clone() };
+    let request = Request {
+        job: 1,
+        work: Work::Analyze { dataset: dataset.clone(), settings: settings.clone() },
+    };
     let mut replies = Vec::new();
     handle(&encode(&request), &mut |r| replies.push(r), &|| Some(0.0));
     match replies.last() {

@@ -13,9 +13,13 @@ use crate::call::Sleep;
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 
 /// The simulated LLM as a transport. It reads the state from the prompt ([`state_in_prompt`])
-/// and answers after `latency_ms`.
+/// and the sampling temperature from the request (1 when absent: its moves are kept with
+/// `exp(-(V_g - V_f) / T)`, so a colder run shows a deeper landscape), and answers after
+/// `latency_ms`.
 pub struct SimulatedTransport<S: Sleep> {
-    responder: RefCell<WordResponder>,
+    seed: u64,
+    /// One simulated LLM per temperature asked for (by the temperature's bits).
+    responders: RefCell<Vec<(u64, WordResponder)>>,
     sleeper: S,
     /// Added wait per answer, in milliseconds.
     pub latency_ms: f64,
@@ -37,11 +41,7 @@ pub fn state_in_prompt(prompt: &str) -> String {
 impl<S: Sleep> SimulatedTransport<S> {
     /// The word task's simulated LLM (default settings) with answers drawn from `seed`.
     pub fn new(seed: u64, sleeper: S, latency_ms: f64) -> SimulatedTransport<S> {
-        SimulatedTransport {
-            responder: RefCell::new(WordTask::default().responder(seed)),
-            sleeper,
-            latency_ms,
-        }
+        SimulatedTransport { seed, responders: RefCell::new(Vec::new()), sleeper, latency_ms }
     }
 }
 
@@ -60,7 +60,18 @@ impl<S: Sleep> Transport for SimulatedTransport<S> {
         let state = state_in_prompt(&prompt);
         let n = body["n"].as_u64().unwrap_or(1).max(1);
         let logprobs = body["logprobs"] == true;
-        let mut llm = self.responder.borrow_mut();
+        // Temperature 0 would make every uphill move impossible; the lowest is 0.05.
+        let temperature = body["temperature"].as_f64().unwrap_or(1.0).max(0.05);
+        let mut responders = self.responders.borrow_mut();
+        let at = match responders.iter().position(|r| r.0 == temperature.to_bits()) {
+            Some(at) => at,
+            None => {
+                let task = WordTask { temperature, ..WordTask::default() };
+                responders.push((temperature.to_bits(), task.responder(self.seed)));
+                responders.len() - 1
+            }
+        };
+        let llm = &mut responders[at].1;
         let choices: Vec<Value> = (0..n)
             .map(|i| {
                 let answer = llm.answer(&state);
@@ -76,7 +87,7 @@ impl<S: Sleep> Transport for SimulatedTransport<S> {
                 })
             })
             .collect();
-        drop(llm);
+        drop(responders);
         let reply = json!({
             "choices": choices,
             "usage": {

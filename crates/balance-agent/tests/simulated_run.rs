@@ -12,20 +12,20 @@ use balance_agent::schedule::{Plan, Price, Protocol, Scheduler};
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::task::Task;
 use balance_agent::{ProviderConfig, ProviderKind};
-use balance_core::experiment::{ExperimentFile, Outcome};
+use balance_core::compare::{CompareSettings, compare};
+use balance_core::experiment::{Attempt, ExperimentFile, Outcome};
 use balance_core::simulate::{WORDS, WordTask};
 use balance_core::{Settings, analyze};
 use common::{FakeClock, block_on};
 
-#[test]
-fn a_simulated_experiment_recovers_the_hidden_potential() {
-    let attempts = 20_000;
+/// The attempts of a run of the simulated LLM at `temperature`, by the runner.
+fn run_simulated(temperature: f64, attempts: usize, seed: u64) -> Vec<(usize, Attempt)> {
     let plan = Plan {
         seeds: vec!["BUZZY".into()],
         protocol: Protocol::Uniform,
         attempts,
         concurrency: 8,
-        seed: 5,
+        seed,
         price: Price::default(),
         budget: None,
     };
@@ -34,7 +34,7 @@ fn a_simulated_experiment_recovers_the_hidden_potential() {
         kind: ProviderKind::OpenAiCompatible,
         base_url: "simulated".into(),
         model: "word-task".into(),
-        temperature: 1.0,
+        temperature,
         max_tokens: 8,
         reasoning: Default::default(),
         answers_per_call: 1,
@@ -47,7 +47,7 @@ fn a_simulated_experiment_recovers_the_hidden_potential() {
     let experiment =
         Experiment { config: &config, key: None, task: &task, policy: RetryPolicy::default() };
     let clock = FakeClock::default();
-    let transport = SimulatedTransport::new(11, FakeClock::default(), 0.0);
+    let transport = SimulatedTransport::new(seed + 6, FakeClock::default(), 0.0);
     let mut recorded = Vec::new();
     let stop = block_on(run(
         &mut scheduler,
@@ -61,6 +61,25 @@ fn a_simulated_experiment_recovers_the_hidden_potential() {
         &|| false,
     ));
     assert_eq!(stop, None);
+    recorded
+}
+
+/// The experiment file of recorded attempts.
+fn file(recorded: Vec<(usize, Attempt)>) -> ExperimentFile {
+    ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 1,
+        name: "simulated".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts: recorded.into_iter().map(|r| r.1).collect(),
+    }
+}
+
+#[test]
+fn a_simulated_experiment_recovers_the_hidden_potential() {
+    let attempts = 20_000;
+    let recorded = run_simulated(1.0, attempts, 5);
     assert_eq!(recorded.len(), attempts);
     let mut indices: Vec<usize> = recorded.iter().map(|r| r.0).collect();
     indices.sort_unstable();
@@ -74,15 +93,7 @@ fn a_simulated_experiment_recovers_the_hidden_potential() {
     assert!(recorded.iter().all(|r| r.1.raw.is_some() && r.1.usage.is_some()));
 
     // The analysis of the experiment file finds the simulator's potential (ATTITUDE at 0).
-    let file = ExperimentFile {
-        format: "balance-lab-experiment".into(),
-        version: 1,
-        name: "simulated".into(),
-        settings: Default::default(),
-        total_attempts: None,
-        attempts: recorded.into_iter().map(|r| r.1).collect(),
-    };
-    let ours = median_error(&file.dataset());
+    let ours = median_error(&file(recorded).dataset());
     // The core's own simulation of the same LLM (restart sampling, same number of attempts)
     // is the yardstick: the runner's data must be as good.
     let reference = median_error(&WordTask::default().run(5, attempts).dataset);
@@ -91,6 +102,18 @@ fn a_simulated_experiment_recovers_the_hidden_potential() {
         (ours - reference).abs() < 0.1,
         "runner {ours} against the core's simulation {reference}"
     );
+}
+
+#[test]
+fn a_colder_run_of_the_simulated_llm_shows_the_same_landscape_deeper() {
+    // The request's temperature reaches the simulated LLM: at 0.5 its potential is twice as deep.
+    let warm = file(run_simulated(1.0, 8_000, 21)).dataset();
+    let cold = file(run_simulated(0.5, 8_000, 22)).dataset();
+    let c =
+        compare(&[warm, cold], &CompareSettings { bootstrap: 0, ..Default::default() }).unwrap();
+    let scale = c.datasets[1].scale.clone().unwrap();
+    let se = scale.se.unwrap();
+    assert!((scale.value - 2.0).abs() < 3.0 * se && se < 0.5, "beta {} ± {se}", scale.value);
 }
 
 /// The median absolute difference between the recovered and the true potential (ATTITUDE at

@@ -10,6 +10,9 @@
 //! so a link never silently shows other data. Decoding checks the version, the encoding, the
 //! compression and every count, so a broken or tampered link gives a clear error instead of a
 //! wrong analysis. Links of the first version (`#v1/`, counts and settings) still open.
+//!
+//! A comparison travels the same way under `#c1/`: each of its datasets named or carried, and
+//! the comparison's settings.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,6 +21,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use crate::compare::CompareSettings;
 use crate::datasets::{Bundled, Dataset};
 use crate::simulate::Preset as Generator;
 use crate::{Preset, Settings};
@@ -154,7 +158,14 @@ fn fingerprint(dataset: &Dataset) -> u64 {
 /// The fragment (without `#`) that reproduces `link` on `dataset`, the dataset the page shows
 /// (carried when the source is [`Source::Counts`], fingerprinted otherwise).
 pub fn encode(link: &Link, dataset: &Dataset) -> Result<String, ShareError> {
-    let data = match link.source {
+    let data = data_of(link.source, dataset);
+    let payload = Payload { data, settings: link.settings.clone(), preset: link.preset };
+    pack(PREFIX, &payload)
+}
+
+/// How a dataset travels: its counts, or its name (and seed) with a fingerprint.
+fn data_of(source: Source, dataset: &Dataset) -> Data {
+    match source {
         Source::Counts => {
             // The counts reproduce the analysis; the raw answers stay out of links.
             let mut dataset = dataset.clone();
@@ -165,41 +176,30 @@ pub fn encode(link: &Link, dataset: &Dataset) -> Result<String, ShareError> {
         Source::Simulated { generator, seed } => {
             Data::Simulated { generator, seed, fingerprint: fingerprint(dataset) }
         }
-    };
-    let payload = Payload { data, settings: link.settings.clone(), preset: link.preset };
-    let json = serde_json::to_vec(&payload).expect("datasets and settings always serialise");
+    }
+}
+
+/// `payload` as JSON, compressed, in base64 after `prefix`; refused beyond [`MAX_LEN`].
+fn pack<T: Serialize>(prefix: &str, payload: &T) -> Result<String, ShareError> {
+    let json = serde_json::to_vec(payload).expect("datasets and settings always serialise");
     let packed = miniz_oxide::deflate::compress_to_vec_zlib(&json, 9);
-    let fragment = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
+    let fragment = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(packed));
     if fragment.len() > MAX_LEN {
         return Err(ShareError::TooLarge { length: fragment.len() });
     }
     Ok(fragment)
 }
 
-/// Reads a fragment (with or without the leading `#`) and makes its dataset (again, when it is
-/// named).
-pub fn decode(fragment: &str) -> Result<Opened, ShareError> {
-    let fragment = fragment.trim_start_matches('#');
-    let (v1, body) = match (fragment.strip_prefix(PREFIX), fragment.strip_prefix(PREFIX_V1)) {
-        (Some(body), _) => (false, body),
-        (None, Some(body)) => (true, body),
-        (None, None) => return Err(ShareError::UnknownVersion),
-    };
+/// The JSON bytes of a link's body (after its prefix).
+fn unpack(body: &str) -> Result<Vec<u8>, ShareError> {
     let packed = URL_SAFE_NO_PAD.decode(body.trim()).map_err(|_| ShareError::BadEncoding)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_PAYLOAD)
-        .map_err(|_| ShareError::BadCompression)?;
-    let content = |e: serde_json::Error| ShareError::BadContent(e.to_string());
-    let payload = if v1 {
-        let old: PayloadV1 = serde_json::from_slice(&json).map_err(content)?;
-        Payload {
-            data: Data::Counts { dataset: Box::new(old.dataset) },
-            settings: old.settings,
-            preset: None,
-        }
-    } else {
-        serde_json::from_slice(&json).map_err(content)?
-    };
-    let (source, dataset, truth, expected) = match payload.data {
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_PAYLOAD)
+        .map_err(|_| ShareError::BadCompression)
+}
+
+/// The dataset a link's data part names or carries, checked against its fingerprint.
+fn open(data: Data) -> Result<(Source, Dataset, BTreeMap<String, f64>), ShareError> {
+    let (source, dataset, truth, expected) = match data {
         Data::Counts { dataset } => (Source::Counts, *dataset, BTreeMap::new(), None),
         Data::Bundled { id, fingerprint } => {
             (Source::Bundled(id), id.load(), BTreeMap::new(), Some(fingerprint))
@@ -215,10 +215,85 @@ pub fn decode(fragment: &str) -> Result<Opened, ShareError> {
     if expected.is_some_and(|f| f != fingerprint(&dataset)) {
         return Err(ShareError::Changed);
     }
+    Ok((source, dataset, truth))
+}
+
+/// Reads a fragment (with or without the leading `#`) and makes its dataset (again, when it is
+/// named).
+pub fn decode(fragment: &str) -> Result<Opened, ShareError> {
+    let fragment = fragment.trim_start_matches('#');
+    let (v1, body) = match (fragment.strip_prefix(PREFIX), fragment.strip_prefix(PREFIX_V1)) {
+        (Some(body), _) => (false, body),
+        (None, Some(body)) => (true, body),
+        (None, None) => return Err(ShareError::UnknownVersion),
+    };
+    let json = unpack(body)?;
+    let content = |e: serde_json::Error| ShareError::BadContent(e.to_string());
+    let payload = if v1 {
+        let old: PayloadV1 = serde_json::from_slice(&json).map_err(content)?;
+        Payload {
+            data: Data::Counts { dataset: Box::new(old.dataset) },
+            settings: old.settings,
+            preset: None,
+        }
+    } else {
+        serde_json::from_slice(&json).map_err(content)?
+    };
+    let (source, dataset, truth) = open(payload.data)?;
     // A preset is kept only where the settings are still that preset's.
     let preset = payload.preset.filter(|p| p.settings(&dataset) == payload.settings);
     let link = Link { source, settings: payload.settings, preset };
     Ok(Opened { link, dataset, truth })
+}
+
+/// The fragment prefix of comparison links.
+pub const COMPARE_PREFIX: &str = "c1/";
+
+/// What a comparison link holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ComparePayload {
+    arms: Vec<Data>,
+    settings: CompareSettings,
+}
+
+/// An opened comparison link: its settings, and each dataset with where it comes from and its
+/// true potential (for a simulator's run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenedComparison {
+    /// The comparison's settings.
+    pub settings: CompareSettings,
+    /// The datasets, in order.
+    pub arms: Vec<(Source, Dataset, BTreeMap<String, f64>)>,
+}
+
+/// The fragment (without `#`) that reproduces a comparison of `arms` (each dataset with where it
+/// comes from) under `settings`.
+pub fn encode_comparison(
+    settings: &CompareSettings,
+    arms: &[(Source, &Dataset)],
+) -> Result<String, ShareError> {
+    let arms = arms.iter().map(|&(source, d)| data_of(source, d)).collect();
+    pack(COMPARE_PREFIX, &ComparePayload { arms, settings: *settings })
+}
+
+/// Whether a fragment is a comparison link (of any version this build reads).
+pub fn is_comparison(fragment: &str) -> bool {
+    fragment.trim_start_matches('#').starts_with(COMPARE_PREFIX)
+}
+
+/// Reads a comparison link's fragment (with or without the leading `#`) and makes its datasets.
+pub fn decode_comparison(fragment: &str) -> Result<OpenedComparison, ShareError> {
+    let body = fragment
+        .trim_start_matches('#')
+        .strip_prefix(COMPARE_PREFIX)
+        .ok_or(ShareError::UnknownVersion)?;
+    let payload: ComparePayload = serde_json::from_slice(&unpack(body)?)
+        .map_err(|e| ShareError::BadContent(e.to_string()))?;
+    if payload.arms.len() < 2 {
+        return Err(ShareError::BadContent("a comparison needs at least two datasets".into()));
+    }
+    let arms = payload.arms.into_iter().map(open).collect::<Result<Vec<_>, _>>()?;
+    Ok(OpenedComparison { settings: payload.settings, arms })
 }
 
 #[cfg(test)]
@@ -376,5 +451,51 @@ mod tests {
             Err(ShareError::TooLarge { length }) => assert!(length > MAX_LEN),
             other => panic!("expected TooLarge, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_comparison_travels_by_name_and_counts_and_reproduces_the_same_numbers() {
+        use crate::compare::{CompareSettings, compare};
+        let claude = Bundled::Claude4Word.load();
+        let sim = crate::simulate::Preset::WordTask.run(1, None);
+        let mut cold = crate::simulate::WordTask { temperature: 0.5, ..Default::default() }
+            .run(2, 5_000)
+            .dataset;
+        cold.name = "Cold run".into();
+        let settings = CompareSettings { bootstrap: 20, seed: 9, ..CompareSettings::default() };
+        let fragment = encode_comparison(
+            &settings,
+            &[
+                (Source::Bundled(Bundled::Claude4Word), &claude),
+                (Source::Simulated { generator: sim_generator(), seed: 1 }, &sim.dataset),
+                (Source::Counts, &cold),
+            ],
+        )
+        .unwrap();
+        assert!(fragment.starts_with(COMPARE_PREFIX) && is_comparison(&format!("#{fragment}")));
+        let opened = decode_comparison(&fragment).unwrap();
+        assert_eq!(opened.settings, settings);
+        let datasets: Vec<Dataset> = opened.arms.iter().map(|a| a.1.clone()).collect();
+        assert_eq!(datasets[2].name, "Cold run");
+        assert_eq!(opened.arms[1].0, Source::Simulated { generator: sim_generator(), seed: 1 });
+        assert!(!opened.arms[1].2.is_empty(), "a simulation comes back with its truth");
+        let before = compare(&[claude, sim.dataset, cold], &settings).unwrap();
+        assert_eq!(compare(&datasets, &opened.settings).unwrap(), before);
+
+        // Broken links say why.
+        let cut = &fragment[..fragment.len() - 9];
+        assert!(matches!(
+            decode_comparison(cut),
+            Err(ShareError::BadCompression | ShareError::BadEncoding)
+        ));
+        assert_eq!(decode_comparison("v2/abc"), Err(ShareError::UnknownVersion));
+        let one = super::pack(COMPARE_PREFIX, &ComparePayload { arms: vec![], settings }).unwrap();
+        assert!(
+            matches!(decode_comparison(&one), Err(ShareError::BadContent(e)) if e.contains("two"))
+        );
+    }
+
+    fn sim_generator() -> crate::simulate::Preset {
+        crate::simulate::Preset::WordTask
     }
 }

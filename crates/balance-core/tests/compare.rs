@@ -112,7 +112,9 @@ fn three_datasets_and_bad_input_are_handled() {
     assert!((betas[1] - 0.5).abs() < 0.1 && (betas[2] - 2.0).abs() < 0.3, "{betas:?}");
     assert_eq!(c.test.as_ref().unwrap().df, 15 - 5 - 2);
 
-    assert!(compare(std::slice::from_ref(&a), &settings(0)).unwrap_err().0.contains("at least two"));
+    assert!(
+        compare(std::slice::from_ref(&a), &settings(0)).unwrap_err().0.contains("at least two")
+    );
     let mut empty = a.clone();
     empty.counts = Default::default();
     empty.name = "Empty".into();

@@ -1,25 +1,44 @@
 //! # The analysis worker's protocol
 //!
-//! The app sends a [`Request`]; the worker answers with [`Reply`] messages: `Ready` once it has
-//! started, then for each request its progress and finally the report or the error. Messages
+//! The app sends a [`Request`] (an analysis of one dataset, or a comparison of several); the
+//! worker answers with [`Reply`] messages: `Ready` once it has started, then for each request its
+//! progress and finally the report, the comparison or the error. Messages
 //! travel as postcard bytes ([`encode`], [`decode`]): a compact binary form several times
 //! faster to read than JSON for reports of thousands of states. The handling is plain Rust
 //! ([`handle`]), so it is tested natively.
 
+use balance_core::compare::{CompareSettings, Comparison, compare_with_progress};
 use balance_core::datasets::Dataset;
 use balance_core::report::Report;
 use balance_core::{Progress, Settings, analyze_with_progress};
 use serde::{Deserialize, Serialize};
 
-/// An analysis to run.
+/// A job to run, with the caller's number for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// The caller's job number, echoed in every reply.
     pub job: u64,
-    /// The data.
-    pub dataset: Dataset,
-    /// The settings.
-    pub settings: Settings,
+    /// What to do.
+    pub work: Work,
+}
+
+/// What a job does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Work {
+    /// Analyse one dataset.
+    Analyze {
+        /// The data.
+        dataset: Dataset,
+        /// The settings.
+        settings: Settings,
+    },
+    /// Compare several datasets.
+    Compare {
+        /// The data, in order.
+        datasets: Vec<Dataset>,
+        /// The settings.
+        settings: CompareSettings,
+    },
 }
 
 /// A message from the worker.
@@ -40,6 +59,24 @@ pub enum Reply {
         job: u64,
         /// The report (boxed: it is large).
         report: Box<Report>,
+        /// Time spent computing, in milliseconds, when the worker can tell.
+        compute_ms: Option<f64>,
+    },
+    /// How far comparison `job` has got: `done` of `total` bootstrap replicates.
+    Replicates {
+        /// The job.
+        job: u64,
+        /// Replicates done.
+        done: usize,
+        /// Replicates in all.
+        total: usize,
+    },
+    /// The finished comparison of job `job`.
+    Compared {
+        /// The job.
+        job: u64,
+        /// The comparison.
+        comparison: Box<Comparison>,
         /// Time spent computing, in milliseconds, when the worker can tell.
         compute_ms: Option<f64>,
     },
@@ -78,15 +115,30 @@ pub fn handle(request: &[u8], post: &mut dyn FnMut(Reply), clock: &dyn Fn() -> O
     };
     let job = request.job;
     let start = clock();
-    let result = analyze_with_progress(&request.dataset, &request.settings, &mut |progress| {
-        post(Reply::Progress { job, progress })
-    });
-    match result {
-        Ok(report) => {
-            let compute_ms = start.zip(clock()).map(|(a, b)| b - a);
-            post(Reply::Report { job, report: Box::new(report), compute_ms })
+    let elapsed = || start.zip(clock()).map(|(a, b)| b - a);
+    match request.work {
+        Work::Analyze { dataset, settings } => {
+            match analyze_with_progress(&dataset, &settings, &mut |progress| {
+                post(Reply::Progress { job, progress })
+            }) {
+                Ok(report) => {
+                    let compute_ms = elapsed();
+                    post(Reply::Report { job, report: Box::new(report), compute_ms })
+                }
+                Err(e) => post(Reply::Error { job, message: e.to_string() }),
+            }
         }
-        Err(e) => post(Reply::Error { job, message: e.to_string() }),
+        Work::Compare { datasets, settings } => {
+            match compare_with_progress(&datasets, &settings, &mut |done, total| {
+                post(Reply::Replicates { job, done, total })
+            }) {
+                Ok(comparison) => {
+                    let compute_ms = elapsed();
+                    post(Reply::Compared { job, comparison: Box::new(comparison), compute_ms })
+                }
+                Err(e) => post(Reply::Error { job, message: e.to_string() }),
+            }
+        }
     }
 }
 
@@ -107,7 +159,10 @@ mod tests {
     fn a_request_gets_its_progress_then_the_same_report_as_analyze() {
         let dataset = Bundled::Claude4Word.load();
         let settings = Settings { bootstrap: 3, ..Settings::default() };
-        let request = Request { job: 7, dataset: dataset.clone(), settings: settings.clone() };
+        let request = Request {
+            job: 7,
+            work: Work::Analyze { dataset: dataset.clone(), settings: settings.clone() },
+        };
         let replies = run(&encode(&request));
         let progress: Vec<(Stage, usize)> = replies
             .iter()
@@ -139,12 +194,42 @@ mod tests {
         );
         let request = Request {
             job: 3,
-            dataset: Bundled::Claude4Word.load(),
-            settings: Settings { beta: -1.0, ..Settings::default() },
+            work: Work::Analyze {
+                dataset: Bundled::Claude4Word.load(),
+                settings: Settings { beta: -1.0, ..Settings::default() },
+            },
         };
         let replies = run(&encode(&request));
         assert!(
             matches!(replies.last(), Some(Reply::Error { job: 3, message }) if message.contains("beta")),
+            "{replies:?}"
+        );
+    }
+
+    #[test]
+    fn a_comparison_reports_its_replicates_then_the_same_numbers_as_compare() {
+        use balance_core::compare::compare;
+        let a = balance_core::simulate::WordTask::default().run(3, 3_000).dataset;
+        let b = balance_core::simulate::WordTask { temperature: 0.5, ..Default::default() }
+            .run(4, 3_000)
+            .dataset;
+        let settings = CompareSettings { bootstrap: 8, ..CompareSettings::default() };
+        let work = Work::Compare { datasets: vec![a.clone(), b.clone()], settings };
+        let replies = run(&encode(&Request { job: 5, work }));
+        assert!(
+            replies.iter().any(|r| matches!(r, Reply::Replicates { job: 5, done: 8, total: 8 })),
+            "{replies:?}"
+        );
+        let Some(Reply::Compared { job: 5, comparison, .. }) = replies.last() else {
+            panic!("no comparison: {replies:?}");
+        };
+        assert_eq!(**comparison, compare(&[a.clone(), b], &settings).unwrap());
+        let back: Reply = decode(&encode(replies.last().unwrap())).unwrap();
+        assert_eq!(&back, replies.last().unwrap());
+        let work = Work::Compare { datasets: vec![a], settings };
+        let replies = run(&encode(&Request { job: 6, work }));
+        assert!(
+            matches!(replies.last(), Some(Reply::Error { job: 6, message }) if message.contains("two")),
             "{replies:?}"
         );
     }

@@ -1,13 +1,14 @@
-//! Runs heavy analyses in the `balance-worker` Web Worker so the page never freezes: one job
-//! at a time, progress reported, cancellable (the worker is stopped and a fresh one started).
+//! Runs heavy work (analyses, comparisons) in the `balance-worker` Web Worker so the page never
+//! freezes: one job at a time, progress reported, cancellable (the worker is stopped and a fresh
+//! one started).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use balance_core::datasets::Dataset;
+use balance_core::Progress;
+use balance_core::compare::Comparison;
 use balance_core::report::Report;
-use balance_core::{Progress, Settings};
-use balance_worker::{Reply, Request, decode, encode};
+use balance_worker::{Reply, Request, Work, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
@@ -21,6 +22,10 @@ pub enum RunEvent {
     Progress(Progress),
     /// The current job's report and the worker's computing time in milliseconds.
     Done(Box<Report>, Option<f64>),
+    /// The current comparison's bootstrap replicates: done of all.
+    Replicates(usize, usize),
+    /// The current job's comparison.
+    Compared(Box<Comparison>),
     /// The current job failed (bad settings, or the worker could not run).
     Failed(String),
 }
@@ -44,7 +49,7 @@ struct State {
     queued: Option<js_sys::Uint8Array>,
 }
 
-/// A worker-backed analysis runner.
+/// A worker-backed runner.
 #[derive(Clone)]
 pub struct Runner {
     state: Rc<RefCell<State>>,
@@ -57,8 +62,8 @@ impl Runner {
         Runner { state: Rc::default(), notify: Rc::new(notify) }
     }
 
-    /// Starts analysing `dataset` with `settings`, stopping any job still running.
-    pub fn start(&self, dataset: &Dataset, settings: &Settings) -> Result<(), String> {
+    /// Starts `work`, stopping any job still running.
+    pub fn start(&self, work: Work) -> Result<(), String> {
         if self.state.borrow().busy {
             self.stop_worker();
         }
@@ -68,7 +73,7 @@ impl Runner {
             s.busy = true;
             s.job
         };
-        let request = Request { job, dataset: dataset.clone(), settings: settings.clone() };
+        let request = Request { job, work };
         let bytes = js_sys::Uint8Array::from(encode(&request).as_slice());
         if self.state.borrow().live.is_none() {
             let live = self.spawn()?;
@@ -170,6 +175,13 @@ impl Runner {
             Reply::Report { job, report, compute_ms } if job == current => {
                 self.state.borrow_mut().busy = false;
                 RunEvent::Done(report, compute_ms)
+            }
+            Reply::Replicates { job, done, total } if job == current => {
+                RunEvent::Replicates(done, total)
+            }
+            Reply::Compared { job, comparison, .. } if job == current => {
+                self.state.borrow_mut().busy = false;
+                RunEvent::Compared(comparison)
             }
             Reply::Error { job, message } if job == current || job == 0 => {
                 self.state.borrow_mut().busy = false;
