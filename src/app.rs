@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use balance_core::Preset;
 use balance_core::datasets::Dataset;
+use balance_core::share::Source;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
@@ -14,6 +15,7 @@ use leptos_router::{NavigateOptions, path};
 
 use crate::analyse::AnalyseArea;
 use crate::browser;
+use crate::compare::CompareArea;
 use crate::experiment::{ExperimentArea, RunState};
 use crate::learn::{LearnArea, Link};
 use crate::plots::DarkFigures;
@@ -43,10 +45,11 @@ pub struct Handed {
     pub preset: Preset,
 }
 
-/// Data handed to the Analyse area from another area, and the way there.
+/// Data handed to the Analyse area (or its Compare view) from another area, and the way there.
 #[derive(Clone, Copy)]
 pub struct Handoff {
     data: RwSignal<Option<Handed>>,
+    comparison: RwSignal<Vec<(Source, Dataset)>>,
     navigate: StoredValue<Navigate, LocalStorage>,
 }
 
@@ -60,6 +63,17 @@ impl Handoff {
     /// The data handed over, once.
     pub fn take(&self) -> Option<Handed> {
         self.data.try_update_untracked(Option::take).flatten()
+    }
+
+    /// Opens the Compare view on `datasets` (each with where it comes from, for its link).
+    pub fn compare(&self, datasets: Vec<(Source, Dataset)>) {
+        self.comparison.set(datasets);
+        self.navigate.with_value(|go| go("/compare"));
+    }
+
+    /// The datasets handed to the Compare view, once.
+    pub fn take_comparison(&self) -> Vec<(Source, Dataset)> {
+        self.comparison.try_update_untracked(std::mem::take).unwrap_or_default()
     }
 }
 
@@ -87,7 +101,11 @@ fn Shell() -> impl IntoView {
         navigate(&path, NavigateOptions { replace: true, ..Default::default() });
     }
     let go: Navigate = Rc::new(move |path: &str| navigate(path, Default::default()));
-    provide_context(Handoff { data: RwSignal::new(None), navigate: StoredValue::new_local(go) });
+    provide_context(Handoff {
+        data: RwSignal::new(None),
+        comparison: RwSignal::new(Vec::new()),
+        navigate: StoredValue::new_local(go),
+    });
     provide_context(RunState::new());
     let theme = RwSignal::new(browser::stored_theme().unwrap_or_else(|| "system".to_owned()));
     let system_dark = RwSignal::new(browser::system_prefers_dark());
@@ -121,6 +139,7 @@ fn Shell() -> impl IntoView {
         <main id="main">
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=AnalyseArea />
+                <Route path=path!("/compare") view=CompareArea />
                 <Route path=path!("/experiment") view=ExperimentArea />
                 <Route path=path!("/learn") view=LearnRoute />
                 <Route path=path!("/learn/:lesson") view=LearnRoute />

@@ -4,6 +4,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 
+/// Puts a `<select>` back on its first option (a picker of actions, not of a value).
+pub fn reset_select(ev: &web_sys::Event) {
+    use wasm_bindgen::JsCast;
+    if let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
+        select.set_selected_index(0);
+    }
+}
+
 /// The current URL fragment without its `#` (empty when there is none).
 pub fn fragment() -> String {
     web_sys::window()

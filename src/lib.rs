@@ -6,12 +6,14 @@
 mod analyse;
 mod app;
 mod browser;
+mod compare;
 mod experiment;
 mod format;
 mod learn;
 mod number_field;
 mod plots;
 mod runner;
+mod share_link;
 mod table;
 
 pub use app::App;

@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 
 use crate::app::Handoff;
 use crate::browser;
+use crate::share_link::ShareLink;
 use dataset::DatasetView;
 use panel::AnalysisPanel;
 use workspace::{Export, Origin, Workspace, offered};
@@ -28,7 +29,8 @@ pub fn AnalyseArea() -> impl IntoView {
     // Data handed over by another area (an experiment, a lesson) come first; then a share link
     // in the URL opens its dataset and settings, and a broken one says why.
     let fragment = browser::fragment();
-    if let Some(handed) = use_context::<Handoff>().and_then(|h| h.take()) {
+    let handoff = use_context::<Handoff>();
+    if let Some(handed) = handoff.and_then(|h| h.take()) {
         ws.preset.set(Some(handed.preset));
         ws.hand_over(handed.data, handed.from);
     } else if !fragment.is_empty() && !fragment.starts_with(crate::learn::PREFIX) {
@@ -75,6 +77,18 @@ pub fn AnalyseArea() -> impl IntoView {
                 </label>
                 <button type="button" id="share-button" on:click=move |_| ws.share()>
                     "Share as link"
+                </button>
+                <button
+                    type="button"
+                    id="compare-button"
+                    title="Compare these data with other datasets: one landscape or several?"
+                    on:click=move |_| {
+                        if let Some(h) = handoff {
+                            h.compare(vec![ws.current()]);
+                        }
+                    }
+                >
+                    "Compare with…"
                 </button>
                 <span class="exports" role="group" aria-label="Export">
                     "Export: "
@@ -133,34 +147,5 @@ fn DatasetPicker(ws: Workspace) -> impl IntoView {
                 {elsewhere}
             </select>
         </label>
-    }
-}
-
-/// The link made by "Share as link", with a button that copies it and says whether it did.
-#[component]
-fn ShareLink(url: String) -> impl IntoView {
-    let copied = RwSignal::new(None::<Result<(), String>>);
-    let text = url.clone();
-    let copy = Action::new_local(move |(): &()| {
-        let text = text.clone();
-        async move { copied.set(Some(browser::copy_text(&text).await)) }
-    });
-    view! {
-        <p class="share">
-            <label>
-                "Link to this analysis: "
-                <input id="share-link" readonly=true prop:value=url />
-            </label>
-            <button type="button" id="copy-link" on:click=move |_| { copy.dispatch(()); }>
-                "Copy"
-            </button>
-            <span id="copy-status" role="status">
-                {move || match copied.get() {
-                    None => String::new(),
-                    Some(Ok(())) => "Copied.".into(),
-                    Some(Err(e)) => format!("Not copied ({e}): select the link and copy it."),
-                }}
-            </span>
-        </p>
     }
 }

@@ -96,7 +96,7 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                     done: 0,
                     total: 3 + s.replicates(),
                 }));
-                let work = Work::Analyze { dataset: d.clone(), settings: s.clone() };
+                let work = Work::Analyze { dataset: Box::new(d.clone()), settings: s.clone() };
                 if let Err(e) = runner.with_value(|r| r.start(work)) {
                     progress.set(None);
                     report.set(Some(analyze(d, &s).map(Arc::new).map_err(|AnalyzeError(e)| e)));

@@ -197,6 +197,11 @@ impl Workspace {
         }
     }
 
+    /// What is shown, with where it comes from: the first dataset of a comparison.
+    pub fn current(&self) -> (Source, Dataset) {
+        (self.origin.with_untracked(Origin::source), self.dataset.get_untracked())
+    }
+
     /// The share link's fragment for what is shown.
     fn share_fragment(&self) -> Result<String, share::ShareError> {
         let link = Link {

@@ -11,6 +11,9 @@ mod prices;
 mod session;
 mod store;
 
+pub use session::file_of;
+pub use store::Store;
+
 use std::rc::Rc;
 
 use balance_agent::call::call;
@@ -29,7 +32,7 @@ use form::{PlanForm, Presets, ProviderForm, TaskForm};
 use list::{Action, ExperimentList};
 use panel::RunPanel;
 use session::{Live, Session, new_id};
-use store::{Record, Status, Store};
+use store::{Record, Status};
 
 /// Where the last experiment's settings are remembered (they hold no key).
 const LAST_SPEC: &str = "balance-lab-last-experiment";

@@ -2,12 +2,14 @@
 //! over several answers both steepen the landscape: V scales (V -> nV for a vote of n of m) and
 //! the minimum action shrinks.
 
+use balance_core::share::Source;
 use balance_core::simulate::{FewStates, Simulation};
 use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
 use super::{LessonFrame, number};
+use crate::app::Handoff;
 use crate::format;
 
 /// The lesson's id in links.
@@ -59,6 +61,16 @@ pub fn Voting(link: Link) -> impl IntoView {
         (sim.dataset, None)
     });
     let n = move || (votes.get() as usize) / 2 + 1;
+    let handoff: Handoff = expect_context();
+    // This run and the same landscape at beta 1 without voting, side by side in Compare.
+    let compare = move |()| {
+        let (b, m, s) = (beta.get_untracked(), votes.get_untracked(), seed.get_untracked());
+        let mut base = simulate(1.0, 1.0, s, attempts).dataset;
+        base.name = "Lesson 5: β = 1, one answer".into();
+        let mut this = simulate(b, m, s + 1.0, attempts).dataset;
+        this.name = format!("Lesson 5: β = {b}, vote of {m}");
+        handoff.compare(vec![(Source::Counts, base), (Source::Counts, this)]);
+    };
     view! {
         <LessonFrame
             id=ID
@@ -101,6 +113,13 @@ pub fn Voting(link: Link) -> impl IntoView {
                 </div>
                 <div><dt>"Minimum action S"</dt><dd id="l5-action">{move || shown.get().map_or("–".into(), |(.., a)| format::number(a, 4))}</dd></div>
             </dl>
+            <p>
+                <button type="button" id="l5-compare" on:click=move |_| compare(())>
+                    "Compare with β = 1 and no vote"
+                </button>
+                " opens both runs in Compare, which fits one landscape to them and measures the \
+                 scale between them: about βn."
+            </p>
         </LessonFrame>
     }
 }

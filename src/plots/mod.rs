@@ -10,6 +10,8 @@ mod levels;
 mod loops;
 mod oneway;
 mod pairwise;
+mod scale;
+mod side_by_side;
 
 pub use disconnectivity::DisconnectivityPlot;
 pub use histogram::HistogramPlot;
@@ -18,6 +20,8 @@ pub use levels::LevelDiagram;
 pub use loops::LoopPlot;
 pub use oneway::OneWayPlot;
 pub use pairwise::PairwisePlot;
+pub use scale::ScalePlot;
+pub use side_by_side::SideBySide;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;

@@ -5,6 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod analyse;
+mod compare;
 mod data;
 mod experiment;
 mod figures;

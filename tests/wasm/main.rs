@@ -114,7 +114,7 @@ fn the_analysis_worker_answers_a_request_as_analyze_does() {
     let settings = Settings { bootstrap: 2, ..Settings::default() };
     let request = Request {
         job: 1,
-        work: Work::Analyze { dataset: dataset.clone(), settings: settings.clone() },
+        work: Work::Analyze { dataset: Box::new(dataset.clone()), settings: settings.clone() },
     };
     let mut replies = Vec::new();
     handle(&encode(&request), &mut |r| replies.push(r), &|| Some(0.0));

@@ -27,8 +27,8 @@ pub struct Request {
 pub enum Work {
     /// Analyse one dataset.
     Analyze {
-        /// The data.
-        dataset: Dataset,
+        /// The data (boxed: far larger than a comparison's list of datasets).
+        dataset: Box<Dataset>,
         /// The settings.
         settings: Settings,
     },
@@ -161,7 +161,7 @@ mod tests {
         let settings = Settings { bootstrap: 3, ..Settings::default() };
         let request = Request {
             job: 7,
-            work: Work::Analyze { dataset: dataset.clone(), settings: settings.clone() },
+            work: Work::Analyze { dataset: Box::new(dataset.clone()), settings: settings.clone() },
         };
         let replies = run(&encode(&request));
         let progress: Vec<(Stage, usize)> = replies
@@ -195,7 +195,7 @@ mod tests {
         let request = Request {
             job: 3,
             work: Work::Analyze {
-                dataset: Bundled::Claude4Word.load(),
+                dataset: Box::new(Bundled::Claude4Word.load()),
                 settings: Settings { beta: -1.0, ..Settings::default() },
             },
         };
