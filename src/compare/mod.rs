@@ -333,7 +333,11 @@ fn Result(comparison: Arc<Comparison>) -> impl IntoView {
 #[component]
 fn Verdict(comparison: Arc<Comparison>) -> impl IntoView {
     let test = comparison.test.clone().map(|t| {
-        let p = |p: Option<f64>| p.map_or("–".into(), balance_core::format::p_value);
+        let p = |p: Option<f64>| match p {
+            Some(p) if p < 1e-300 => "< 1e-300".to_owned(),
+            Some(p) => balance_core::format::p_value(p),
+            None => "–".into(),
+        };
         view! {
             <table class="compact" id="compare-test">
                 <tbody>
@@ -353,6 +357,8 @@ fn Verdict(comparison: Arc<Comparison>) -> impl IntoView {
             </table>
         }
     });
+    // Where one landscape is rejected, the joint fit's scales describe no landscape.
+    let differ = comparison.one_landscape() == Some(false);
     let scales = comparison
         .datasets
         .iter()
@@ -361,6 +367,7 @@ fn Verdict(comparison: Arc<Comparison>) -> impl IntoView {
             let text = match &d.scale {
                 None => "no joint scale".to_owned(),
                 Some(_) if i == 0 => "β = 1 (it sets the scale)".to_owned(),
+                Some(_) if differ => "no common scale: the landscapes differ".to_owned(),
                 Some(s) => {
                     let se =
                         s.se.map_or_else(String::new, |se| format!(" ± {}", format::number(se, 3)));

@@ -50,8 +50,10 @@ pub fn ScalePlot(comparison: Arc<Comparison>, a: usize, b: usize) -> impl IntoVi
             "Nothing to draw: these two datasets place fewer than two states in common.",
         );
     }
+    // The joint model's line, unless the test rejects it (its scales then describe nothing).
+    let kept = comparison.one_landscape() != Some(false);
     let line = match (&da.scale, &db.scale, da.offset, db.offset) {
-        (Some(sa), Some(sb), Some(ca), Some(cb)) if sa.value != 0.0 => {
+        (Some(sa), Some(sb), Some(ca), Some(cb)) if kept && sa.value != 0.0 => {
             Some((sb.value / sa.value, ca, cb))
         }
         _ => None,
@@ -61,6 +63,10 @@ pub fn ScalePlot(comparison: Arc<Comparison>, a: usize, b: usize) -> impl IntoVi
             "{} shared states; the joint model's line has slope β ratio {}.",
             points.len(),
             format::number(slope, 3)
+        ),
+        None if !kept => format!(
+            "{} shared states; no line: the test rejects one landscape for them.",
+            points.len()
         ),
         None => format!("{} shared states.", points.len()),
     };

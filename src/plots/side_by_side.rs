@@ -1,4 +1,4 @@
-//! Compare: every dataset's levels side by side on one axis. With the joint model fitted, each
+//! Compare: every dataset's levels side by side on one axis. With the joint model kept, each
 //! dataset's potentials are brought to the first dataset's scale, `(V_k - c_k) / beta_k`, so
 //! that one landscape shows as levels at one height; lines join a shared state's levels.
 
@@ -24,7 +24,9 @@ type Column = Vec<(String, f64)>;
 #[component]
 pub fn SideBySide(comparison: Arc<Comparison>) -> impl IntoView {
     let k = comparison.datasets.len();
-    let rescaled = comparison.datasets.iter().all(|d| d.scale.is_some() && d.offset.is_some());
+    // Rescaled only by a joint model the test keeps.
+    let rescaled = comparison.one_landscape() != Some(false)
+        && comparison.datasets.iter().all(|d| d.scale.is_some() && d.offset.is_some());
     // The same states in every column: the lowest shared ones (the states come sorted by joint
     // potential); without shared states, each dataset's own lowest.
     let shared: Vec<&str> = comparison
@@ -62,7 +64,8 @@ pub fn SideBySide(comparison: Arc<Comparison>) -> impl IntoView {
          shows as levels at one height."
             .to_owned()
     } else {
-        "Each dataset's own potentials (no joint model to rescale them by).".to_owned()
+        "Each dataset's own potentials (no joint model the test keeps to rescale them by)."
+            .to_owned()
     };
     figure(
         "compare-levels",

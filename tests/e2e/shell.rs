@@ -192,7 +192,27 @@ const OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
       .slice(0, 6).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`); \
     return [document.documentElement.scrollWidth, w, out];";
 
-/// Every area and lesson, with an element that shows it is drawn.
+/// Every area, view and lesson, with an element that shows it is drawn (Compare on a link to
+/// two simulated landscapes, so that all its figures and its table show).
+fn areas_and_lessons() -> Vec<(String, &'static str)> {
+    use balance_core::compare::CompareSettings;
+    use balance_core::share::{Source, encode_comparison};
+    use balance_core::simulate::Preset;
+    let runs: Vec<_> = [1, 2].map(|seed| (seed, Preset::Metropolis.run(seed, None).dataset)).into();
+    let arms: Vec<(Source, &balance_core::Dataset)> = runs
+        .iter()
+        .map(|(seed, d)| (Source::Simulated { generator: Preset::Metropolis, seed: *seed }, d))
+        .collect();
+    let settings = CompareSettings { bootstrap: 20, ..CompareSettings::default() };
+    let link = encode_comparison(&settings, &arms).unwrap();
+    AREAS_AND_LESSONS
+        .into_iter()
+        .map(|(p, r)| (p.to_owned(), r))
+        .chain([(format!("/compare#{link}"), "#compare-table")])
+        .collect()
+}
+
+/// Every area and lesson but Compare, with an element that shows it is drawn.
 const AREAS_AND_LESSONS: [(&str, &str); 8] = [
     ("/", "#counts-table"),
     ("/experiment", "#area-experiment"),
@@ -216,8 +236,8 @@ async fn every_area_and_lesson_fits_a_phone_360_pixels_wide() {
         b.client.set_window_size(w, h).await.unwrap();
         for theme in ["light", "dark"] {
             b.find("#theme-picker").await.select_by_value(theme).await.unwrap();
-            for (path, ready) in AREAS_AND_LESSONS {
-                b.goto(path).await;
+            for (path, ready) in areas_and_lessons() {
+                b.goto(&path).await;
                 b.find(ready).await;
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 let v = b.client.execute(OVERFLOW, vec![]).await.unwrap();
@@ -237,7 +257,11 @@ async fn every_area_and_lesson_fits_a_phone_360_pixels_wide() {
                             .unwrap();
                     assert!(right <= f64::from(width), "{path}: {tab} ends at {right} px");
                 }
-                let name = if path == "/" { "-analyse".to_owned() } else { path.replace('/', "-") };
+                let name = match path.as_str() {
+                    "/" => "-analyse".to_owned(),
+                    p if p.starts_with("/compare") => "-compare".to_owned(),
+                    p => p.replace('/', "-"),
+                };
                 b.screenshot(&format!("{size}-{theme}{name}")).await;
             }
         }

@@ -105,3 +105,12 @@ pub struct Comparison {
     /// What the data cannot tell, in plain words.
     pub notes: Vec<String>,
 }
+
+impl Comparison {
+    /// Whether the test keeps one landscape at 5% (by the bootstrap p-value when there is one,
+    /// else the chi-square one); `None` when nothing could be tested.
+    pub fn one_landscape(&self) -> Option<bool> {
+        let t = self.test.as_ref()?;
+        t.p_value_bootstrap.or(t.p_value).map(|p| p >= 0.05)
+    }
+}
