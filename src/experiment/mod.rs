@@ -255,8 +255,10 @@ pub fn ExperimentArea() -> impl IntoView {
             });
             record.spec.name = name;
             spawn_local(async move {
-                if let Err(e) = db.save(&record).await {
-                    notice.set(Some(e));
+                // Said once saved: a reload before then would show the old name.
+                match db.save(&record).await {
+                    Ok(()) => notice.set(Some(format!("Renamed to “{}”.", record.spec.name))),
+                    Err(e) => notice.set(Some(e)),
                 }
                 refresh();
             });

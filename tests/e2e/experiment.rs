@@ -372,6 +372,8 @@ async fn pause_resume_cancel_rename_export_delete_and_import_an_experiment() {
     // Rename: kept after a reload.
     b.fill("#experiment-list tbody tr input.rename", "Renamed run").await;
     b.find("#experiment-list tbody tr .rename-button").await.click().await.unwrap();
+    // Reloaded once the new name is saved (a reload before that kept the old one now and then).
+    b.wait_text("#experiment-notice", "Renamed to “Renamed run”.").await;
     b.client.refresh().await.unwrap();
     b.find("#nav-experiment").await.click().await.unwrap();
     b.wait_for_text("#experiment-list tbody tr .saved-count", |t| t.ends_with("of 400")).await;

@@ -1,5 +1,7 @@
 //! `balance run`: an experiment from a TOML file, natively, resumable, writing the experiment file
-//! the app imports.
+//! the app imports. A run file with `[[arms]]` runs one experiment per arm (each changing the
+//! temperature, the model or the prompt template) at the same time, each into its own file, for
+//! `balance compare`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,10 +36,34 @@ struct RunFile {
     plan: Plan,
     #[serde(default)]
     retry: RetryPolicy,
+    /// The arms of a comparison run (none: one experiment).
+    #[serde(default)]
+    arms: Vec<ArmFile>,
 }
 
-/// The experiment a TOML text describes, and the key's environment variable.
-pub fn read_spec(text: &str) -> Result<(Spec, Option<String>), String> {
+/// One arm of a comparison run: its name and what it changes in the experiment.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArmFile {
+    /// Its name, added to the experiment's and to its output file's.
+    name: String,
+    /// The sampling temperature.
+    temperature: Option<f64>,
+    /// The model.
+    model: Option<String>,
+    /// The prompt template (with `{state}`).
+    template: Option<String>,
+}
+
+/// Most arms in one run (a comparison takes at most this many datasets).
+const MAX_ARMS: usize = balance_core::compare::MAX_DATASETS;
+
+/// The experiments of a run file: one without a name, or one per arm with the arm's name.
+type Arms = Vec<(Option<String>, Spec)>;
+
+/// The experiments a TOML text describes (one, or one per arm, each with its name), and the
+/// key's environment variable.
+pub fn read_specs(text: &str) -> Result<(Arms, Option<String>), String> {
     let file: RunFile = toml::from_str(text).map_err(|e| format!("the run file: {e}"))?;
     let mut task = file.task;
     let preset = match task.remove("preset") {
@@ -58,8 +84,52 @@ pub fn read_spec(text: &str) -> Result<(Spec, Option<String>), String> {
         serde_json::from_value(merged).map_err(|e| format!("the run file's [task]: {e}"))?;
     let spec =
         Spec { name: file.name, provider: file.provider, task, plan: file.plan, retry: file.retry };
-    spec.check().map_err(|e| format!("the run file: {e}"))?;
-    Ok((spec, file.key_env))
+    if file.arms.is_empty() {
+        spec.check().map_err(|e| format!("the run file: {e}"))?;
+        return Ok((vec![(None, spec)], file.key_env));
+    }
+    if !(2..=MAX_ARMS).contains(&file.arms.len()) {
+        return Err(format!(
+            "the run file: a comparison run has 2 to {MAX_ARMS} [[arms]] ({} given)",
+            file.arms.len()
+        ));
+    }
+    let mut specs: Vec<(Option<String>, Spec)> = Vec::new();
+    for (k, arm) in file.arms.into_iter().enumerate() {
+        let name = arm.name.trim().to_owned();
+        if name.is_empty() || specs.iter().any(|(n, _)| n.as_ref() == Some(&name)) {
+            return Err(format!(
+                "the run file: every arm needs a name of its own ({:?} is empty or repeated)",
+                arm.name
+            ));
+        }
+        let mut s = spec.clone();
+        s.name = format!("{} ({name})", spec.name);
+        // Each arm draws its own restarts: arms with one seed would sample in lockstep.
+        s.plan.seed = spec.plan.seed.wrapping_add(k as u64);
+        if let Some(t) = arm.temperature {
+            s.provider.temperature = t;
+        }
+        if let Some(m) = arm.model {
+            s.provider.model = m;
+        }
+        if let Some(t) = arm.template {
+            s.task.template = t;
+        }
+        s.check().map_err(|e| format!("the run file, arm {name}: {e}"))?;
+        specs.push((Some(name), s));
+    }
+    Ok((specs, file.key_env))
+}
+
+/// The output file of an arm: the run's with the arm's name before `.json`.
+fn arm_out(out: &Path, arm: &str) -> PathBuf {
+    let slug: String = arm
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let stem = out.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    out.with_file_name(format!("{stem}.{slug}.json"))
 }
 
 /// The usual environment variable of a provider's key.
@@ -133,40 +203,61 @@ fn write(out: &Path, spec: &Spec, attempts: &[Attempt]) -> Result<(), String> {
 pub fn execute(run_file: &Path, out: Option<PathBuf>, quiet: bool) -> Result<String, String> {
     let text = std::fs::read_to_string(run_file)
         .map_err(|e| format!("cannot read {}: {e}", run_file.display()))?;
-    let (spec, key_env) = read_spec(&text)?;
+    let (specs, key_env) = read_specs(&text)?;
     let out = out.unwrap_or_else(|| run_file.with_extension("json"));
-    let env = key_env.or_else(|| usual_key_env(spec.provider.kind).map(str::to_owned));
+    let kind = specs[0].1.provider.kind;
+    let env = key_env.or_else(|| usual_key_env(kind).map(str::to_owned));
     let key = env.as_deref().and_then(|v| std::env::var(v).ok()).and_then(|k| ApiKey::new(&k));
-    if spec.provider.kind.needs_key() && key.is_none() {
+    if kind.needs_key() && key.is_none() {
         return Err(format!(
             "{} needs an API key: put it in the environment variable {}",
-            spec.provider.kind.label(),
+            kind.label(),
             env.unwrap_or_default()
         ));
     }
-    let saved = saved_attempts(&out, &spec)?;
-    let scheduler = Scheduler::resume(spec.plan.clone(), &saved)?;
+    let mut jobs = Vec::new();
+    for (arm, spec) in &specs {
+        let out = arm.as_deref().map_or_else(|| out.clone(), |a| arm_out(&out, a));
+        let saved = saved_attempts(&out, spec)?;
+        let scheduler = Scheduler::resume(spec.plan.clone(), &saved)?;
+        let label = arm.as_deref().map_or_else(String::new, |a| format!(" [{a}]"));
+        jobs.push(Job { spec, key: key.as_ref(), out, label, quiet, scheduler });
+    }
+    let outs: Vec<String> = jobs.iter().map(|j| j.out.display().to_string()).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async {
-        let clock = TokioClock::new();
-        let job = Job { spec: &spec, key: key.as_ref(), out: &out, quiet, scheduler };
-        if spec.provider.kind == ProviderKind::Simulated {
-            let latency = spec.provider.latency_ms;
-            job.go(&SimulatedTransport::new(spec.plan.seed, TokioClock::new(), latency), &clock)
-                .await
-        } else {
-            job.go(&Reqwest::new(spec.provider.timeout_s)?, &clock).await
-        }
-    })
+    // The arms run at the same time, so that every arm sees the same window of the provider.
+    let results =
+        runtime.block_on(futures_util::future::join_all(jobs.into_iter().map(|job| async move {
+            let clock = TokioClock::new();
+            if job.spec.provider.kind == ProviderKind::Simulated {
+                let latency = job.spec.provider.latency_ms;
+                let seed = job.spec.plan.seed;
+                job.go(&SimulatedTransport::new(seed, TokioClock::new(), latency), &clock).await
+            } else {
+                let transport = Reqwest::new(job.spec.provider.timeout_s)?;
+                job.go(&transport, &clock).await
+            }
+        })));
+    let failed = results.iter().any(Result::is_err);
+    let mut text: String = results.into_iter().map(|r| r.unwrap_or_else(|e| e + "\n")).collect();
+    if specs.len() > 1 && !failed {
+        text.push_str(&format!(
+            "compare the arms: balance compare --input experiment {}\n",
+            outs.join(" ")
+        ));
+    }
+    if failed { Err(text.trim_end().to_owned()) } else { Ok(text) }
 }
 
 struct Job<'a> {
     spec: &'a Spec,
     key: Option<&'a ApiKey>,
-    out: &'a Path,
+    out: PathBuf,
+    /// The arm's name in progress lines (empty for a run without arms).
+    label: String,
     quiet: bool,
     scheduler: Scheduler,
 }
@@ -179,7 +270,7 @@ impl Job<'_> {
     ) -> Result<String, String> {
         let (done_before, total) = self.scheduler.progress();
         let mut attempts: Vec<Attempt> =
-            saved_attempts(self.out, self.spec)?.into_iter().map(|(_, a)| a).collect();
+            saved_attempts(&self.out, self.spec)?.into_iter().map(|(_, a)| a).collect();
         let cancelled = Arc::new(AtomicBool::new(false));
         let flag = cancelled.clone();
         tokio::spawn(async move {
@@ -202,13 +293,16 @@ impl Job<'_> {
             retries += retried.len();
             if last_write.elapsed() > Duration::from_millis(500) {
                 last_write = Instant::now();
-                if let Err(e) = write(self.out, self.spec, &attempts) {
+                if let Err(e) = write(&self.out, self.spec, &attempts) {
                     error.get_or_insert(e);
                 }
                 if !self.quiet {
                     let n = attempts.len();
                     let rate = (n - done_before) as f64 / started.elapsed().as_secs_f64();
-                    eprintln!("balance run: {n}/{total} attempts, {rate:.0}/s, {retries} retries");
+                    let label = &self.label;
+                    eprintln!(
+                        "balance run{label}: {n}/{total} attempts, {rate:.0}/s, {retries} retries"
+                    );
                 }
             }
         };
@@ -219,7 +313,7 @@ impl Job<'_> {
         if let Some(e) = error {
             return Err(e);
         }
-        write(self.out, self.spec, &attempts)?;
+        write(&self.out, self.spec, &attempts)?;
         let (done, total) = self.scheduler.progress();
         let mut summary = format!(
             "{done} of {total} attempts recorded in {} ({} this run, {:.1} s, {retries} retries, \
@@ -275,9 +369,32 @@ mod tests {
         for model in PaperModel::ALL {
             let path =
                 format!("{}/../../docs/examples/{}.toml", env!("CARGO_MANIFEST_DIR"), model.id());
-            let (spec, key_env) = read_spec(&std::fs::read_to_string(path).unwrap()).unwrap();
-            assert_eq!(spec, Spec::paper(model), "{model:?}");
+            let (specs, key_env) = read_specs(&std::fs::read_to_string(path).unwrap()).unwrap();
+            assert_eq!(specs, [(None, Spec::paper(model))], "{model:?}");
+            let spec = &specs[0].1;
             assert_eq!(key_env.as_deref(), usual_key_env(spec.provider.kind));
         }
+    }
+
+    #[test]
+    fn the_sweep_example_has_three_arms_with_their_own_temperature_and_seed() {
+        let path =
+            format!("{}/../../docs/examples/word-task-sweep.toml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let (specs, _) = read_specs(&text).unwrap();
+        let arms: Vec<(Option<&str>, &str, f64, u64)> = specs
+            .iter()
+            .map(|(a, s)| (a.as_deref(), s.name.as_str(), s.provider.temperature, s.plan.seed))
+            .collect();
+        let name = |t: &str| format!("Word task, temperature sweep ({t})");
+        assert_eq!(
+            arms,
+            [
+                (Some("T 1"), name("T 1").as_str(), 1.0, 1),
+                (Some("T 0.5"), name("T 0.5").as_str(), 0.5, 2),
+                (Some("T 2"), name("T 2").as_str(), 2.0, 3),
+            ]
+        );
+        assert_eq!(arm_out(Path::new("/x/sweep.json"), "T 0.5"), Path::new("/x/sweep.t-0.5.json"));
     }
 }

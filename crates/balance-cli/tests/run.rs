@@ -243,6 +243,67 @@ seed = 2
     assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
 }
 
+#[test]
+fn a_comparison_run_writes_one_file_per_arm_and_compare_finds_the_temperature_ratio() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = r#"
+name = "Sweep"
+[provider]
+kind = "simulated"
+model = "simulated-word-task"
+temperature = 1.0
+max_tokens = 16
+latency_ms = 0
+[task]
+preset = "word-sum-100"
+[plan]
+seeds = ["BUZZY"]
+protocol = "uniform"
+attempts = 8000
+concurrency = 8
+seed = 2
+"#;
+    let arms = "[[arms]]\nname = \"T 1\"\n[[arms]]\nname = \"T 0.5\"\ntemperature = 0.5\n";
+    let file = dir.path().join("sweep.toml");
+    std::fs::write(&file, format!("{base}{arms}")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (warm, cold) = (dir.path().join("sweep.t-1.json"), dir.path().join("sweep.t-0.5.json"));
+    assert!(stdout.contains("balance compare --input experiment"), "{stdout}");
+    for (path, name, t) in [(&warm, "Sweep (T 1)", 1.0), (&cold, "Sweep (T 0.5)", 0.5)] {
+        let written = read(path);
+        assert_eq!((written.attempts.len(), written.name.as_str()), (8000, name));
+        assert_eq!(written.settings["provider"]["temperature"], t);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_balance"))
+        .args(["compare", "--input", "experiment", "--bootstrap", "0"])
+        .arg(&warm)
+        .arg(&cold)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (beta, se) = (
+        v["datasets"][1]["scale"]["value"].as_f64().unwrap(),
+        v["datasets"][1]["scale"]["se"].as_f64().unwrap(),
+    );
+    assert!((beta - 2.0).abs() < 3.0 * se, "β {beta} ± {se}");
+
+    // One arm, or two of one name, are refused with the reason.
+    for (arms, why) in [
+        ("[[arms]]\nname = \"a\"\n", "2 to 8 [[arms]]"),
+        ("[[arms]]\nname = \"a\"\n[[arms]]\nname = \"a\"\n", "a name of its own"),
+        ("[[arms]]\nname = \"a\"\n[[arms]]\nname = \"b\"\ntemperature = 9.0\n", "arm b"),
+    ] {
+        std::fs::write(&file, format!("{base}{arms}")).unwrap();
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(why), "{stderr}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn anthropic_and_gemini_formats_carry_the_key_and_the_answers() {
     for (kind, base) in [("anthropic", "v1"), ("gemini", "v1beta"), ("openai", "v1")] {
