@@ -116,6 +116,7 @@ fn Shell() -> impl IntoView {
         _ => system_dark.get(),
     });
     provide_context(DarkFigures(dark));
+    let location = use_location();
     view! {
         <header class="app-header">
             <div class="brand">
@@ -126,8 +127,16 @@ fn Shell() -> impl IntoView {
                 {AREAS
                     .into_iter()
                     .map(|(path, title, id)| {
+                        // Compare is a view of Analyse: its tab stays marked there.
+                        let compare = move || path == "/" && location.pathname.get() == "/compare";
                         view! {
-                            <A href=path exact=path == "/" attr:id=format!("nav-{id}") attr:class="nav-tab">
+                            <A
+                                href=path
+                                exact=path == "/"
+                                attr:id=format!("nav-{id}")
+                                attr:class="nav-tab"
+                                class:in-area=compare
+                            >
                                 {title}
                             </A>
                         }

@@ -1,5 +1,5 @@
-//! The saved experiments: resume, open in Analyse, rename, export, delete; and importing an
-//! experiment file as a new one.
+//! The saved experiments: resume, open in Analyse, open several in Compare, rename, export,
+//! delete; and importing an experiment file as a new one.
 
 use balance_agent::Spec;
 use balance_core::experiment::{ExperimentFile, FORMAT, VERSION};
@@ -21,6 +21,8 @@ pub enum Action {
     Rename(Record, String),
     /// Delete it and its attempts.
     Delete(Record),
+    /// Show them side by side in Compare.
+    Compare(Vec<Record>),
 }
 
 /// The list; `busy` is the id of the experiment running in this page, whose count of saved
@@ -33,6 +35,15 @@ pub fn ExperimentList(
     act: Callback<Action>,
 ) -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
+    // The experiments ticked for Compare, by id.
+    let checked = RwSignal::new(Vec::<String>::new());
+    let compare = move |_| {
+        let ids = checked.get_untracked();
+        let chosen: Vec<Record> = records.with_untracked(|rs| {
+            rs.iter().filter(|(r, _)| ids.contains(&r.id)).map(|(r, _)| r.clone()).collect()
+        });
+        act.run(Action::Compare(chosen));
+    };
     // A row is drawn again when what it shows from the store changes.
     let key = |(r, saved): &(Record, usize)| {
         (r.id.clone(), *saved, status_text(&r.status), r.spec.name.clone())
@@ -46,17 +57,34 @@ pub fn ExperimentList(
                     <th>"Model"</th>
                     <th>"Attempts"</th>
                     <th>"Status"</th>
+                    <th>"Compare"</th>
                     <th>"Actions"</th>
                 </tr>
             </thead>
             <tbody>
                 <For each=move || records.get() key=key let((record, saved))>
-                    {row(record, saved, busy, live_saved, confirming, act)}
+                    {row(record, saved, busy, live_saved, confirming, checked, act)}
                 </For>
             </tbody>
         </table>
         </div>
         {move || records.with(Vec::is_empty).then(|| view! { <p class="muted">"No experiments yet."</p> })}
+        {move || (records.with(Vec::len) >= 2).then(|| view! {
+            <p>
+                <button
+                    type="button"
+                    id="compare-experiments"
+                    disabled=move || checked.with(Vec::len) < 2
+                    on:click=compare
+                >
+                    "Open the ticked experiments in Compare"
+                </button>
+                <span class="muted">
+                    " Tick two or more (the same task at two temperatures, two models…) to test \
+                     whether they move on one landscape."
+                </span>
+            </p>
+        })}
     }
 }
 
@@ -67,9 +95,22 @@ fn row(
     busy: Signal<Option<String>>,
     live_saved: Signal<usize>,
     confirming: RwSignal<Option<String>>,
+    checked: RwSignal<Vec<String>>,
     act: Callback<Action>,
 ) -> impl IntoView {
     let id = record.id.clone();
+    let tick = {
+        let id = id.clone();
+        move |ev: web_sys::Event| {
+            let on = event_target_checked(&ev);
+            checked.update(|c| {
+                c.retain(|x| *x != id);
+                if on {
+                    c.push(id.clone());
+                }
+            });
+        }
+    };
     let running_here = {
         let id = id.clone();
         Memo::new(move |_| busy.with(|b| b.as_deref() == Some(id.as_str())))
@@ -127,6 +168,9 @@ fn row(
             <td>{model}</td>
             <td class="saved-count">{count}</td>
             <td class="status">{status}</td>
+            <td>
+                <input type="checkbox" class="compare-check" aria-label="Compare" on:change=tick />
+            </td>
             <td class="actions">
                 {move || (resumable && !running_here.get()).then(|| view! {
                     <button type="button" class="small resume-button" on:click=move |_| run(Action::Resume)>"Resume"</button>

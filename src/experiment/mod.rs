@@ -224,6 +224,23 @@ pub fn ExperimentArea() -> impl IntoView {
                 preset: Preset::BalanceLab,
             });
         }),
+        Action::Compare(records) => {
+            let Some(db) = store.get_value() else { return };
+            spawn_local(async move {
+                let mut datasets = Vec::new();
+                for record in records {
+                    match db.attempts(&record.id).await {
+                        Ok(attempts) => {
+                            let mut d = file_of(&record, attempts).dataset();
+                            d.name = format!("Experiment: {}", record.spec.name);
+                            datasets.push((balance_core::share::Source::Counts, d));
+                        }
+                        Err(e) => return notice.set(Some(e)),
+                    }
+                }
+                handoff.compare(datasets);
+            });
+        }
         Action::Export(record) => open_saved(record, |session, _, notice| {
             let mut file = session.file.borrow().clone();
             file.attempts.sort_by_key(|a| a.index);

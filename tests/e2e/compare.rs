@@ -49,6 +49,9 @@ async fn compares_the_papers_datasets_and_a_temperature_sweep_and_shares_it() {
     b.find("#compare-button").await.click().await.unwrap();
     b.find("#compare-arms li[data-name='Claude-4 word task (paper)']").await;
     assert!(b.client.current_url().await.unwrap().path().ends_with("/compare"));
+    // Compare is a view of Analyse: its tab stays marked.
+    let class = b.find("#nav-analyse").await.attr("class").await.unwrap().unwrap_or_default();
+    assert!(class.contains("in-area"), "{class}");
     add(&b, "gemini25flash-word", 2).await;
     let text = verdict(&b, |t| t.contains("ATTITUDE")).await;
     assert!(text.contains("only one identifiable state (ATTITUDE)"), "{text}");
@@ -124,5 +127,39 @@ async fn lesson_five_opens_its_two_runs_in_compare() {
     verdict(&b, |t| t.starts_with("One landscape") || t.starts_with("The landscapes")).await;
     let (beta, lo, hi) = scale(&b, "Lesson 5: β = 2, vote of 1").await;
     assert!(lo < 2.0 && 2.0 < hi, "β {beta} in [{lo}, {hi}]");
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn two_experiments_of_the_simulated_agent_open_in_compare() {
+    let b = Browser::open("/experiment").await;
+    // The simulated agent at temperatures 1 and 0.5: one landscape, twice as deep when colder.
+    for (runs, (name, t)) in [("Warm", "1"), ("Cold", "0.5")].into_iter().enumerate() {
+        b.fill("#name", name).await;
+        b.fill("#temperature", t).await;
+        b.fill("#attempts", "3000").await;
+        b.fill("#latency", "0").await;
+        b.find("#start-run").await.click().await.unwrap();
+        let started = std::time::Instant::now();
+        while b.text("#experiment-list tbody").await.matches("finished").count() < runs + 1 {
+            assert!(started.elapsed().as_secs() < 120, "{name}: the run did not finish");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    let compare = b.find("#compare-experiments").await;
+    assert_eq!(compare.attr("disabled").await.unwrap().as_deref(), Some("true"));
+    for tick in b.client.find_all(fantoccini::Locator::Css(".compare-check")).await.unwrap() {
+        tick.click().await.unwrap();
+    }
+    b.find("#compare-experiments").await.click().await.unwrap();
+    b.find("#compare-arms li[data-name='Experiment: Cold']").await;
+    b.find("#compare-arms li[data-name='Experiment: Warm']").await;
+    let text =
+        verdict(&b, |t| t.starts_with("One landscape") || t.starts_with("The landscapes")).await;
+    assert!(text.starts_with("One landscape up to scale"), "{text}");
+    // The list shows the newest first, so Cold is the first dataset: Warm's scale is about 1/2.
+    let (beta, lo, hi) = scale(&b, "Experiment: Warm").await;
+    assert!(lo < 0.5 && 0.5 < hi, "β {beta} in [{lo}, {hi}]");
     b.finish().await;
 }

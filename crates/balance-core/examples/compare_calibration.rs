@@ -93,4 +93,7 @@ fn main() {
             &|k| [word(1.0, 30_000 + k, attempts), word(0.5, 40_000 + k, attempts)],
         );
     }
+    design("simulated word agent, temperature 1 and 2, 20000 attempts each", pairs, 0.5, &|k| {
+        [word(1.0, 50_000 + k, 20_000), word(2.0, 60_000 + k, 20_000)]
+    });
 }
