@@ -1,8 +1,28 @@
 //! The link made by "Share as link" (a dataset's analysis or a comparison), with a Copy button.
 
+use balance_core::share::ShareError;
 use leptos::prelude::*;
 
 use crate::browser;
+
+/// Puts a made link's `fragment` in the address bar and in `link`, or says in `notice` why there
+/// is none.
+pub fn publish(
+    fragment: Result<String, ShareError>,
+    link: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+) {
+    match fragment {
+        Ok(fragment) => {
+            link.set(browser::set_fragment(&fragment));
+            notice.set(None);
+        }
+        Err(e) => {
+            link.set(None);
+            notice.set(Some(format!("No link: {e}.")));
+        }
+    }
+}
 
 /// The link made by "Share as link", with a button that copies it and says whether it did.
 #[component]

@@ -214,16 +214,7 @@ impl Workspace {
 
     /// Makes the share link of what is shown and puts it in the address bar, or says why not.
     pub fn share(&self) {
-        match self.share_fragment() {
-            Ok(fragment) => {
-                self.link.set(browser::set_fragment(&fragment));
-                self.notice.set(None);
-            }
-            Err(e) => {
-                self.link.set(None);
-                self.notice.set(Some(format!("No link: {e}.")));
-            }
-        }
+        crate::share_link::publish(self.share_fragment(), self.link, self.notice);
     }
 
     /// Downloads the report (JSON), the counts (CSV) or the paper's JSON format of what is

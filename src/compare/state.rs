@@ -7,9 +7,6 @@ use balance_core::compare::{CompareSettings, Comparison, MAX_DATASETS};
 use balance_core::datasets::Dataset;
 use balance_core::share::{self, Source};
 use leptos::prelude::*;
-
-use crate::browser;
-
 /// One dataset of the comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arm {
@@ -122,15 +119,6 @@ impl Comparer {
                 arms.iter().map(|a| (a.source, a.dataset.as_ref())).collect();
             share::encode_comparison(&self.settings.get_untracked(), &arms)
         });
-        match fragment {
-            Ok(fragment) => {
-                self.link.set(browser::set_fragment(&fragment));
-                self.notice.set(None);
-            }
-            Err(e) => {
-                self.link.set(None);
-                self.notice.set(Some(format!("No link: {e}.")));
-            }
-        }
+        crate::share_link::publish(fragment, self.link, self.notice);
     }
 }

@@ -186,11 +186,11 @@ fn the_example_run_file_reads_and_a_wrong_one_is_named() {
     assert!(stderr.contains("the run file") && stderr.contains("attempts"), "{stderr}");
 }
 
-#[test]
-fn a_simulated_run_needs_no_key_and_no_network() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = r#"
-name = "sim"
+/// A run file for the simulated agent: the word task, `attempts` attempts, no key.
+fn simulated_run(name: &str, attempts: usize) -> String {
+    format!(
+        r#"
+name = "{name}"
 [provider]
 kind = "simulated"
 model = "simulated-word-task"
@@ -202,10 +202,17 @@ preset = "word-sum-100"
 [plan]
 seeds = ["BUZZY"]
 protocol = "uniform"
-attempts = 300
+attempts = {attempts}
 concurrency = 8
 seed = 2
-"#;
+"#
+    )
+}
+
+#[test]
+fn a_simulated_run_needs_no_key_and_no_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = simulated_run("sim", 300);
     let file = dir.path().join("sim.toml");
     std::fs::write(&file, text).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
@@ -246,23 +253,7 @@ seed = 2
 #[test]
 fn a_comparison_run_writes_one_file_per_arm_and_compare_finds_the_temperature_ratio() {
     let dir = tempfile::tempdir().unwrap();
-    let base = r#"
-name = "Sweep"
-[provider]
-kind = "simulated"
-model = "simulated-word-task"
-temperature = 1.0
-max_tokens = 16
-latency_ms = 0
-[task]
-preset = "word-sum-100"
-[plan]
-seeds = ["BUZZY"]
-protocol = "uniform"
-attempts = 8000
-concurrency = 8
-seed = 2
-"#;
+    let base = simulated_run("Sweep", 8000);
     let arms = "[[arms]]\nname = \"T 1\"\n[[arms]]\nname = \"T 0.5\"\ntemperature = 0.5\n";
     let file = dir.path().join("sweep.toml");
     std::fs::write(&file, format!("{base}{arms}")).unwrap();

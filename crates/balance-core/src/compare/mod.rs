@@ -21,7 +21,7 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::analysis::check_finite;
+use crate::analysis::{AnalyzeError, check_finite};
 use crate::datasets::Dataset;
 use crate::format::{number, p_phrase};
 use crate::parallel::map_replicates;
@@ -56,18 +56,6 @@ impl Default for CompareSettings {
     }
 }
 
-/// Why a comparison could not be made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompareError(pub String);
-
-impl std::fmt::Display for CompareError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for CompareError {}
-
 /// One dataset fitted on its own.
 struct Separate<'a> {
     dataset: &'a Dataset,
@@ -79,7 +67,7 @@ struct Separate<'a> {
 pub fn compare(
     datasets: &[Dataset],
     settings: &CompareSettings,
-) -> Result<Comparison, CompareError> {
+) -> Result<Comparison, AnalyzeError> {
     compare_with_progress(datasets, settings, &mut |_, _| {})
 }
 
@@ -88,12 +76,12 @@ pub fn compare_with_progress(
     datasets: &[Dataset],
     settings: &CompareSettings,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Comparison, CompareError> {
+) -> Result<Comparison, AnalyzeError> {
     if datasets.len() < 2 {
-        return Err(CompareError("a comparison needs at least two datasets".into()));
+        return Err(AnalyzeError("a comparison needs at least two datasets".into()));
     }
     if datasets.len() > MAX_DATASETS {
-        return Err(CompareError(format!(
+        return Err(AnalyzeError(format!(
             "a comparison takes at most {MAX_DATASETS} datasets ({} given)",
             datasets.len()
         )));
@@ -130,9 +118,9 @@ pub fn compare_with_progress(
     Ok(assemble(&separate, &labels, design.as_ref(), joint.as_ref(), boot, settings, notes))
 }
 
-fn fit_separately(dataset: &Dataset, preset: Preset) -> Result<Separate<'_>, CompareError> {
+fn fit_separately(dataset: &Dataset, preset: Preset) -> Result<Separate<'_>, AnalyzeError> {
     let settings = preset.settings(dataset).point_estimates();
-    let fail = |why: String| CompareError(format!("{}: {why}", dataset.name));
+    let fail = |why: String| AnalyzeError(format!("{}: {why}", dataset.name));
     if dataset.counts.is_empty() {
         return Err(fail("the dataset has no states".into()));
     }
