@@ -274,6 +274,15 @@ fn Outcome(cmp: Comparer) -> impl IntoView {
                 <div class="card" id="compare-running" role="status">
                     <p>{format!("Comparing… bootstrap replicate {done} of {total}.")}</p>
                     <progress max=total.max(1) value=done></progress>
+                    <p>
+                        <button type="button" id="compare-skip-bootstrap" on:click=move |_| cmp.skip_bootstrap()>
+                            "Skip the bootstrap"
+                        </button>
+                        <span class="muted">
+                            " (large datasets take long: the χ² test and standard errors come at \
+                             once, without the calibrated p-value and intervals)"
+                        </span>
+                    </p>
                 </div>
             }
             .into_any();

@@ -85,6 +85,12 @@ impl Comparer {
         self.changed();
     }
 
+    /// Compares again without bootstrap replicates (the running comparison is replaced).
+    pub fn skip_bootstrap(&self) {
+        let settings = CompareSettings { bootstrap: 0, ..self.settings.get_untracked() };
+        self.set_settings(settings);
+    }
+
     /// What shown changed: old messages and links no longer apply.
     fn changed(&self) {
         self.notice.set(None);

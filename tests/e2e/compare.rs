@@ -104,11 +104,17 @@ async fn compares_the_papers_datasets_and_a_temperature_sweep_and_shares_it() {
     b.goto(&format!("/compare#c1/{}", "A".repeat(40))).await;
     assert!(b.text("#compare-notice").await.contains("cannot be opened"));
     add(&b, "claude4-word", 1).await;
-    // Removing a dataset leaves one: nothing to compare, no verdict.
+    // A long bootstrap can be skipped: the comparison comes at once with the χ² p-value only.
     b.goto("/compare").await;
+    b.fill("#compare-bootstrap", "2000").await;
     add(&b, "word-t1", 1).await;
     add(&b, "word-t2", 2).await;
-    verdict(&b, |t| !t.is_empty()).await;
+    b.find("#compare-skip-bootstrap").await.click().await.unwrap();
+    verdict(&b, |t| t.starts_with("One landscape") || t.starts_with("The landscapes")).await;
+    assert_eq!(b.text("#compare-p-bootstrap").await, "–");
+    let shown = b.find("#compare-bootstrap").await.prop("value").await.unwrap();
+    assert_eq!(shown.as_deref(), Some("0"));
+    // Removing a dataset leaves one: nothing to compare, no verdict.
     b.find("#compare-arms li:nth-child(2) .remove-arm").await.click().await.unwrap();
     b.find("#compare-arms li").await;
     assert!(b.client.find(fantoccini::Locator::Css("#compare-verdict")).await.is_err());
