@@ -25,12 +25,14 @@ pub enum Action {
     Compare(Vec<Record>),
 }
 
-/// The list; `busy` is the id of the experiment running in this page, whose count of saved
-/// attempts follows the run (`live_saved`) rather than the last reading of the store.
+/// The list; `busy` is the id of the experiment running in this page's panel, whose count of
+/// saved attempts follows the run (`live_saved`) rather than the last reading of the store;
+/// `also_running` the other arms of a run made for comparing, running beside it.
 #[component]
 pub fn ExperimentList(
     records: RwSignal<Vec<(Record, usize)>>,
     busy: Signal<Option<String>>,
+    also_running: Signal<Vec<String>>,
     live_saved: Signal<usize>,
     act: Callback<Action>,
 ) -> impl IntoView {
@@ -63,7 +65,7 @@ pub fn ExperimentList(
             </thead>
             <tbody>
                 <For each=move || records.get() key=key let((record, saved))>
-                    {row(record, saved, busy, live_saved, confirming, checked, act)}
+                    {row(record, saved, busy, also_running, live_saved, confirming, checked, act)}
                 </For>
             </tbody>
         </table>
@@ -93,6 +95,7 @@ fn row(
     record: Record,
     saved: usize,
     busy: Signal<Option<String>>,
+    also_running: Signal<Vec<String>>,
     live_saved: Signal<usize>,
     confirming: RwSignal<Option<String>>,
     checked: RwSignal<Vec<String>>,
@@ -115,9 +118,14 @@ fn row(
         let id = id.clone();
         Memo::new(move |_| busy.with(|b| b.as_deref() == Some(id.as_str())))
     };
+    // Another arm of a run made for comparing, running beside the one in the panel.
+    let running_beside = {
+        let id = id.clone();
+        Memo::new(move |_| also_running.with(|r| r.contains(&id)))
+    };
     let status = {
         let s = record.status.clone();
-        move || match (&s, running_here.get()) {
+        move || match (&s, running_here.get() || running_beside.get()) {
             (Status::Running, false) => {
                 "interrupted (the page closed mid-run): resume to go on".to_owned()
             }

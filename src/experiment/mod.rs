@@ -20,6 +20,7 @@ use balance_agent::call::call;
 use balance_agent::errors::advice;
 use balance_agent::retry::RetryPolicy;
 use balance_agent::simulated::SimulatedTransport;
+use balance_agent::spec::Arm;
 use balance_agent::{ProviderKind, Spec};
 use balance_core::Preset;
 use leptos::prelude::*;
@@ -42,13 +43,45 @@ const LAST_SPEC: &str = "balance-lab-last-experiment";
 pub struct RunState {
     live: Live,
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
+    /// The other arms of a run made for comparing, running beside `session`.
+    companions: RwSignal<Vec<(Rc<Session>, Live)>, LocalStorage>,
+    /// The app's owner: the companions' signals must outlive the Experiment area, as their runs
+    /// go on while other areas are shown.
+    owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
 impl RunState {
     /// No run yet.
     pub fn new() -> RunState {
-        RunState { live: Live::new(), session: StoredValue::new_local(None) }
+        RunState {
+            live: Live::new(),
+            session: StoredValue::new_local(None),
+            companions: RwSignal::new_local(Vec::new()),
+            owner: StoredValue::new_local(Owner::current()),
+        }
     }
+}
+
+/// The arms a comma-separated list of temperatures asks for ("1, 0.5"): none for an empty list.
+fn temperature_arms(text: &str) -> Result<Vec<Arm>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .map(|t| match t.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Arm {
+                name: format!("T {v}"),
+                temperature: Some(v),
+                model: None,
+                template: None,
+            }),
+            _ => Err(format!(
+                "Temperatures to compare: {:?} is not a number (write them as 1, 0.5)",
+                t.trim()
+            )),
+        })
+        .collect()
 }
 
 impl Default for RunState {
@@ -96,6 +129,8 @@ pub fn ExperimentArea() -> impl IntoView {
     let live = run.live;
     let spec = RwSignal::new(last_spec());
     let form_error = RwSignal::new(None::<String>);
+    // Temperatures to compare: a run made for comparing, one arm per temperature.
+    let arm_text = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<String>);
     let connection = RwSignal::new(None::<Result<String, String>>);
     let key_text = RwSignal::new(String::new());
@@ -108,6 +143,15 @@ pub fn ExperimentArea() -> impl IntoView {
             s.as_ref()
                 .filter(|_| live.status.get() == Some(Status::Running))
                 .map(|s| s.record.borrow().id.clone())
+        })
+    });
+    let companions = run.companions;
+    let also_running = Signal::derive(move || {
+        companions.with(|c| {
+            c.iter()
+                .filter(|(_, l)| l.status.get() == Some(Status::Running))
+                .map(|(s, _)| s.record.borrow().id.clone())
+                .collect::<Vec<_>>()
         })
     });
     let truth = Signal::derive(move || {
@@ -143,6 +187,7 @@ pub fn ExperimentArea() -> impl IntoView {
         }
     });
 
+    // Starts `session` in the panel; false when it cannot start (no key).
     let launch = move |session: Rc<Session>| {
         let kind = session.record.borrow().spec.provider.kind;
         let key = keys::key(kind);
@@ -151,12 +196,13 @@ pub fn ExperimentArea() -> impl IntoView {
                 "{} needs an API key: paste it in the key field first.",
                 kind.label()
             )));
-            return;
+            return false;
         }
         notice.set(None);
         run.session.set_value(Some(session.clone()));
         session::start(session, key, live, move |_| refresh());
         refresh();
+        true
     };
 
     let start_new = move |_| {
@@ -165,9 +211,29 @@ pub fn ExperimentArea() -> impl IntoView {
             form_error.set(Some(e));
             return;
         }
+        let specs = match temperature_arms(&arm_text.get_untracked()) {
+            Ok(arms) if arms.is_empty() => vec![s.clone()],
+            Ok(arms) if arms.len() == 1 => {
+                form_error.set(Some(
+                    "Temperatures to compare: give two or more, or none for one run.".into(),
+                ));
+                return;
+            }
+            Ok(arms) => match s.arms(&arms) {
+                Ok(specs) => specs,
+                Err(e) => {
+                    form_error.set(Some(format!("Temperatures to compare: {e}.")));
+                    return;
+                }
+            },
+            Err(e) => {
+                form_error.set(Some(e));
+                return;
+            }
+        };
         form_error.set(None);
         connection.set(None);
-        if busy.get_untracked().is_some() {
+        if busy.get_untracked().is_some() || !also_running.get_untracked().is_empty() {
             notice.set(Some("An experiment is running: pause or cancel it first.".into()));
             return;
         }
@@ -179,16 +245,44 @@ pub fn ExperimentArea() -> impl IntoView {
         if let Ok(json) = serde_json::to_string(&s) {
             let _ = browser::store(Keep::Device, LAST_SPEC, &json);
         }
-        let record = Record {
-            id: new_id(),
-            spec: s,
-            created: browser::epoch_ms(),
-            status: Status::Running,
-            retried: Default::default(),
-            data_only: false,
-        };
-        launch(Session::new(db, record, Vec::new()));
+        // The arms of a run made for comparing start together: the first is shown in the
+        // panel, the others run beside it and stop with it.
+        let mut sessions = specs.into_iter().enumerate().map(|(k, spec)| {
+            let record = Record {
+                id: new_id(),
+                spec,
+                created: browser::epoch_ms() + k as f64,
+                status: Status::Running,
+                retried: Default::default(),
+                data_only: false,
+            };
+            Session::new(db.clone(), record, Vec::new())
+        });
+        let Some(first) = sessions.next() else { return };
+        companions.set(Vec::new());
+        if !launch(first) {
+            return;
+        }
+        let key = keys::key(s.provider.kind);
+        let others: Vec<(Rc<Session>, Live)> = sessions
+            .map(|session| {
+                let l = run.owner.with_value(|o| match o {
+                    Some(owner) => owner.with(Live::new),
+                    None => Live::new(),
+                });
+                session::start(session.clone(), key.clone(), l, move |_| refresh());
+                (session, l)
+            })
+            .collect();
+        companions.set(others);
     };
+    // The list follows the other arms as they run.
+    Effect::new(move |_| {
+        let ticks: Vec<u64> = companions.with(|c| c.iter().map(|(_, l)| l.tick.get()).collect());
+        if ticks.iter().any(|&t| t > 0) {
+            refresh();
+        }
+    });
 
     let open_saved =
         move |record: Record, then: fn(Rc<Session>, Handoff, RwSignal<Option<String>>)| {
@@ -210,7 +304,9 @@ pub fn ExperimentArea() -> impl IntoView {
             let Some(db) = store.get_value() else { return };
             spawn_local(async move {
                 match db.attempts(&record.id).await {
-                    Ok(attempts) => launch(Session::new(db, record, attempts)),
+                    Ok(attempts) => {
+                        launch(Session::new(db, record, attempts));
+                    }
                     Err(e) => notice.set(Some(e)),
                 }
             });
@@ -309,6 +405,19 @@ pub fn ExperimentArea() -> impl IntoView {
             launch(session);
         }
     });
+    let open_arms = Callback::new(move |()| {
+        let mut all: Vec<Rc<Session>> = run.session.get_value().into_iter().collect();
+        all.extend(companions.get_untracked().into_iter().map(|(s, _)| s));
+        let datasets = all
+            .iter()
+            .map(|s| {
+                let mut d = s.file.borrow().dataset();
+                d.name = format!("Experiment: {}", s.record.borrow().spec.name);
+                (balance_core::share::Source::Counts, d)
+            })
+            .collect();
+        handoff.compare(datasets);
+    });
 
     let import = move |file: Option<web_sys::File>| {
         let Some(file) = file else { return };
@@ -389,12 +498,20 @@ pub fn ExperimentArea() -> impl IntoView {
             </div>
             {move || notice.get().map(|n| view! { <p class="error" role="alert" id="experiment-notice">{n}</p> })}
             <Show when=move || live.status.get().is_some()>
-                <RunPanel session=run.session live=live resume=resume_current truth=truth />
+                <RunPanel
+                    session=run.session
+                    companions=companions
+                    live=live
+                    resume=resume_current
+                    open_arms=open_arms
+                    truth=truth
+                />
             </Show>
             <h3>"Your experiments"</h3>
             <ExperimentList
                 records=records
                 busy=busy
+                also_running=also_running
                 live_saved=Signal::derive(move || live.snapshot.with(|s| s.saved))
                 act=act
             />
@@ -409,6 +526,23 @@ pub fn ExperimentArea() -> impl IntoView {
                 <ProviderForm spec=spec error=form_error key_text=key_text keep=keep />
                 <TaskForm spec=spec error=form_error />
                 <PlanForm spec=spec error=form_error />
+            </div>
+            <div class="card" id="arms-form">
+                <label>
+                    "Temperatures to compare (optional) "
+                    <input
+                        id="arm-temperatures"
+                        placeholder="e.g. 1, 0.5"
+                        prop:value=move || arm_text.get()
+                        on:change=move |ev| arm_text.set(event_target_value(&ev))
+                    />
+                </label>
+                <p class="muted">
+                    "Two or more temperatures start one run per temperature, all at once (so each \
+                     sees the same time window), each saved as its own experiment; when they are \
+                     done, open them together in Compare to test whether they move on one \
+                     landscape."
+                </p>
             </div>
             // Messages go below the buttons: one that disappears when a field is fixed must not
             // move the buttons away from the pointer between a press and its release.

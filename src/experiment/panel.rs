@@ -64,8 +64,12 @@ fn duration(seconds: f64) -> String {
 #[component]
 pub fn RunPanel(
     session: StoredValue<Option<Rc<Session>>, LocalStorage>,
+    /// The other arms of a run made for comparing: they pause and cancel with this one.
+    companions: RwSignal<Vec<(Rc<Session>, Live)>, LocalStorage>,
     live: Live,
     resume: Callback<Option<u32>>,
+    /// Opens this run and its companions in Compare.
+    open_arms: Callback<()>,
     truth: Signal<Option<BTreeMap<String, f64>>>,
 ) -> impl IntoView {
     let snap = live.snapshot;
@@ -77,6 +81,30 @@ pub fn RunPanel(
             }
         });
         live.ending.set(Some(e));
+        companions.with_untracked(|c| {
+            for (s, l) in c {
+                s.end(e);
+                l.ending.set(Some(e));
+            }
+        });
+    };
+    // The arms beside this run: name, recorded of planned, status.
+    let arms = move || {
+        companions.with(|c| {
+            c.iter()
+                .map(|(s, l)| {
+                    let name = s.record.borrow().spec.name.clone();
+                    let (recorded, total) = l.snapshot.with(|s| (s.recorded, s.total));
+                    let status = l.status.get().map(|s| status_text(&s)).unwrap_or_default();
+                    view! { <li>{format!("{name}: {recorded} of {total} attempts, {status}")}</li> }
+                })
+                .collect_view()
+        })
+    };
+    let all_done = move || {
+        !running()
+            && !companions.with(Vec::is_empty)
+            && companions.with(|c| c.iter().all(|(_, l)| l.status.get() != Some(Status::Running)))
     };
     let percent = move || {
         snap.with(|s| if s.total == 0 { 0.0 } else { 100.0 * s.recorded as f64 / s.total as f64 })
@@ -147,6 +175,17 @@ pub fn RunPanel(
                     text
                 })}
             </p>
+            <Show when=move || !companions.with(Vec::is_empty)>
+                <p>"Running beside it, for comparing:"</p>
+                <ul id="run-arms">{arms}</ul>
+            </Show>
+            <Show when=all_done>
+                <p>
+                    <button type="button" id="open-arms" on:click=move |_| open_arms.run(())>
+                        "Open the arms in Compare"
+                    </button>
+                </p>
+            </Show>
             <div class="buttons">
                 <Show when=running>
                     <button type="button" id="pause-run" disabled=move || live.ending.get().is_some() on:click=move |_| end(Ending::Pause)>

@@ -169,3 +169,35 @@ async fn two_experiments_of_the_simulated_agent_open_in_compare() {
     assert!(lo < 0.5 && 0.5 < hi, "β {beta} in [{lo}, {hi}]");
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn a_run_over_two_temperatures_runs_its_arms_together_and_opens_in_compare() {
+    let b = Browser::open("/experiment").await;
+    b.fill("#name", "Sweep").await;
+    b.fill("#attempts", "3000").await;
+    b.fill("#latency", "0").await;
+    // One temperature alone is not a comparison, and a word is not a temperature.
+    b.fill("#arm-temperatures", "1").await;
+    b.find("#start-run").await.click().await.unwrap();
+    assert!(b.text("#form-error").await.contains("two or more"));
+    b.fill("#arm-temperatures", "1, warm").await;
+    b.find("#start-run").await.click().await.unwrap();
+    b.wait_for_text("#form-error", |t| t.contains("\"warm\" is not a number")).await;
+    b.fill("#arm-temperatures", "1, 0.5").await;
+    b.find("#start-run").await.click().await.unwrap();
+    b.find("#run-arms").await;
+    // Both arms are saved experiments of their own, running at the same time.
+    b.find("#open-arms").await.click().await.unwrap();
+    b.find("#compare-arms li[data-name='Experiment: Sweep (T 1)']").await;
+    b.find("#compare-arms li[data-name='Experiment: Sweep (T 0.5)']").await;
+    let text =
+        verdict(&b, |t| t.starts_with("One landscape") || t.starts_with("The landscapes")).await;
+    assert!(text.starts_with("One landscape up to scale"), "{text}");
+    let (beta, lo, hi) = scale(&b, "Experiment: Sweep (T 0.5)").await;
+    assert!(lo < 2.0 && 2.0 < hi, "β {beta} in [{lo}, {hi}]");
+    b.client.back().await.unwrap();
+    let list = b.text("#experiment-list tbody").await;
+    assert_eq!(list.matches("finished").count(), 2, "{list}");
+    b.finish().await;
+}

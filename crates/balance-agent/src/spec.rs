@@ -26,6 +26,26 @@ pub struct Spec {
     pub retry: RetryPolicy,
 }
 
+/// One arm of a run made for comparing: its name and what it changes in the experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arm {
+    /// Its name, added to the experiment's.
+    pub name: String,
+    /// The sampling temperature.
+    #[serde(default)]
+    pub temperature: Option<f64>,
+    /// The model.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The prompt template (with `{state}`).
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// Most arms in one run (a comparison takes at most this many datasets).
+pub const MAX_ARMS: usize = balance_core::compare::MAX_DATASETS;
+
 impl Spec {
     /// The paper's word task against the built-in simulated LLM: 2,000 attempts from BUZZY,
     /// 8 at a time, no key and no network.
@@ -98,6 +118,43 @@ impl Spec {
             },
             ..simulated
         }
+    }
+
+    /// One experiment per arm, named "name (arm)", each with the arm's changes and its own seed
+    /// (`seed + k`, so that the arms sample independently); every one checked.
+    pub fn arms(&self, arms: &[Arm]) -> Result<Vec<Spec>, String> {
+        if !(2..=MAX_ARMS).contains(&arms.len()) {
+            return Err(format!(
+                "a comparison run has 2 to {MAX_ARMS} arms ({} given)",
+                arms.len()
+            ));
+        }
+        let mut specs: Vec<Spec> = Vec::new();
+        for (k, arm) in arms.iter().enumerate() {
+            let name = arm.name.trim();
+            let named = format!("{} ({name})", self.name);
+            if name.is_empty() || specs.iter().any(|s| s.name == named) {
+                return Err(format!(
+                    "every arm needs a name of its own ({:?} is empty or repeated)",
+                    arm.name
+                ));
+            }
+            let mut s = self.clone();
+            s.name = named;
+            s.plan.seed = self.plan.seed.wrapping_add(k as u64);
+            if let Some(t) = arm.temperature {
+                s.provider.temperature = t;
+            }
+            if let Some(m) = &arm.model {
+                s.provider.model = m.clone();
+            }
+            if let Some(t) = &arm.template {
+                s.task.template = t.clone();
+            }
+            s.check().map_err(|e| format!("arm {name}: {e}"))?;
+            specs.push(s);
+        }
+        Ok(specs)
     }
 
     /// Checks the experiment can run, saying what to change when it cannot.

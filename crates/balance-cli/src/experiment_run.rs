@@ -17,6 +17,7 @@ use balance_agent::retry::RetryPolicy;
 use balance_agent::runner::{Experiment, run};
 use balance_agent::schedule::{Plan, Scheduler, Stop};
 use balance_agent::simulated::SimulatedTransport;
+use balance_agent::spec::Arm;
 use balance_agent::task::Task;
 use balance_core::experiment::{Attempt, ExperimentFile, FORMAT, VERSION};
 use serde::Deserialize;
@@ -38,25 +39,8 @@ struct RunFile {
     retry: RetryPolicy,
     /// The arms of a comparison run (none: one experiment).
     #[serde(default)]
-    arms: Vec<ArmFile>,
+    arms: Vec<Arm>,
 }
-
-/// One arm of a comparison run: its name and what it changes in the experiment.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ArmFile {
-    /// Its name, added to the experiment's and to its output file's.
-    name: String,
-    /// The sampling temperature.
-    temperature: Option<f64>,
-    /// The model.
-    model: Option<String>,
-    /// The prompt template (with `{state}`).
-    template: Option<String>,
-}
-
-/// Most arms in one run (a comparison takes at most this many datasets).
-const MAX_ARMS: usize = balance_core::compare::MAX_DATASETS;
 
 /// The experiments of a run file: one without a name, or one per arm with the arm's name.
 type Arms = Vec<(Option<String>, Spec)>;
@@ -88,37 +72,9 @@ pub fn read_specs(text: &str) -> Result<(Arms, Option<String>), String> {
         spec.check().map_err(|e| format!("the run file: {e}"))?;
         return Ok((vec![(None, spec)], file.key_env));
     }
-    if !(2..=MAX_ARMS).contains(&file.arms.len()) {
-        return Err(format!(
-            "the run file: a comparison run has 2 to {MAX_ARMS} [[arms]] ({} given)",
-            file.arms.len()
-        ));
-    }
-    let mut specs: Vec<(Option<String>, Spec)> = Vec::new();
-    for (k, arm) in file.arms.into_iter().enumerate() {
-        let name = arm.name.trim().to_owned();
-        if name.is_empty() || specs.iter().any(|(n, _)| n.as_ref() == Some(&name)) {
-            return Err(format!(
-                "the run file: every arm needs a name of its own ({:?} is empty or repeated)",
-                arm.name
-            ));
-        }
-        let mut s = spec.clone();
-        s.name = format!("{} ({name})", spec.name);
-        // Each arm draws its own restarts: arms with one seed would sample in lockstep.
-        s.plan.seed = spec.plan.seed.wrapping_add(k as u64);
-        if let Some(t) = arm.temperature {
-            s.provider.temperature = t;
-        }
-        if let Some(m) = arm.model {
-            s.provider.model = m;
-        }
-        if let Some(t) = arm.template {
-            s.task.template = t;
-        }
-        s.check().map_err(|e| format!("the run file, arm {name}: {e}"))?;
-        specs.push((Some(name), s));
-    }
+    let specs = spec.arms(&file.arms).map_err(|e| format!("the run file: {e}"))?;
+    let names = file.arms.into_iter().map(|a| Some(a.name.trim().to_owned()));
+    let specs: Arms = names.zip(specs).collect();
     Ok((specs, file.key_env))
 }
 

@@ -283,7 +283,7 @@ fn a_comparison_run_writes_one_file_per_arm_and_compare_finds_the_temperature_ra
 
     // One arm, or two of one name, are refused with the reason.
     for (arms, why) in [
-        ("[[arms]]\nname = \"a\"\n", "2 to 8 [[arms]]"),
+        ("[[arms]]\nname = \"a\"\n", "2 to 8 arms"),
         ("[[arms]]\nname = \"a\"\n[[arms]]\nname = \"a\"\n", "a name of its own"),
         ("[[arms]]\nname = \"a\"\n[[arms]]\nname = \"b\"\ntemperature = 9.0\n", "arm b"),
     ] {
