@@ -65,7 +65,7 @@ pub fn ExperimentList(
             </thead>
             <tbody>
                 <For each=move || records.get() key=key let((record, saved))>
-                    {row(record, saved, busy, also_running, live_saved, confirming, checked, act)}
+                    {row(record, saved, ListState { busy, also_running, live_saved, confirming, checked, act })}
                 </For>
             </tbody>
         </table>
@@ -90,17 +90,20 @@ pub fn ExperimentList(
     }
 }
 
-/// One experiment of the list, with its actions.
-fn row(
-    record: Record,
-    saved: usize,
+/// What every row of the list reads and writes.
+#[derive(Clone, Copy)]
+struct ListState {
     busy: Signal<Option<String>>,
     also_running: Signal<Vec<String>>,
     live_saved: Signal<usize>,
     confirming: RwSignal<Option<String>>,
     checked: RwSignal<Vec<String>>,
     act: Callback<Action>,
-) -> impl IntoView {
+}
+
+/// One experiment of the list, with its actions.
+fn row(record: Record, saved: usize, list: ListState) -> impl IntoView {
+    let ListState { busy, also_running, live_saved, confirming, checked, act } = list;
     let id = record.id.clone();
     let tick = {
         let id = id.clone();
