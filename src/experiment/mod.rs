@@ -402,7 +402,19 @@ pub fn ExperimentArea() -> impl IntoView {
                 session.file.borrow_mut().settings =
                     serde_json::to_value(&session.record.borrow().spec).unwrap_or_default();
             }
-            launch(session);
+            if launch(session) {
+                // The other arms go on with it, where they can.
+                let key = keys::key(run.session.with_value(|s| {
+                    s.as_ref()
+                        .map_or(ProviderKind::Simulated, |s| s.record.borrow().spec.provider.kind)
+                }));
+                for (session, l) in companions.get_untracked() {
+                    let resumable = l.status.get_untracked().is_some_and(|s| s.resumable());
+                    if resumable && l.status.get_untracked() != Some(Status::Running) {
+                        session::start(session, key.clone(), l, move |_| refresh());
+                    }
+                }
+            }
         }
     });
     let open_arms = Callback::new(move |()| {

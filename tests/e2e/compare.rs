@@ -145,6 +145,8 @@ async fn two_experiments_of_the_simulated_agent_open_in_compare() {
         b.fill("#name", name).await;
         b.fill("#temperature", t).await;
         b.fill("#attempts", "3000").await;
+        // One call at a time: the data, and so the verdict, are the same on every run.
+        b.fill("#concurrency", "1").await;
         b.fill("#latency", "0").await;
         b.find("#start-run").await.click().await.unwrap();
         let started = std::time::Instant::now();
@@ -185,9 +187,30 @@ async fn a_run_over_two_temperatures_runs_its_arms_together_and_opens_in_compare
     b.find("#start-run").await.click().await.unwrap();
     b.wait_for_text("#form-error", |t| t.contains("\"warm\" is not a number")).await;
     b.fill("#arm-temperatures", "1, 0.5").await;
+    b.fill("#latency", "10").await;
     b.find("#start-run").await.click().await.unwrap();
     b.find("#run-arms").await;
-    // Both arms are saved experiments of their own, running at the same time.
+    // Pause stops every arm, Resume starts them all again.
+    b.find("#pause-run").await.click().await.unwrap();
+    b.wait_text("#run-status", "paused").await;
+    b.wait_for_text("#run-arms", |t| t.ends_with("paused")).await;
+    let paused = b.text("#run-arms").await;
+    assert!(paused.ends_with("paused"), "{paused}");
+    b.find("#resume-run").await.click().await.unwrap();
+    b.wait_for_text("#run-arms", |t| !t.ends_with("paused")).await;
+    b.find("#open-arms").await;
+    // A second sweep, one call at a time: its data are then the same on every run of this test
+    // (many calls at once finish in a varying order), so its verdict is reproducible.
+    b.fill("#name", "Sweep").await;
+    b.fill("#concurrency", "1").await;
+    b.fill("#latency", "0").await;
+    b.find("#start-run").await.click().await.unwrap();
+    // Both arms are saved experiments of their own, running at the same time: four in all.
+    let started = std::time::Instant::now();
+    while b.text("#experiment-list tbody").await.matches("finished").count() < 4 {
+        assert!(started.elapsed().as_secs() < 120, "the second sweep did not finish");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     b.find("#open-arms").await.click().await.unwrap();
     b.find("#compare-arms li[data-name='Experiment: Sweep (T 1)']").await;
     b.find("#compare-arms li[data-name='Experiment: Sweep (T 0.5)']").await;
@@ -197,7 +220,9 @@ async fn a_run_over_two_temperatures_runs_its_arms_together_and_opens_in_compare
     let (beta, lo, hi) = scale(&b, "Experiment: Sweep (T 0.5)").await;
     assert!(lo < 2.0 && 2.0 < hi, "β {beta} in [{lo}, {hi}]");
     b.client.back().await.unwrap();
-    let list = b.text("#experiment-list tbody").await;
-    assert_eq!(list.matches("finished").count(), 2, "{list}");
+    // The list is read again from the store when the area opens.
+    let done = |t: &str| t.matches("finished").count() == 4;
+    let list = b.wait_for_text("#experiment-list tbody", done).await;
+    assert!(done(&list), "{list}");
     b.finish().await;
 }
