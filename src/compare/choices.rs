@@ -6,7 +6,7 @@ use balance_core::datasets::{Bundled, Dataset};
 use balance_core::share::Source;
 use balance_core::simulate::{Preset as Generator, WordTask};
 
-use crate::experiment::{Store, file_of};
+use crate::experiment::{Store, compared_dataset};
 
 /// Seed of the simulated datasets offered.
 const SEED: u64 = 1;
@@ -78,8 +78,5 @@ pub async fn experiment(value: &str) -> Result<Dataset, String> {
         .map(|r| r.0)
         .find(|r| r.id == id)
         .ok_or("the experiment is no longer saved in this browser")?;
-    let attempts = store.attempts(id).await?;
-    let mut dataset = file_of(&record, attempts).dataset();
-    dataset.name = format!("Experiment: {}", record.spec.name);
-    Ok(dataset)
+    Ok(compared_dataset(&record, store.attempts(id).await?))
 }

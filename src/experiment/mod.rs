@@ -11,7 +11,7 @@ mod prices;
 mod session;
 mod store;
 
-pub use session::file_of;
+pub use session::compared_dataset;
 pub use store::Store;
 
 use std::rc::Rc;
@@ -327,8 +327,7 @@ pub fn ExperimentArea() -> impl IntoView {
                 for record in records {
                     match db.attempts(&record.id).await {
                         Ok(attempts) => {
-                            let mut d = file_of(&record, attempts).dataset();
-                            d.name = format!("Experiment: {}", record.spec.name);
+                            let d = compared_dataset(&record, attempts);
                             datasets.push((balance_core::share::Source::Counts, d));
                         }
                         Err(e) => return notice.set(Some(e)),
@@ -423,8 +422,8 @@ pub fn ExperimentArea() -> impl IntoView {
         let datasets = all
             .iter()
             .map(|s| {
-                let mut d = s.file.borrow().dataset();
-                d.name = format!("Experiment: {}", s.record.borrow().spec.name);
+                let attempts = s.file.borrow().attempts.clone();
+                let d = compared_dataset(&s.record.borrow(), attempts);
                 (balance_core::share::Source::Counts, d)
             })
             .collect();

@@ -12,6 +12,7 @@ use balance_agent::runner::{Experiment, run};
 use balance_agent::schedule::{Scheduler, Stop};
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::{ApiKey, ProviderKind, Spec};
+use balance_core::datasets::Dataset;
 use balance_core::experiment::{Attempt, ExperimentFile, FORMAT, Outcome, VERSION};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -112,6 +113,13 @@ pub fn file_of(record: &Record, attempts: Vec<Attempt>) -> ExperimentFile {
         total_attempts: None,
         attempts,
     }
+}
+
+/// The data of `record` holding `attempts`, named for a comparison ("Experiment: name").
+pub fn compared_dataset(record: &Record, attempts: Vec<Attempt>) -> Dataset {
+    let mut d = file_of(record, attempts).dataset();
+    d.name = format!("Experiment: {}", record.spec.name);
+    d
 }
 
 /// Words for what an answer became.

@@ -24,6 +24,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 use crate::analysis::{AnalyzeError, check_finite};
 use crate::datasets::Dataset;
 use crate::format::{number, p_phrase};
+use crate::normalization::Weights;
 use crate::parallel::map_replicates;
 use crate::potential::{PotentialFit, component_covariance, fit_potential, fit_potential_from};
 use crate::random::Random;
@@ -60,6 +61,8 @@ impl Default for CompareSettings {
 struct Separate<'a> {
     dataset: &'a Dataset,
     settings: Settings,
+    /// The weights the fit used (its covariance needs them again).
+    weights: Weights,
     fit: PotentialFit,
 }
 
@@ -138,7 +141,7 @@ fn fit_separately(dataset: &Dataset, preset: Preset) -> Result<Separate<'_>, Ana
     if fit.value.iter().flatten().any(|v| !v.is_finite()) {
         return Err(fail("the potential could not be fitted".into()));
     }
-    Ok(Separate { dataset, settings, fit })
+    Ok(Separate { dataset, settings, weights, fit })
 }
 
 /// Every label of every dataset, in order of first appearance.
@@ -233,9 +236,8 @@ fn shared_design(separate: &[Separate]) -> Result<Design, String> {
     let mut blocks = Vec::new();
     let mut ids_of = Vec::new();
     for (k, (sep, mine)) in separate.iter().zip(&per_dataset).enumerate() {
-        let weights = sep.settings.weights(&sep.dataset.counts, sep.dataset.total_attempts);
         let Some(cov) =
-            component_covariance(&weights, &sep.fit, 0, sep.settings.kernel, sep.settings.beta)
+            component_covariance(&sep.weights, &sep.fit, 0, sep.settings.kernel, sep.settings.beta)
         else {
             return Err(format!(
                 "Nothing to compare: the standard errors of {} cannot be computed.",
@@ -353,7 +355,6 @@ fn bootstrap(
     let n = design.shared.len();
     let k = separate.len();
     let mu = joint::fitted(&design.blocks, fit);
-    let original = joint::uncertainty(&design.blocks, fit, n);
     let one = |rep: usize| -> Option<(f64, Vec<Option<f64>>)> {
         let mut drawn = Vec::with_capacity(design.blocks.len());
         let mut centred = Vec::with_capacity(design.blocks.len());
@@ -410,9 +411,6 @@ fn bootstrap(
         for (i, t) in pivots.into_iter().enumerate() {
             boot.pivots[i].extend(t);
         }
-    }
-    if original.is_none() {
-        boot.pivots.iter_mut().for_each(Vec::clear);
     }
     boot
 }
