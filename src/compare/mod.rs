@@ -9,7 +9,7 @@ mod states_table;
 use std::sync::Arc;
 
 use balance_core::Preset;
-use balance_core::compare::{CompareSettings, Comparison, compare};
+use balance_core::compare::{CompareSettings, Comparison};
 use balance_core::share;
 use balance_worker::Work;
 use leptos::prelude::*;
@@ -75,8 +75,8 @@ pub fn CompareArea() -> impl IntoView {
     }
 }
 
-/// Runs the comparison in the worker whenever the datasets or the settings change (on the
-/// page when the worker cannot start).
+/// Runs the comparison in the worker whenever the datasets or the settings change (the joint
+/// fit is left out of the page's WebAssembly to keep the download small).
 fn run_on_change(cmp: Comparer) {
     let runner = StoredValue::new_local(Runner::new(move |event| match event {
         RunEvent::Replicates(done, total) => cmp.progress.set(Some((done, total))),
@@ -104,9 +104,10 @@ fn run_on_change(cmp: Comparer) {
         let work = Work::Compare { datasets: datasets.clone(), settings };
         if let Err(e) = runner.with_value(|r| r.start(work)) {
             cmp.progress.set(None);
-            let made = compare(&datasets, &settings).map(Arc::new).map_err(|e| e.0);
-            cmp.result.set(Some(made));
-            cmp.notice.set(Some(format!("Compared on the page: {e}.")));
+            cmp.result.set(Some(Err(format!(
+                "Compare runs in the analysis worker, and {e}: reload the page, or try a \
+                 browser that allows Web Workers"
+            ))));
         }
     });
 }

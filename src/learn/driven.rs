@@ -7,6 +7,8 @@ use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
+use super::maths;
+use super::predict::Predict;
 use super::{LessonFrame, number};
 use crate::format;
 
@@ -101,7 +103,17 @@ pub fn DrivenCycleLesson(link: Link) -> impl IntoView {
                   loop is 1. Its logarithm is the cycle affinity; the loop test asks whether it is \
                   0 within the noise; the likelihood-ratio test G compares the best reversible \
                   kernel with the free one. Turn up the drive and watch all three grow."
+            formula=maths::affinity()
         >
+            <Predict
+                id="l2"
+                question="At drive 1, each step forward is e ≈ 2.7 times as likely as the step \
+                          back. What is the cycle affinity around the ring of three?"
+                choices=&[("0", false), ("1", false), ("e ≈ 2.7", false), ("3", true)]
+                answer="Each of the three steps adds ln(forward / back) = 1 to the logarithm of \
+                        the product: 3. Under detailed balance it would be 0, whatever the rates. \
+                        The measured affinity below lands near 3 within its error."
+            />
             <div class="lesson-controls">
                 {number("l2-drive", "Drive ln(forward/back) ", 0.0, 3.0, 0.1, drive)}
                 {number("l2-attempts", "Attempts ", 300.0, 100_000.0, 100.0, attempts)}

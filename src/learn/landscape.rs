@@ -7,6 +7,8 @@ use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
+use super::maths;
+use super::predict::Predict;
 use super::{LessonFrame, number, play_button};
 use crate::format;
 
@@ -110,11 +112,22 @@ pub fn Landscape(link: Link) -> impl IntoView {
             data=data
             text="Five states; the sliders set their energies. The agent samples the paper's way: \
                   each attempt starts from a state drawn among those found so far, proposes another \
-                  and moves with probability min(1, e^(E(f) − E(g))). From the counts Balance Lab \
+                  and moves with the probability below. From the counts Balance Lab \
                   fits the least-action potential. Grey bars are the truth, blue dots the recovered \
                   potentials with their error bars. Add samples and watch the dots settle on the \
                   bars and the error bars shrink; reshape the landscape and watch them follow."
+            formula=maths::metropolis()
         >
+            <Predict
+                id="l3"
+                question="Raise E(D) from 2.5 to 4 and keep the samples. Does D's error bar grow \
+                          or shrink?"
+                choices=&[("It grows", true), ("It shrinks", false), ("It stays the same", false)]
+                answer="It grows. Leaving D is downhill and always happens, but reaching D is an \
+                        uphill move taken rarely; fewer arrivals mean a noisier ratio, so a wider \
+                        error bar, and with few samples D may not be reached often enough to be \
+                        placed at all. Try it: drag E(D) and watch its bar."
+            />
             <div class="lesson-controls">
                 {STATES
                     .iter()

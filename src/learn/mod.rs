@@ -1,9 +1,13 @@
 //! The Learn area: short interactive lessons on detailed balance and potentials. Each lesson is
 //! seeded, has a link that restores it (lesson, parameters, seed), and opens its data in Analyse.
 
+mod convergence;
 mod driven;
+mod idea;
 mod landscape;
 mod link;
+mod maths;
+mod predict;
 mod protocols;
 mod real_data;
 mod two_states;
@@ -18,9 +22,11 @@ use crate::app::{Handed, Handoff, WithTruth};
 use crate::browser;
 use crate::number_field::NumberField;
 pub use link::{Link, PREFIX};
+use maths::Formula;
 
-/// The lessons: id and title.
-const LESSONS: [(&str, &str); 6] = [
+/// The lessons: id and title (the first page, which the area opens on, explains the idea).
+const LESSONS: [(&str, &str); 7] = [
+    (idea::ID, "Start here"),
     (two_states::ID, "1. Two states"),
     (driven::ID, "2. A driven cycle"),
     (landscape::ID, "3. Shape a landscape"),
@@ -117,6 +123,9 @@ pub fn LessonFrame(
     id: &'static str,
     title: &'static str,
     text: &'static str,
+    /// The lesson's formula, typeset under its text.
+    #[prop(optional)]
+    formula: Option<String>,
     link: Signal<Link>,
     data: Callback<(), WithTruth>,
     /// The preset the lesson's own numbers use, carried to Analyse with its data.
@@ -131,6 +140,7 @@ pub fn LessonFrame(
         <article class="lesson" id=format!("lesson-{id}")>
             <h3>{title}</h3>
             <p class="lesson-text">{text}</p>
+            {formula.map(|mathml| view! { <Formula mathml=mathml block=true /> })}
             {children()}
             <div class="buttons">
                 <button
@@ -194,8 +204,9 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                 </nav>
             </div>
             <p class="muted">
-                "Lessons on what the paper measured, each one a thing to move and numbers that \
-                 answer at once. Everything runs here, offline, from a seed."
+                "Lessons on what the paper measured: each asks you to guess first, then gives you \
+                 something to move and numbers and figures that answer at once. Everything runs \
+                 here, offline, from a seed."
             </p>
             {match link.lesson.as_str() {
                 driven::ID => view! { <driven::DrivenCycleLesson link=link /> }.into_any(),
@@ -203,7 +214,8 @@ pub fn LearnArea(link: Option<Link>) -> impl IntoView {
                 protocols::ID => view! { <protocols::Protocols link=link /> }.into_any(),
                 voting::ID => view! { <voting::Voting link=link /> }.into_any(),
                 real_data::ID => view! { <real_data::RealData link=link /> }.into_any(),
-                _ => view! { <two_states::TwoStates link=link /> }.into_any(),
+                two_states::ID => view! { <two_states::TwoStates link=link /> }.into_any(),
+                _ => view! { <idea::Idea /> }.into_any(),
             }}
         </section>
     }

@@ -4,10 +4,14 @@
 use balance_core::simulate::{FewStates, Simulation};
 use balance_core::{Preset, analyze};
 use leptos::prelude::*;
+use plotters::prelude::*;
 
 use super::link::Link;
+use super::maths;
+use super::predict::Predict;
 use super::{LessonFrame, number};
 use crate::format;
+use crate::plots::{Area, Drawn, ORANGE, Palette, figure, themed};
 
 /// The lesson's id in links.
 pub const ID: &str = "protocols";
@@ -19,22 +23,115 @@ fn model(spread: f64) -> FewStates {
     FewStates { energies: (0..STATES).map(|i| spread * i as f64 / 4.0).collect(), beta: 1.0 }
 }
 
-/// Attempts from each state and each recovered potential's standard error (`None`: not placed).
-type Column = Vec<(f64, Option<f64>)>;
+/// What one protocol gave for one state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Cell {
+    /// Attempts from the state.
+    attempts: f64,
+    /// The recovered potential relative to A, and its standard error (`None`: not placed).
+    potential: Option<(f64, f64)>,
+}
+
+/// Each state's cell under one protocol.
+type Column = Vec<Cell>;
 
 fn column(sim: &Simulation) -> Column {
     let d = &sim.dataset;
     let report = analyze(d, &Preset::BalanceLab.settings(d).point_estimates()).ok();
+    let fitted = |label: &str| {
+        let s = report.as_ref()?.states.iter().find(|s| s.label == label)?;
+        Some((s.potential?, s.potential_se?))
+    };
+    let origin = fitted(&FewStates::label(0)).map(|(v, _)| v);
     (0..STATES)
         .map(|i| {
             let label = FewStates::label(i);
             let attempts = d.counts.states().get(&label).map_or(0.0, |s| d.counts.attempts(s));
-            let se = report.as_ref().and_then(|r| {
-                r.states.iter().find(|s| s.label == label).and_then(|s| s.potential_se)
-            });
-            (attempts, se)
+            let potential = origin.and_then(|v0| fitted(&label).map(|(v, se)| (v - v0, se)));
+            Cell { attempts, potential }
         })
         .collect()
+}
+
+/// The figure: each state's recovered potential with its error bar under both protocols,
+/// beside the true energy.
+fn draw(
+    root: &Area,
+    palette: &Palette,
+    spread: f64,
+    both: &(Column, Column),
+) -> Result<(), String> {
+    let energy = |i: usize| spread * i as f64 / 4.0;
+    let bars = both.0.iter().chain(&both.1).filter_map(|c| c.potential);
+    let (lo, hi) = bars
+        .fold((0.0f64, spread), |(lo, hi), (v, se)| (lo.min(v - 1.96 * se), hi.max(v + 1.96 * se)));
+    let (lo, hi) = (lo.max(-2.0 * spread - 2.0), hi.min(3.0 * spread + 2.0));
+    let pad = 0.06 * (hi - lo).max(1.0);
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(42)
+        .y_label_area_size(56)
+        .build_cartesian_2d(-0.5..(STATES as f64 - 0.5), (lo - pad)..(hi + pad))
+        .drawn()?;
+    themed(&mut chart.configure_mesh(), palette)
+        .x_labels(STATES)
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                FewStates::label(i as usize)
+            } else {
+                String::new()
+            }
+        })
+        .x_desc("state")
+        .y_desc("V − V(A), 95% error bars")
+        .draw()
+        .drawn()?;
+    chart
+        .draw_series((0..STATES).map(|i| {
+            let x = i as f64;
+            PathElement::new(
+                [(x - 0.35, energy(i)), (x + 0.35, energy(i))],
+                palette.ink.stroke_width(3),
+            )
+        }))
+        .drawn()?
+        .label("true energy")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], palette.ink.stroke_width(3)));
+    for (column, shift, colour, name) in
+        [(&both.0, -0.12, palette.blue, "restarts"), (&both.1, 0.12, ORANGE, "trajectory")]
+    {
+        let placed: Vec<(f64, f64, f64)> = column
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.potential.map(|(v, se)| (i as f64 + shift, v, se)))
+            .collect();
+        chart
+            .draw_series(placed.iter().map(|&(x, v, se)| {
+                ErrorBar::new_vertical(
+                    x,
+                    (v - 1.96 * se).max(lo - pad),
+                    v,
+                    (v + 1.96 * se).min(hi + pad),
+                    colour.stroke_width(2),
+                    8,
+                )
+            }))
+            .drawn()?
+            .label(name)
+            .legend(move |(x, y)| Circle::new((x + 9, y), 4, colour.filled()));
+        chart
+            .draw_series(placed.iter().map(|&(x, v, _)| Circle::new((x, v), 4, colour.filled())))
+            .drawn()?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(palette.paper.mix(0.9))
+        .border_style(palette.ink)
+        .label_font(palette.text(13))
+        .draw()
+        .drawn()
 }
 
 /// The lesson.
@@ -56,11 +153,11 @@ pub fn Protocols(link: Link) -> impl IntoView {
             .restarts(seed.get_untracked() as u64, samples.get_untracked() as usize);
         (sim.dataset, Some(sim.truth))
     });
-    let cell = |(attempts, se): (f64, Option<f64>)| {
+    let cell = |c: Cell| {
         format!(
             "{} · ± {}",
-            format::count(attempts),
-            se.map_or("–".into(), |e| format::number(e, 2))
+            format::count(c.attempts),
+            c.potential.map_or("–".into(), |(_, e)| format::number(e, 2))
         )
     };
     // Bars of attempts, both protocols on one scale.
@@ -75,13 +172,30 @@ pub fn Protocols(link: Link) -> impl IntoView {
             link=link
             data=data
             text="The same five-state landscape, sampled two ways. A trajectory follows the token: \
-                  it spends its time where the potential is low, so the high states are rarely \
-                  tried and their potentials stay uncertain. Restart sampling, the paper's \
-                  protocol, starts each attempt from a state drawn among those found so far, so \
-                  every state gets its share. Both measure the same kernel and the same potential; \
-                  they differ in where the attempts go. Stretch the landscape and compare the \
-                  attempts and error bars of the highest state."
+                  it spends its time where the potential is low and tries the high states \
+                  rarely. Restart sampling, the paper's protocol, starts each attempt from a state \
+                  drawn among those found so far, so every state gets its share of attempts. Both \
+                  measure the same kernel and the same potential. How well they measure it is \
+                  another matter: the difference between two states rests on the moves counted \
+                  each way, N(f→g) and N(g→f), and its error is set by the rarer of the two."
+            formula=maths::pair_error()
         >
+            <Predict
+                id="l4"
+                question="With the landscape 3.2 high and 4,000 attempts, restarts try the top \
+                          state E about 800 times and the trajectory about 110. How do their \
+                          error bars on V(E) compare?"
+                choices=&[
+                    ("The trajectory's is about √7 ≈ 2.6 times wider", false),
+                    ("About the same", true),
+                    ("The trajectory's is narrower", false),
+                ]
+                answer="About the same (on seed 1, ± 0.12 against ± 0.13). V(E) rests on the \
+                        climbs into E, the rarer direction, and both protocols see about a \
+                        hundred of them; the extra attempts restarts make from E add downhill \
+                        moves that were never in short supply. Now raise the landscape to 5 or 6: \
+                        the trajectory hardly ever reaches E, and its error bar falls far behind."
+            />
             <div class="lesson-controls">
                 {number("l4-spread", "Height of the landscape ", 0.5, 6.0, 0.1, spread)}
                 {number("l4-samples", "Attempts ", 100.0, 100_000.0, 100.0, samples)}
@@ -95,7 +209,7 @@ pub fn Protocols(link: Link) -> impl IntoView {
                 <tbody>
                     {move || {
                         let (restarts, walk) = both.get();
-                        let most = restarts.iter().chain(&walk).map(|c| c.0).fold(0.0, f64::max);
+                        let most = restarts.iter().chain(&walk).map(|c| c.attempts).fold(0.0, f64::max);
                         (0..STATES)
                             .map(|i| view! {
                                 <tr data-state=FewStates::label(i)>
@@ -104,8 +218,8 @@ pub fn Protocols(link: Link) -> impl IntoView {
                                     <td class="num restarts">{cell(restarts[i])}</td>
                                     <td class="num walk">{cell(walk[i])}</td>
                                     <td class="bars">
-                                        {bar(restarts[i].0, most, "bar restarts-bar")}
-                                        {bar(walk[i].0, most, "bar walk-bar")}
+                                        {bar(restarts[i].attempts, most, "bar restarts-bar")}
+                                        {bar(walk[i].attempts, most, "bar walk-bar")}
                                     </td>
                                 </tr>
                             })
@@ -114,6 +228,14 @@ pub fn Protocols(link: Link) -> impl IntoView {
                 </tbody>
             </table>
             </div>
+            {figure(
+                "l4-figure",
+                "The same potential, measured two ways",
+                "Recovered potentials with 95% error bars under restarts and a trajectory, beside the true energies",
+                "Blue: restart sampling; orange: a trajectory; dark bars: the true energies.".to_owned(),
+                (),
+                move |area, palette| both.with(|b| draw(area, palette, spread.get(), b)),
+            )}
         </LessonFrame>
     }
 }

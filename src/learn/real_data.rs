@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::LessonFrame;
 use super::link::Link;
+use super::predict::Predict;
 use crate::format;
 use crate::plots::LevelDiagram;
 
@@ -47,6 +48,15 @@ pub fn RealData(link: Link) -> impl IntoView {
                   only ever left (like BUZZY, the seed) or only ever entered gets a one-sided bound \
                   instead: the data say it is at least that high, not how high."
         >
+            <Predict
+                id="l6"
+                question="Claude-4 visited five words: BUZZY (the start), ATTITUDE, TURKEY, \
+                          PERSONAL and PROBLEMS. How many of them can the data give a potential?"
+                choices=&[("All five", false), ("Three", true), ("One", false)]
+                answer="Three: ATTITUDE, PERSONAL and PROBLEMS, which the agent was seen both \
+                        entering and leaving. BUZZY and TURKEY were left for ATTITUDE but never \
+                        reached again, so the data only say how high they are at least."
+            />
             <div class="lesson-controls">
                 <label>
                     "Model "

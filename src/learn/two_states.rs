@@ -1,11 +1,16 @@
 //! Lesson 1: two states. A token hops between A and B; the counts of hops become a ratio, and
 //! the ratio a potential difference.
 
+use balance_core::datasets::Dataset;
+use balance_core::model::Counts;
 use balance_core::simulate::{FewStates, Simulation};
 use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
+use super::convergence::{Point, convergence_figure};
 use super::link::Link;
+use super::maths;
+use super::predict::Predict;
 use super::{LessonFrame, number, play_button};
 use crate::format;
 
@@ -23,6 +28,71 @@ struct Figures {
     at: usize,
     /// The estimated V(B) − V(A) ± its standard error, or why there is none yet.
     estimate: String,
+    /// The estimate after each of a few dozen numbers of samples, spaced evenly on a log scale.
+    track: Vec<Point>,
+}
+
+/// How many points the convergence figure gets.
+const TRACK_POINTS: usize = 48;
+
+/// V(B) − V(A) and its standard error from these counts, as Analyse would give them.
+fn estimate(dataset: &Dataset) -> Option<(f64, f64)> {
+    let r = analyze(dataset, &Preset::BalanceLab.settings(dataset).point_estimates()).ok()?;
+    let v = |l: &str| {
+        let s = r.states.iter().find(|s| s.label == l)?;
+        Some((s.potential?, s.potential_se?))
+    };
+    let ((va, sa), (vb, sb)) = (v("A")?, v("B")?);
+    Some((vb - va, sa.max(sb)))
+}
+
+/// Where the convergence figure starts: fewer samples say next to nothing.
+const TRACK_FROM: usize = 10;
+
+/// The estimate along the walk `path` (the state after each step, from A): after `k` samples
+/// for `k` from 10 to all, spaced evenly on a log scale, wherever the token has hopped both ways.
+fn track(path: &[usize]) -> Vec<Point> {
+    let total = path.len();
+    if total <= TRACK_FROM {
+        return Vec::new();
+    }
+    let span = (total as f64 / TRACK_FROM as f64).ln();
+    let mut marks: Vec<usize> = (0..TRACK_POINTS)
+        .map(|k| {
+            let x = (k as f64 / (TRACK_POINTS - 1) as f64) * span;
+            ((TRACK_FROM as f64 * x.exp()).round() as usize).clamp(TRACK_FROM, total)
+        })
+        .collect();
+    marks.dedup();
+    // Attempts from A and B, and hops A→B and B→A, after each step.
+    let (mut tries, mut hops, mut at) = ([0.0f64; 2], [0.0f64; 2], 0usize);
+    let mut points = Vec::new();
+    let mut next = marks.iter().peekable();
+    for (step, &to) in path.iter().enumerate() {
+        tries[at] += 1.0;
+        if to != at {
+            hops[at] += 1.0;
+        }
+        at = to;
+        if next.peek().is_some_and(|&&m| m == step + 1) {
+            next.next();
+            let mut c = Counts::new();
+            for (from, other) in [("A", "B"), ("B", "A")] {
+                let k = usize::from(from == "B");
+                c.add_state(from);
+                if hops[k] > 0.0 {
+                    c.add_transition(from, other, hops[k]);
+                }
+                if tries[k] > hops[k] {
+                    c.add_rejection(from, tries[k] - hops[k]);
+                }
+            }
+            if let Some((v, se)) = estimate(&Dataset::of_counts("walk", "", c)) {
+                points.push(Point { samples: (step + 1) as f64, estimate: v, se });
+            }
+        }
+    }
+    points
 }
 
 fn simulate(delta: f64, seed: f64, samples: f64) -> (Simulation, Vec<usize>) {
@@ -37,19 +107,10 @@ fn figures(delta: f64, seed: f64, samples: f64) -> Figures {
         (Some(a), Some(b)) => ([c.count(a, b), c.count(b, a)], [c.attempts(a), c.attempts(b)]),
         _ => ([0.0; 2], [0.0; 2]),
     };
-    let estimate =
-        analyze(&sim.dataset, &Preset::BalanceLab.settings(&sim.dataset).point_estimates())
-            .ok()
-            .and_then(|r| {
-                let v = |l: &str| {
-                    let s = r.states.iter().find(|s| s.label == l)?;
-                    Some((s.potential?, s.potential_se?))
-                };
-                let ((va, sa), (vb, sb)) = (v("A")?, v("B")?);
-                Some(format!("{} ± {}", format::number(vb - va, 2), format::number(sa.max(sb), 2)))
-            })
-            .unwrap_or_else(|| "not yet: the token must hop both ways".to_owned());
-    Figures { hops, tries, at: path.last().copied().unwrap_or(0), estimate }
+    let estimate = estimate(&sim.dataset)
+        .map(|(v, se)| format!("{} ± {}", format::number(v, 2), format::number(se, 2)))
+        .unwrap_or_else(|| "not yet: the token must hop both ways".to_owned());
+    Figures { hops, tries, at: path.last().copied().unwrap_or(0), estimate, track: track(&path) }
 }
 
 /// The lesson.
@@ -74,13 +135,23 @@ pub fn TwoStates(link: Link) -> impl IntoView {
             title="1. Two states"
             link=link
             data=data
-            text="A token hops between A and B. From A it tries B and moves with probability \
-                  min(1, e^(E(A) − E(B))), and back likewise. Count the hops: T(A→B) is the share \
-                  of attempts from A that reached B. Detailed balance says T(A→B) / T(B→A) = \
-                  e^(V(A) − V(B)): the ratio of counts becomes a potential difference. Set the \
-                  energy gap, add samples, and watch the estimate close in on the truth while its \
-                  error bar shrinks."
+            text="A token hops between A and B. From A it tries B and moves there with a \
+                  probability set by the energies, the higher the climb the less likely; going \
+                  down it always moves. Count the hops: T(A→B) is the share of attempts from A \
+                  that reached B. Detailed balance turns the ratio of the two shares into a \
+                  potential difference. Set the energy gap, add samples, and watch the estimate \
+                  close in on the truth while its error bar shrinks."
+            formula=maths::two_state_ratio()
         >
+            <Predict
+                id="l1"
+                question="B sits 1 above A. Of every 100 attempts from A, about 37 reach B \
+                          (e⁻¹ ≈ 0.37). Of every 100 attempts from B, how many reach A?"
+                choices=&[("About 37", false), ("About 63", false), ("About 100", true), ("About 14", false)]
+                answer="Going down, the token always moves: all 100. The ratio 37 / 100 = e⁻¹ \
+                        is exactly the potential difference of 1. Press Play and watch the two \
+                        shares settle there."
+            />
             <div class="lesson-controls">
                 {number("l1-delta", "Energy of B above A ", -3.0, 3.0, 0.1, delta)}
                 {number("l1-seed", "Seed ", 1.0, 1e6, 1.0, seed)}
@@ -116,6 +187,7 @@ pub fn TwoStates(link: Link) -> impl IntoView {
                     <dd id="l1-truth">{move || format::number(delta.get(), 2)}</dd>
                 </div>
             </dl>
+            {convergence_figure(Signal::derive(move || (shown.with(|s| s.track.clone()), delta.get())))}
         </LessonFrame>
     }
 }

@@ -8,6 +8,8 @@ use balance_core::{Preset, analyze};
 use leptos::prelude::*;
 
 use super::link::Link;
+use super::maths;
+use super::predict::Predict;
 use super::{LessonFrame, number};
 use crate::app::Handoff;
 use crate::format;
@@ -84,7 +86,21 @@ pub fn Voting(link: Link) -> impl IntoView {
                   becomes about n times steeper. The least-action fit then explains the data with \
                   less action. Change β or the number of votes and watch the slope of V against E \
                   and the minimum action."
+            formula=maths::voted_potential()
         >
+            <Predict
+                id="l5"
+                question="Keep β = 1 and ask for 3 answers per vote (2 must agree). How steep does \
+                          V become against E?"
+                choices=&[
+                    ("As steep as before", false),
+                    ("About twice as steep", true),
+                    ("About three times as steep", false),
+                ]
+                answer="About twice: a rare move must now happen in 2 of 3 answers, so its \
+                        probability is roughly squared, and a squared ratio is a doubled \
+                        potential difference (n = 2). Set the answers to 3 and read the slope."
+            />
             <div class="lesson-controls">
                 {number("l5-beta", "β (inverse temperature) ", 0.2, 3.0, 0.1, beta)}
                 {number("l5-votes", "Answers per vote (m) ", 1.0, 7.0, 2.0, votes)}

@@ -137,7 +137,7 @@ async fn every_area_and_lesson_is_a_route_and_back_and_forward_walk_them() {
     b.find("#area-experiment").await;
     assert_eq!(path(&b).await, "/experiment");
     b.find("#nav-learn").await.click().await.unwrap();
-    b.find("#lesson-two-states").await;
+    b.find("#lesson-idea").await;
     assert_eq!(path(&b).await, "/learn");
     b.find("#lesson-tab-driven-cycle").await.click().await.unwrap();
     b.find("#lesson-driven-cycle").await;
@@ -147,7 +147,7 @@ async fn every_area_and_lesson_is_a_route_and_back_and_forward_walk_them() {
 
     // Back walks the same way home, Forward again.
     b.client.back().await.unwrap();
-    b.find("#lesson-two-states").await;
+    b.find("#lesson-idea").await;
     b.client.back().await.unwrap();
     b.find("#area-experiment").await;
     b.client.back().await.unwrap();
@@ -213,9 +213,10 @@ fn areas_and_lessons() -> Vec<(String, &'static str)> {
 }
 
 /// Every area and lesson but Compare, with an element that shows it is drawn.
-const AREAS_AND_LESSONS: [(&str, &str); 8] = [
+const AREAS_AND_LESSONS: [(&str, &str); 9] = [
     ("/", "#counts-table"),
     ("/experiment", "#area-experiment"),
+    ("/learn", "#lesson-idea"),
     ("/learn/two-states", "#lesson-two-states"),
     ("/learn/driven-cycle", "#lesson-driven-cycle"),
     ("/learn/landscape", "#lesson-landscape"),
