@@ -17,7 +17,7 @@ use crate::format;
 use crate::number_field::NumberField;
 use crate::plots::{
     DisconnectivityPlot, HistogramPlot, LandscapePlot, LevelDiagram, LoopPlot, OneWayPlot,
-    PairwisePlot,
+    PairwisePlot, SurfacePlot,
 };
 use crate::runner::{RunEvent, Runner};
 use balance_worker::Work;
@@ -291,6 +291,7 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                 view! {
                     <LevelDiagram report=r.clone() />
                     <DisconnectivityPlot report=r.clone() />
+                    <SurfacePlot report=r.clone() />
                     <LandscapePlot report=r.clone() scores=scores answers=answers />
                     <PairwisePlot pairwise=r.pairwise.clone() />
                     <LoopPlot loops=r.loops.clone() />

@@ -12,6 +12,7 @@ mod oneway;
 mod pairwise;
 mod scale;
 mod side_by_side;
+mod surface;
 
 pub use disconnectivity::DisconnectivityPlot;
 pub use histogram::HistogramPlot;
@@ -22,6 +23,7 @@ pub use oneway::OneWayPlot;
 pub use pairwise::PairwisePlot;
 pub use scale::ScalePlot;
 pub use side_by_side::SideBySide;
+pub use surface::SurfacePlot;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;

@@ -131,6 +131,17 @@ async fn metropolis_figures_show_the_loop_test_the_histogram_and_the_true_potent
     let (_, ink) = b.wait_pixels("#disconnectivity-plot", INK, 200).await;
     assert!(ink > 200, "the tree: {ink} ink pixels");
     b.shoot("#disconnectivity-plot-card", "figure-disconnectivity-metropolis").await;
+    // The energy surface: all 30 states laid out, the potential in viridis from dark purple
+    // (low) to yellow (high), with the lowest states named.
+    let surface = b.text("#surface-plot-summary").await;
+    assert!(surface.starts_with("30 of the 30 states"), "{surface}");
+    for (name, rgb) in
+        [("purple", (71, 44, 122)), ("teal", (33, 144, 141)), ("yellow", (253, 231, 37))]
+    {
+        let (_, near) = b.wait_pixels("#surface-plot", rgb, 50).await;
+        assert!(near > 50, "the surface's {name}: {near} pixels");
+    }
+    b.shoot("#surface-plot-card", "figure-surface-metropolis").await;
     // The simulator's true potential stands beside the recovered one.
     let headings = b.text("#potentials-table thead").await;
     assert!(headings.contains("True βV"), "{headings}");
@@ -367,13 +378,21 @@ async fn no_two_labels_of_the_level_diagram_overlap() {
 const DARK_PAPER: (u8, u8, u8) = (29, 35, 40);
 const WHITE: (u8, u8, u8) = (255, 255, 255);
 
-/// For every canvas on the page: its id and the share of its pixels within 30 of `rgb`.
+/// For every canvas on the page: its id, the share of its pixels within 30 of `rgb`, and the
+/// same share over its outer frame (the 6 pixels along each edge).
 const PAPER_SHARE: &str = "const [r, g, b] = arguments; \
     return [...document.querySelectorAll('canvas')].map(c => { \
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let near = 0; \
-      for (let i = 0; i < d.length; i += 4) \
-        if (Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30) near++; \
-      return [c.id, near / (d.length / 4)]; });";
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+      let near = 0, frame = 0, framed = 0; \
+      for (let i = 0; i < d.length; i += 4) { \
+        const p = Math.abs(d[i] - r) < 30 && Math.abs(d[i + 1] - g) < 30 && Math.abs(d[i + 2] - b) < 30; \
+        const x = (i / 4) % c.width, y = Math.floor(i / 4 / c.width); \
+        const edge = x < 6 || y < 6 || x >= c.width - 6 || y >= c.height - 6; \
+        if (p) near++; if (edge) { framed++; if (p) frame++; } } \
+      return [c.id, near / (d.length / 4), frame / framed]; });";
+
+/// The figure whose plot is a coloured surface by design: only its frame is paper.
+const COLOURED: &str = "surface-plot";
 
 #[tokio::test]
 #[ignore = "end-to-end"]
@@ -386,17 +405,19 @@ async fn every_figure_follows_the_dark_theme_and_back() {
         let shares = loop {
             let args = vec![json!(paper.0), json!(paper.1), json!(paper.2)];
             let v = b.client.execute(PAPER_SHARE, args).await.unwrap();
-            let shares: Vec<(String, f64)> = serde_json::from_value(v).unwrap();
-            let done = shares.iter().all(|s| s.1 > 0.5);
+            let shares: Vec<(String, f64, f64)> = serde_json::from_value(v).unwrap();
+            let done = shares.iter().all(|s| (s.1 > 0.5 || s.0 == COLOURED) && s.2 > 0.95);
             if done || started.elapsed() > std::time::Duration::from_secs(10) {
                 break shares;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         };
         assert!(shares.len() >= 4, "{theme}: the figures {shares:?}");
-        for (id, share) in &shares {
-            assert!(*share > 0.5, "{theme}: {id} is {:.0}% paper", share * 100.0);
+        for (id, share, frame) in &shares {
+            assert!(*share > 0.5 || id == COLOURED, "{theme}: {id} is {:.0}% paper", share * 100.0);
+            assert!(*frame > 0.95, "{theme}: {id}'s frame is {:.0}% paper", frame * 100.0);
         }
+        assert!(shares.iter().any(|s| s.0 == COLOURED), "{theme}: no energy surface");
         b.shoot("#level-diagram-card", &format!("figure-levels-{theme}")).await;
         if theme == "dark" {
             // Text and levels in the dark theme's light ink.

@@ -28,6 +28,7 @@ pub mod report;
 pub mod settings;
 pub mod share;
 pub mod simulate;
+pub mod surface;
 pub mod verdict;
 
 pub use analysis::{AnalyzeError, Progress, Stage, analyze, analyze_with_progress};

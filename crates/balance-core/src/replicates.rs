@@ -19,9 +19,12 @@ use crate::potential::{Gauge, PotentialFit, fit_potential_from};
 use crate::random::Random;
 use crate::settings::Settings;
 
-/// The prior of the posterior: Dirichlet(1/2, ..., 1/2) on each source's observed outcomes
-/// (Jeffreys'); docs/calibration.md shows how the coverage moves with it.
-pub const PRIOR: f64 = 0.5;
+/// The prior of the posterior: on each source, a Dirichlet of total weight 1 shared evenly by
+/// its observed outcomes (Perks' prior, `1/k` each of `k` outcomes). A fixed weight per outcome
+/// (Jeffreys' 1/2) adds more pseudo-counts the more distinct outcomes a source has, and on the
+/// simulated word agent, whose sources reach dozens of words once or twice, it pulled the
+/// posterior off the data (82% coverage against 91% with this prior; docs/calibration.md).
+pub const PRIOR_WEIGHT: f64 = 1.0;
 
 /// How replicates are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,8 +32,8 @@ pub const PRIOR: f64 = 0.5;
 pub enum Resampling {
     /// Each source's attempts drawn again from its observed outcomes (a multinomial).
     Bootstrap,
-    /// Each source's outcome probabilities drawn from their posterior, Dirichlet(N + 1/2),
-    /// with the source's attempts spread over them (expected counts).
+    /// Each source's outcome probabilities drawn from their posterior, `Dirichlet(N + 1/k)` over
+    /// its `k` observed outcomes, with the source's attempts spread over them (expected counts).
     Posterior,
 }
 
@@ -80,7 +83,8 @@ pub fn redraw(
         let drawn = match kind {
             Resampling::Bootstrap => rng.multinomial(trials, &weights),
             Resampling::Posterior => {
-                let alpha: Vec<f64> = weights.iter().map(|w| w + PRIOR).collect();
+                let each = PRIOR_WEIGHT / weights.len() as f64;
+                let alpha: Vec<f64> = weights.iter().map(|w| w + each).collect();
                 rng.dirichlet(&alpha).into_iter().map(|p| p * trials).collect()
             }
         };
