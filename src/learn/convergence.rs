@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 
 use crate::format;
-use crate::plots::{Area, Drawn, Palette, VERMILLION, figure, themed};
+use crate::plots::{Area, Drawn, Palette, VERMILLION, figure, legend, themed};
 
 /// The estimate after `samples` samples, with its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,12 +87,5 @@ fn draw(root: &Area, palette: &Palette, points: &[Point], truth: f64) -> Result<
         .drawn()?
         .label("truth")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], VERMILLION.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(palette.paper.mix(0.9))
-        .border_style(palette.ink)
-        .label_font(palette.text(13))
-        .draw()
-        .drawn()
+    legend(&mut chart, palette, SeriesLabelPosition::UpperRight)
 }

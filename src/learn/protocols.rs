@@ -11,7 +11,7 @@ use super::maths;
 use super::predict::Predict;
 use super::{LessonFrame, number};
 use crate::format;
-use crate::plots::{Area, Drawn, ORANGE, Palette, figure, themed};
+use crate::plots::{Area, Drawn, ORANGE, Palette, figure, legend, themed};
 
 /// The lesson's id in links.
 pub const ID: &str = "protocols";
@@ -124,14 +124,7 @@ fn draw(
             .draw_series(placed.iter().map(|&(x, v, _)| Circle::new((x, v), 4, colour.filled())))
             .drawn()?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(palette.paper.mix(0.9))
-        .border_style(palette.ink)
-        .label_font(palette.text(13))
-        .draw()
-        .drawn()
+    legend(&mut chart, palette, SeriesLabelPosition::UpperLeft)
 }
 
 /// The lesson.

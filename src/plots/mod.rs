@@ -108,6 +108,22 @@ where
         .light_line_style(palette.grid)
 }
 
+/// Draws the legend of `chart`'s labelled series at `position`, on a patch of its paper.
+pub fn legend<CT: CoordTranslate>(
+    chart: &mut ChartContext<'_, CanvasBackend, CT>,
+    palette: &Palette,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(palette.paper.mix(0.9))
+        .border_style(palette.ink)
+        .label_font(palette.text(13))
+        .draw()
+        .drawn()
+}
+
 /// The whole canvas as a plotters drawing area.
 pub type Area = DrawingArea<CanvasBackend, Shift>;
 
