@@ -24,8 +24,13 @@ const STATES: [(&str, &str, &str, f64); 5] = [
     ("E", "l3-e", "E(E) ", 1.0),
 ];
 
-/// Pixels per unit of potential in the drawing.
-const SCALE: f64 = 40.0;
+/// Where the drawing's potential axis stands, in its pixels.
+const AXIS_X: f64 = 44.0;
+
+/// The height in the drawing of potential `v` (40 pixels a unit, -0.5 to 4.5 shown).
+fn y_of(v: f64) -> f64 {
+    215.0 - (v.clamp(-0.5, 4.5) + 0.5) * 38.0
+}
 
 fn simulate(energies: &[f64], seed: f64, samples: f64) -> Simulation {
     FewStates { energies: energies.to_vec(), beta: 1.0 }.restarts(seed as u64, samples as usize)
@@ -103,7 +108,6 @@ pub fn Landscape(link: Link) -> impl IntoView {
             (sim.dataset, Some(sim.truth))
         })
     };
-    let top = 4.0 * SCALE + 30.0;
     view! {
         <LessonFrame
             id=ID
@@ -141,21 +145,37 @@ pub fn Landscape(link: Link) -> impl IntoView {
                 {play_button("l3-play", samples, 50.0)}
                 <button type="button" id="l3-reset" on:click=move |_| samples.set(300.0)>"Start again"</button>
             </div>
-            <svg class="levels" viewBox=format!("0 0 360 {top}") role="img" aria-label="True and recovered potentials">
+            <svg class="levels" viewBox="0 0 440 250" role="img" aria-label="True and recovered potentials of the five states">
+                // The potential axis, 0 to 4, with its ticks.
+                <line x1=AXIS_X y1=y_of(-0.5) x2=AXIS_X y2=y_of(4.5) class="axis" />
+                {(0..=4)
+                    .map(|v| {
+                        let y = y_of(f64::from(v));
+                        view! {
+                            <line x1=AXIS_X - 4.0 x2=AXIS_X y1=y y2=y class="axis" />
+                            <text x=AXIS_X - 7.0 y=y + 4.0 text-anchor="end" class="tick">{v}</text>
+                        }
+                    })
+                    .collect_view()}
+                <text x="6" y="14" class="tick">"V (true and recovered)"</text>
+                // The legend.
+                <line x1="250" x2="270" y1="12" y2="12" class="truth-level" />
+                <text x="276" y="16" class="tick">"true energy"</text>
+                <circle cx="260" cy="30" r="5" class="recovered" />
+                <text x="276" y="34" class="tick">"recovered V ± SE"</text>
                 {move || shown.with(|f| {
                     f.rows
                         .iter()
                         .enumerate()
                         .map(|(i, (truth, got))| {
-                            let x = 40.0 + i as f64 * 65.0;
-                            let y = |v: f64| top - 15.0 - v.clamp(-0.5, 4.5) * SCALE;
+                            let x = 95.0 + i as f64 * 75.0;
                             view! {
-                                <line x1=x - 22.0 x2=x + 22.0 y1=y(*truth) y2=y(*truth) class="truth-level" />
+                                <line x1=x - 24.0 x2=x + 24.0 y1=y_of(*truth) y2=y_of(*truth) class="truth-level" />
                                 {got.map(|(v, se)| view! {
-                                    <line x1=x x2=x y1=y(v - se) y2=y(v + se) class="error-bar" />
-                                    <circle cx=x cy=y(v) r="5" class="recovered" />
+                                    <line x1=x x2=x y1=y_of(v - se) y2=y_of(v + se) class="error-bar" />
+                                    <circle cx=x cy=y_of(v) r="5" class="recovered" />
                                 })}
-                                <text x=x y=top - 1.0 text-anchor="middle" class="node-label">{STATES[i].0}</text>
+                                <text x=x y="246" text-anchor="middle" class="node-label">{STATES[i].0}</text>
                             }
                         })
                         .collect_view()

@@ -43,6 +43,16 @@ fn measure(sim: &Simulation, beta: f64) -> Option<Measured> {
     (xx > 0.0).then(|| (points, xy / xx, r.action.minimum))
 }
 
+/// Across the drawing: energy `e` (0 to 2.4) in its pixels.
+fn x_of(e: f64) -> f64 {
+    50.0 + e * 155.0
+}
+
+/// Up the drawing: potential `v` (0 to 15) in its pixels.
+fn v_of(v: f64) -> f64 {
+    245.0 - v.clamp(0.0, 15.0) * 14.0
+}
+
 /// The lesson.
 #[component]
 pub fn Voting(link: Link) -> impl IntoView {
@@ -106,19 +116,39 @@ pub fn Voting(link: Link) -> impl IntoView {
                 {number("l5-votes", "Answers per vote (m) ", 1.0, 7.0, 2.0, votes)}
                 {number("l5-seed", "Seed ", 1.0, 1e6, 1.0, seed)}
             </div>
-            <svg class="levels" viewBox="0 0 320 200" role="img" aria-label="Recovered V against the energy E">
-                <line x1="30" y1="180" x2="310" y2="180" class="axis" />
-                <line x1="30" y1="180" x2="30" y2="10" class="axis" />
-                <text x="305" y="195" text-anchor="end" class="node-label">"E"</text>
-                <text x="12" y="18" class="node-label">"V"</text>
-                {move || shown.get().map(|(points, slope, _)| {
-                    // E up to 2.25 across, V up to 15 up.
-                    let x = |e: f64| 30.0 + e * 120.0;
-                    let y = |v: f64| 180.0 - v.clamp(0.0, 15.0) * 11.0;
-                    view! {
-                        <line x1=x(0.0) y1=y(0.0) x2=x(2.25) y2=y(slope * 2.25) class="fit-line" />
-                        {points.into_iter().map(|(e, v)| view! { <circle cx=x(e) cy=y(v) r="5" class="recovered" /> }).collect_view()}
-                    }
+            <svg class="levels" viewBox="0 0 440 280" role="img" aria-label="Recovered V against the energy E, with the fitted and the expected slope">
+                <line x1=x_of(0.0) y1=v_of(0.0) x2=x_of(2.4) y2=v_of(0.0) class="axis" />
+                <line x1=x_of(0.0) y1=v_of(0.0) x2=x_of(0.0) y2=v_of(15.0) class="axis" />
+                {[0.0, 0.5, 1.0, 1.5, 2.0]
+                    .into_iter()
+                    .map(|e| view! {
+                        <line x1=x_of(e) x2=x_of(e) y1=v_of(0.0) y2=v_of(0.0) + 4.0 class="axis" />
+                        <text x=x_of(e) y=v_of(0.0) + 17.0 text-anchor="middle" class="tick">{format::number(e, 1)}</text>
+                    })
+                    .collect_view()}
+                {[0.0, 5.0, 10.0, 15.0]
+                    .into_iter()
+                    .map(|v| view! {
+                        <line x1=x_of(0.0) - 4.0 x2=x_of(0.0) y1=v_of(v) y2=v_of(v) class="axis" />
+                        <text x=x_of(0.0) - 7.0 y=v_of(v) + 4.0 text-anchor="end" class="tick">{v}</text>
+                    })
+                    .collect_view()}
+                <text x=x_of(2.4) y=v_of(0.0) + 32.0 text-anchor="end" class="tick">"energy E"</text>
+                <text x="6" y="14" class="tick">"recovered V"</text>
+                // The legend.
+                <circle cx="140" cy="14" r="5" class="recovered" />
+                <text x="150" y="18" class="tick">"states"</text>
+                <line x1="200" x2="222" y1="14" y2="14" class="fit-line" />
+                <text x="228" y="18" class="tick">"fitted slope"</text>
+                <line x1="310" x2="332" y1="14" y2="14" class="expected-line" />
+                <text x="338" y="18" class="tick">"expected βn"</text>
+                {move || {
+                    let expected = beta.get() * n() as f64;
+                    view! { <line x1=x_of(0.0) y1=v_of(0.0) x2=x_of(2.25) y2=v_of(expected * 2.25) class="expected-line" /> }
+                }}
+                {move || shown.get().map(|(points, slope, _)| view! {
+                    <line x1=x_of(0.0) y1=v_of(0.0) x2=x_of(2.25) y2=v_of(slope * 2.25) class="fit-line" />
+                    {points.into_iter().map(|(e, v)| view! { <circle cx=x_of(e) cy=v_of(v) r="5" class="recovered" /> }).collect_view()}
                 })}
             </svg>
             <dl class="stats" id="l5-numbers">

@@ -210,6 +210,12 @@ async fn landscape_more_samples_bring_the_recovered_potentials_to_the_true_ones(
     let (first, last) = (seen[0], seen[4]);
     assert!(last.0 < first.0 / 3.0 && last.0 < 3.0 * last.1, "RMS: {seen:?}");
     b.screenshot("learn-landscape").await;
+    // The drawing has a labelled potential axis (ticks 0 to 4) and a legend.
+    let ticks = b.text("#lesson-landscape svg.levels").await;
+    for label in ["0", "1", "2", "3", "4", "true energy", "recovered V ± SE"] {
+        assert!(ticks.contains(label), "{label:?} missing from {ticks:?}");
+    }
+    b.shoot("#lesson-landscape svg.levels", "learn-landscape-figure").await;
 
     // Reshape: raise D; the link keeps the shape and the seed.
     b.fill("#l3-d", "0.3").await;
@@ -349,6 +355,20 @@ async fn colder_agents_and_votes_steepen_the_potential_and_shrink_the_action() {
     assert!((cold.0 - 2.0).abs() < 0.2, "{cold:?}");
     assert!(cold.1 < plain.1, "action {plain:?} -> {cold:?}");
     b.screenshot("learn-voting").await;
+    // The drawing's dashed line is the expected slope βn = 2: at E = 2.25 it stands at V = 4.5
+    // (245 − 4.5 × 14 = 182 in the drawing's pixels); ticks and a legend label it.
+    let lines = b
+        .client
+        .find_all(fantoccini::Locator::Css("#lesson-voting svg.levels line.expected-line"))
+        .await
+        .unwrap();
+    let end = lines.last().unwrap().attr("y2").await.unwrap().unwrap();
+    assert!((end.parse::<f64>().unwrap() - 182.0).abs() < 0.01, "expected line ends at {end}");
+    let text = b.text("#lesson-voting svg.levels").await;
+    for label in ["energy E", "recovered V", "fitted slope", "βn", "15"] {
+        assert!(text.contains(label), "{label:?} missing from {text:?}");
+    }
+    b.shoot("#lesson-voting svg.levels", "learn-voting-figure").await;
     let path = lesson_link(&b).await;
     let c = Browser::open(&path).await;
     assert_eq!(c.text("#l5-slope").await, b.text("#l5-slope").await);
