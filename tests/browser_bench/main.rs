@@ -20,10 +20,11 @@ const PAPER_SCALE_TO_DRAWN: &str = "const done = arguments[arguments.length - 1]
     const picker = document.querySelector('#dataset-picker'); \
     const t0 = performance.now(); \
     picker.value = 'sim-paper-scale'; picker.dispatchEvent(new Event('change')); \
-    const ids = ['level-diagram', 'landscape-plot', 'pairwise-plot', 'loop-plot', 'oneway-plot', 'histogram-plot']; \
+    const ids = ['level-diagram', 'disconnectivity-plot', 'surface-plot', 'landscape-plot', 'pairwise-plot', \
+      'loop-plot', 'oneway-plot', 'histogram-plot']; \
     const ready = () => { const t = document.querySelector('#analysis-timing'); \
       return t && t.innerText.includes('background worker') && \
-        ids.every(id => document.getElementById(id)) && \
+        ids.every(id => document.getElementById(id) || document.getElementById(id + '-card')) && \
         performance.getEntriesByName('landscape-draw').length > 0; }; \
     const check = () => { if (ready()) { \
         const load = performance.getEntriesByName('load-dataset').pop(); \
