@@ -9,7 +9,7 @@ use balance_agent::errors::advice;
 use balance_agent::retry::RetryPolicy;
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::spec::Arm;
-use balance_agent::{ProviderKind, Spec};
+use balance_agent::{ApiKey, ProviderKind, Spec};
 use balance_core::Preset;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 use super::RunState;
 use super::fetch::{BrowserClock, Fetch};
 use super::keys;
-use super::list::{self, Action};
+use super::list::{self, Action as ListAction};
 use super::session::{self, Live, Session, compared_dataset, new_id};
 use super::store::{Record, Status, Store};
 use crate::app::{Handed, Handoff};
@@ -96,8 +96,9 @@ pub struct Experiments {
     pub arm_text: RwSignal<String>,
     /// The area's last message (errors, renames, imports).
     pub notice: RwSignal<Option<String>>,
-    /// The last connection test: its report, or why it failed.
-    pub connection: RwSignal<Option<Result<String, String>>>,
+    /// The connection test: one call with the form's settings and the key they need; its value
+    /// is what came back, or why nothing was called or came back.
+    probe: Action<(Spec, Option<ApiKey>), Result<String, String>>,
     /// The key field's text.
     pub key_text: RwSignal<String>,
     /// Where the key is kept.
@@ -146,7 +147,9 @@ impl Experiments {
             form_error: RwSignal::new(None),
             arm_text: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
-            connection: RwSignal::new(None),
+            probe: Action::new_local(|(spec, key): &(Spec, Option<ApiKey>)| {
+                probe(spec.clone(), key.clone())
+            }),
             key_text: RwSignal::new(String::new()),
             keep: RwSignal::new(keys::chosen_keep()),
             store: StoredValue::new_local(None),
@@ -234,7 +237,7 @@ impl Experiments {
             Err(e) => return self.form_error.set(Some(e)),
         };
         self.form_error.set(None);
-        self.connection.set(None);
+        self.probe.value().set(None);
         if self.busy.get_untracked().is_some() || !self.also_running.get_untracked().is_empty() {
             self.notice.set(Some("An experiment is running: pause or cancel it first.".into()));
             return;
@@ -291,9 +294,9 @@ impl Experiments {
     }
 
     /// Does what the experiments list asks.
-    pub fn act(self, action: Action) {
+    pub fn act(self, action: ListAction) {
         match action {
-            Action::Resume(record) => {
+            ListAction::Resume(record) => {
                 if self.busy.get_untracked().is_some() {
                     self.notice
                         .set(Some("An experiment is running: pause or cancel it first.".into()));
@@ -303,7 +306,7 @@ impl Experiments {
                     self.launch(session);
                 });
             }
-            Action::Analyse(record) => {
+            ListAction::Analyse(record) => {
                 let handoff = self.handoff;
                 self.open_saved(record, move |session| {
                     let dataset = session.file.borrow().dataset();
@@ -315,8 +318,8 @@ impl Experiments {
                     });
                 });
             }
-            Action::Compare(records) => self.compare(records),
-            Action::Export(record) => self.open_saved(record, move |session| {
+            ListAction::Compare(records) => self.compare(records),
+            ListAction::Export(record) => self.open_saved(record, move |session| {
                 let mut file = session.file.borrow().clone();
                 file.attempts.sort_by_key(|a| a.index);
                 let stem: String = file
@@ -332,8 +335,8 @@ impl Experiments {
                     self.notice.set(Some(format!("Export failed: {e}.")));
                 }
             }),
-            Action::Rename(record, name) => self.rename(record, name),
-            Action::Delete(record) => self.delete(record),
+            ListAction::Rename(record, name) => self.rename(record, name),
+            ListAction::Delete(record) => self.delete(record),
         }
     }
 
@@ -466,42 +469,53 @@ impl Experiments {
         });
     }
 
-    /// Makes one call with the form's settings and says what came back.
+    /// Makes one call with the form's settings (after checking them, and that a key is there
+    /// when one is needed) and says what came back.
     pub fn test_connection(self) {
         let s = self.spec.get_untracked();
         if let Err(e) = s.check() {
-            self.connection.set(Some(Err(format!("Not called: {e}."))));
+            self.probe.value().set(Some(Err(format!("Not called: {e}."))));
             return;
         }
         let key = keys::key(s.provider.kind);
         if s.provider.kind.needs_key() && key.is_none() {
-            self.connection.set(Some(Err(format!(
+            self.probe.value().set(Some(Err(format!(
                 "Not called: {} needs an API key: paste it in the key field first.",
                 s.provider.kind.label()
             ))));
             return;
         }
-        self.connection.set(Some(Ok("Calling…".into())));
-        spawn_local(async move {
-            let prompt = s.task.prompt(s.plan.seeds.first().map_or("", String::as_str));
-            let once = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
-            let started = browser::now_ms();
-            let result = if s.provider.kind == ProviderKind::Simulated {
-                let llm = SimulatedTransport::new(s.plan.seed, BrowserClock, s.provider.latency_ms);
-                call(&llm, &BrowserClock, &s.provider, None, &prompt, &once, &mut || 0.5).await
-            } else {
-                let fetch = Fetch { timeout_ms: s.provider.timeout_s * 1000.0 };
-                call(&fetch, &BrowserClock, &s.provider, key.as_ref(), &prompt, &once, &mut || 0.5)
-                    .await
-            };
-            let ms = browser::now_ms() - started;
-            self.connection.set(Some(match result {
-                Ok(a) => Ok(connected(&s, &a.completion, ms)),
-                Err(f) => Err(match advice(&s.provider, &f.error, Some(&browser::origin())) {
-                    Some(hint) => format!("{}. {hint}", f.error),
-                    None => f.error.to_string(),
-                }),
-            }));
-        });
+        self.probe.dispatch_local((s, key));
+    }
+
+    /// What the connection test says: "Calling…" while it runs, then its result.
+    pub fn connection(self) -> Option<Result<String, String>> {
+        if self.probe.pending().get() {
+            return Some(Ok("Calling…".into()));
+        }
+        self.probe.value().get()
+    }
+}
+
+/// One call to the provider `spec` names (the simulated agent answers without a network), with
+/// what it says about the answer, or the error with advice.
+async fn probe(s: Spec, key: Option<ApiKey>) -> Result<String, String> {
+    let prompt = s.task.prompt(s.plan.seeds.first().map_or("", String::as_str));
+    let once = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
+    let started = browser::now_ms();
+    let result = if s.provider.kind == ProviderKind::Simulated {
+        let llm = SimulatedTransport::new(s.plan.seed, BrowserClock, s.provider.latency_ms);
+        call(&llm, &BrowserClock, &s.provider, None, &prompt, &once, &mut || 0.5).await
+    } else {
+        let fetch = Fetch { timeout_ms: s.provider.timeout_s * 1000.0 };
+        call(&fetch, &BrowserClock, &s.provider, key.as_ref(), &prompt, &once, &mut || 0.5).await
+    };
+    let ms = browser::now_ms() - started;
+    match result {
+        Ok(a) => Ok(connected(&s, &a.completion, ms)),
+        Err(f) => Err(match advice(&s.provider, &f.error, Some(&browser::origin())) {
+            Some(hint) => format!("{}. {hint}", f.error),
+            None => f.error.to_string(),
+        }),
     }
 }

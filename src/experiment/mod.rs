@@ -129,7 +129,7 @@ pub fn ExperimentArea() -> impl IntoView {
                 <button type="button" id="start-run" class="primary" on:click=move |_| x.start_new()>"Start"</button>
             </div>
             {move || x.form_error.get().map(|e| view! { <p class="error" role="alert" id="form-error">{e}</p> })}
-            {move || x.connection.get().map(|r| match r {
+            {move || x.connection().map(|r| match r {
                 Ok(m) => view! { <p id="connection-result" class="ok">{m}</p> }.into_any(),
                 Err(m) => view! { <p id="connection-result" class="error">{m}</p> }.into_any(),
             })}
