@@ -67,18 +67,44 @@ pub fn SurfacePlot(report: Arc<Report>) -> impl IntoView {
         format::number(step, 2),
     );
     let labels: Vec<String> = s.states.iter().map(|&k| report.states[k].label.clone()).collect();
+    let pairs = heaviest_pairs(&s);
     figure(
         "surface-plot",
         "Energy surface",
         "The states laid out in the plane with the potential as a coloured surface and contours",
         summary,
         (),
-        move |area, palette| draw(area, palette, &s, &labels),
+        move |area, palette| draw(area, palette, &s, &pairs, &labels),
     )
     .into_any()
 }
 
-fn draw(root: &Area, palette: &Palette, s: &Surface, labels: &[String]) -> Result<(), String> {
+/// Each pair of states joined by a transition once, from the state it leaves more often (by
+/// weight) to the other, heaviest first, at most [`EDGES`].
+fn heaviest_pairs(s: &Surface) -> Vec<(usize, usize, f64)> {
+    let weight: std::collections::HashMap<(usize, usize), f64> =
+        s.edges.iter().map(|&(a, b, w)| ((a, b), w)).collect();
+    let mut pairs: Vec<(usize, usize, f64)> = s
+        .edges
+        .iter()
+        .copied()
+        .filter(|&(a, b, w)| {
+            let back = weight.get(&(b, a)).copied().unwrap_or(0.0);
+            w > back || (w == back && a < b)
+        })
+        .collect();
+    pairs.sort_by(|x, y| y.2.total_cmp(&x.2));
+    pairs.truncate(EDGES);
+    pairs
+}
+
+fn draw(
+    root: &Area,
+    palette: &Palette,
+    s: &Surface,
+    pairs: &[(usize, usize, f64)],
+    labels: &[String],
+) -> Result<(), String> {
     let (plot, bar) = root.split_horizontally(570);
     let (w, h) = plot.dim_in_pixel();
     // Keep the layout's proportions: the unit square in the middle of a wider range.
@@ -106,20 +132,10 @@ fn draw(root: &Area, palette: &Palette, s: &Surface, labels: &[String]) -> Resul
             )
             .drawn()?;
     }
-    // Transitions: each pair once, its width by the heavier direction, an arrow on that one.
-    let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
-    for &(a, b, wt) in &s.edges {
-        let back = s.edges.iter().find(|e| e.0 == b && e.1 == a).map_or(0.0, |e| e.2);
-        if wt > back || (wt == back && a < b) {
-            pairs.push((a, b, wt));
-        }
-    }
-    pairs.sort_by(|x, y| y.2.total_cmp(&x.2));
-    pairs.truncate(EDGES);
     let heaviest = pairs.first().map_or(1.0, |p| p.2).max(1e-12);
     let px = |k: usize| chart.backend_coord(&(s.positions[k][0], s.positions[k][1]));
     let grey = RGBColor(200, 200, 200);
-    for &(a, b, wt) in &pairs {
+    for &(a, b, wt) in pairs {
         let (from, to) = (px(a), px(b));
         let width = (0.6 + 2.4 * (wt / heaviest).sqrt()).round() as u32;
         let style = grey.mix(0.7).stroke_width(width.max(1));

@@ -181,7 +181,7 @@ fn smacof(d: &[Vec<f64>], start: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
                 if i == j {
                     continue;
                 }
-                let gap = ((x[i][0] - x[j][0]).powi(2) + (x[i][1] - x[j][1]).powi(2)).sqrt();
+                let gap = dist(x[i], x[j]);
                 let ratio = if gap > 1e-12 { d[i][j] / gap } else { 0.0 };
                 for c in 0..2 {
                     next[i][c] += ratio * (x[i][c] - x[j][c]);
@@ -213,9 +213,13 @@ fn normalise(x: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
         .collect()
 }
 
+/// The distance between two points of the plane.
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
 /// The Gaussian-weighted mean of the potentials at every grid point, empty far from the states.
 fn interpolate(positions: &[[f64; 2]], potentials: &[f64]) -> Vec<Option<f64>> {
-    let dist = |a: [f64; 2], b: [f64; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
     let mut nearest: Vec<f64> = positions
         .iter()
         .enumerate()
@@ -272,10 +276,8 @@ fn marching_squares(values: &[Option<f64>], level: f64) -> Vec<[[f64; 2]; 2]> {
                     return None;
                 }
                 let t = (level - a) / (b - a);
-                let (p, q) = (point(corners[k].0, corners[k].1), {
-                    let c = corners[(k + 1) % 4];
-                    point(c.0, c.1)
-                });
+                let ((pi, pj), (qi, qj)) = (corners[k], corners[(k + 1) % 4]);
+                let (p, q) = (point(pi, pj), point(qi, qj));
                 Some([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])])
             };
             let cuts: Vec<(usize, [f64; 2])> =
@@ -307,10 +309,6 @@ mod tests {
     use crate::datasets::Bundled;
     use crate::simulate::Metropolis;
     use crate::{Preset, analyze};
-
-    fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
-        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
-    }
 
     #[test]
     fn a_ring_is_laid_out_as_a_ring() {
