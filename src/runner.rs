@@ -38,6 +38,17 @@ struct Live {
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
+impl Drop for Live {
+    /// Stops the worker and unhooks its listeners, so that a reply already on its way (the
+    /// warm-up's "ready", a job's progress) finds no closure that has been dropped: the area
+    /// that owned the runner may be gone.
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
 #[derive(Default)]
 struct State {
     live: Option<Live>,
@@ -109,9 +120,7 @@ impl Runner {
     /// Stops the worker (and with it any job); the next job starts a fresh one.
     fn stop_worker(&self) {
         let mut s = self.state.borrow_mut();
-        if let Some(live) = s.live.take() {
-            live.worker.terminate();
-        }
+        s.live = None;
         s.busy = false;
         s.queued = None;
     }

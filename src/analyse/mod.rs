@@ -12,7 +12,6 @@ mod workspace;
 pub use tables::PotentialsTable;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::app::Handoff;
 use crate::browser;
@@ -37,16 +36,6 @@ pub fn AnalyseArea() -> impl IntoView {
         ws.open_link(&fragment);
     }
 
-    let import = move |file: Option<web_sys::File>| {
-        let Some(file) = file else { return };
-        spawn_local(async move {
-            match browser::read_file(file).await {
-                Ok((name, text)) => ws.import(&name, &text),
-                Err(e) => ws.notice.set(Some(format!("{e}. The current dataset is kept."))),
-            }
-        });
-    };
-
     view! {
         <section
             class="area"
@@ -54,7 +43,7 @@ pub fn AnalyseArea() -> impl IntoView {
             on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
             on:drop=move |ev: web_sys::DragEvent| {
                 ev.prevent_default();
-                import(browser::dropped_file(&ev));
+                ws.import_file(browser::dropped_file(&ev));
             }
         >
             <p class="lead" id="intro">
@@ -66,13 +55,13 @@ pub fn AnalyseArea() -> impl IntoView {
             <div class="toolbar">
                 <h2 id="analyse-title">"Analyse"</h2>
                 <DatasetPicker ws=ws />
-                <label class="button">
-                    "Import a file…"
+                <label class="button" aria-busy=move || ws.reading.get().to_string()>
+                    {move || if ws.reading.get() { "Reading the file…" } else { "Import a file…" }}
                     <input
                         id="import-file"
                         type="file"
                         accept=".csv,.json,.txt,.traj"
-                        on:change=move |ev| import(browser::picked_file(&ev))
+                        on:change=move |ev| ws.import_file(browser::picked_file(&ev))
                     />
                 </label>
                 <button type="button" id="share-button" on:click=move |_| ws.share()>

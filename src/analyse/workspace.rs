@@ -90,7 +90,7 @@ impl Origin {
 
 /// The Analyse area's state, provided by context: every field is a signal the components read,
 /// and every change goes through the methods below.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Workspace {
     /// The dataset shown.
     pub dataset: RwSignal<Dataset>,
@@ -110,6 +110,10 @@ pub struct Workspace {
     pub link: RwSignal<Option<String>>,
     /// The analysis of what is shown, once made (or why it cannot be); `None` while it runs.
     pub report: RwSignal<Option<Result<Arc<Report>, String>>>,
+    /// Reading a file the person picked or dropped, then importing it; pending while it reads.
+    importing: Action<(Workspace, web_sys::File), ()>,
+    /// Whether a file is being read.
+    pub reading: Memo<bool>,
 }
 
 impl Workspace {
@@ -122,6 +126,15 @@ impl Workspace {
             Some(p) => dataset.with(|d| p.settings(d)),
             None => custom.get(),
         });
+        let importing = Action::new_unsync_local(|(ws, file): &(Workspace, web_sys::File)| {
+            let (ws, file) = (*ws, file.clone());
+            async move {
+                match browser::read_file(file).await {
+                    Ok((name, text)) => ws.import(&name, &text),
+                    Err(e) => ws.notice.set(Some(format!("{e}. The current dataset is kept."))),
+                }
+            }
+        });
         Workspace {
             dataset,
             origin: RwSignal::new(Origin::Named(Source::Bundled(Bundled::Claude4Word))),
@@ -132,6 +145,15 @@ impl Workspace {
             notice: RwSignal::new(None),
             link: RwSignal::new(None),
             report: RwSignal::new(None),
+            importing,
+            reading: importing.pending(),
+        }
+    }
+
+    /// Reads `file` (picked or dropped) in the background and imports it.
+    pub fn import_file(&self, file: Option<web_sys::File>) {
+        if let Some(file) = file {
+            self.importing.dispatch_local((*self, file));
         }
     }
 

@@ -23,6 +23,10 @@ use super::store::{Record, Status, Store};
 use crate::app::{Handed, Handoff};
 use crate::browser::{self, Keep};
 
+/// What the store lists: the saved experiments with their counts of attempts, and how many
+/// could not be read.
+type Listing = (Vec<(Record, usize)>, usize);
+
 /// Where the last experiment's settings are remembered (they hold no key).
 const LAST_SPEC: &str = "balance-lab-last-experiment";
 
@@ -94,18 +98,29 @@ pub struct Experiments {
     pub form_error: RwSignal<Option<String>>,
     /// Temperatures to compare, as typed ("1, 0.5"): a run made for comparing.
     pub arm_text: RwSignal<String>,
-    /// The area's last message (errors, renames, imports).
-    pub notice: RwSignal<Option<String>>,
+    /// The last operation's message (errors, renames), shown by `message`.
+    notice: RwSignal<Option<String>>,
     /// The connection test: one call with the form's settings and the key they need; its value
     /// is what came back, or why nothing was called or came back.
     probe: Action<(Spec, Option<ApiKey>), Result<String, String>>,
+    /// Whether the connection test is calling.
+    calling: Memo<bool>,
     /// The key field's text.
     pub key_text: RwSignal<String>,
     /// Where the key is kept.
     pub keep: RwSignal<Keep>,
-    store: StoredValue<Option<Store>, LocalStorage>,
-    /// The saved experiments with their counts of attempts.
-    pub records: RwSignal<Vec<(Record, usize)>>,
+    /// This browser's experiments store, opened once (or why it cannot be).
+    store: LocalResource<Result<Store, String>>,
+    /// What the store holds: the saved experiments with their counts of attempts, and how many
+    /// could not be read; read when the store opens and again after every change (`refresh`).
+    listing: LocalResource<Result<Listing, String>>,
+    /// The saved experiments with their counts of attempts (none until the store is read).
+    pub records: Signal<Vec<(Record, usize)>>,
+    /// What keeps experiments from being saved or listed, if anything.
+    pub store_notice: Signal<Option<String>>,
+    /// A change to the saved experiments (import, rename, delete) made in the background; its
+    /// value is what happened.
+    changing: Action<Change, Option<String>>,
     /// The id of the experiment running in the panel.
     pub busy: Signal<Option<String>>,
     /// The ids of the other arms of a run made for comparing that are running.
@@ -140,6 +155,11 @@ impl Experiments {
             live.status.track();
             run.session.with_value(|s| s.as_ref().and_then(|s| s.record.borrow().truth()))
         });
+        let probe = Action::new_local(|(spec, key): &(Spec, Option<ApiKey>)| {
+            probe(spec.clone(), key.clone())
+        });
+        let store = LocalResource::new(Store::open);
+        let listing = LocalResource::new(move || async move { store.await?.records().await });
         let x = Experiments {
             run,
             handoff,
@@ -147,28 +167,39 @@ impl Experiments {
             form_error: RwSignal::new(None),
             arm_text: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
-            probe: Action::new_local(|(spec, key): &(Spec, Option<ApiKey>)| {
-                probe(spec.clone(), key.clone())
-            }),
+            probe,
+            calling: probe.pending(),
             key_text: RwSignal::new(String::new()),
             keep: RwSignal::new(keys::chosen_keep()),
-            store: StoredValue::new_local(None),
-            records: RwSignal::new(Vec::new()),
+            store,
+            listing,
+            records: Signal::derive(move || {
+                listing
+                    .map(|l| l.as_ref().map(|(list, _)| list.clone()).unwrap_or_default())
+                    .unwrap_or_default()
+            }),
+            store_notice: Signal::derive(move || match store.get()? {
+                Err(e) => Some(format!("{e}. Experiments cannot be saved in this browser.")),
+                Ok(_) => match listing.get()? {
+                    Err(e) => Some(e),
+                    Ok((_, 0)) => None,
+                    Ok((_, unreadable)) => Some(format!(
+                        "{unreadable} saved experiments could not be read and are not listed."
+                    )),
+                },
+            }),
+            changing: Action::new_unsync_local(move |change: &Change| {
+                let change = change.clone();
+                async move {
+                    let said = change.make(store.await).await;
+                    listing.refetch();
+                    said
+                }
+            }),
             busy,
             also_running,
             truth,
         };
-        spawn_local(async move {
-            match Store::open().await {
-                Ok(db) => {
-                    x.store.set_value(Some(db));
-                    x.refresh();
-                }
-                Err(e) => {
-                    x.notice.set(Some(format!("{e}. Experiments cannot be saved in this browser.")))
-                }
-            }
-        });
         // The list follows the other arms as they run.
         Effect::new(move |_| {
             let ticks: Vec<u64> =
@@ -182,20 +213,32 @@ impl Experiments {
 
     /// Reads the saved experiments again.
     pub fn refresh(self) {
-        spawn_local(async move {
-            let Some(db) = self.store.get_value() else { return };
-            match db.records().await {
-                Ok((list, unreadable)) => {
-                    self.records.set(list);
-                    if unreadable > 0 {
-                        self.notice.set(Some(format!(
-                            "{unreadable} saved experiments could not be read and are not listed."
-                        )));
-                    }
-                }
-                Err(e) => self.notice.set(Some(e)),
-            }
-        });
+        self.listing.refetch();
+    }
+
+    /// Makes `message` the area's message (`None` clears it), in place of a change's.
+    fn say(self, message: Option<String>) {
+        self.changing.value().set(None);
+        self.notice.set(message);
+    }
+
+    /// The area's last message: what a change is doing or did, or the last operation's.
+    pub fn message(self) -> Option<String> {
+        if let Some(doing) = self.changing.input().with(|c| c.as_ref().map(Change::doing)) {
+            return Some(doing.to_owned());
+        }
+        self.changing.value().get().flatten().or_else(|| self.notice.get())
+    }
+
+    /// Makes `change` in the background (its message replaces the area's).
+    fn change(self, change: Change) {
+        self.say(None);
+        self.changing.dispatch_local(change);
+    }
+
+    /// The store, once it has opened.
+    fn db(self) -> Option<Store> {
+        self.store.get_untracked().and_then(Result::ok)
     }
 
     /// Starts `session` in the panel; false when it cannot start (no key).
@@ -203,13 +246,13 @@ impl Experiments {
         let kind = session.record.borrow().spec.provider.kind;
         let key = keys::key(kind);
         if kind.needs_key() && key.is_none() {
-            self.notice.set(Some(format!(
+            self.say(Some(format!(
                 "{} needs an API key: paste it in the key field first.",
                 kind.label()
             )));
             return false;
         }
-        self.notice.set(None);
+        self.say(None);
         self.run.session.set_value(Some(session.clone()));
         session::start(session, key, self.run.live, move |_| self.refresh());
         self.refresh();
@@ -239,10 +282,10 @@ impl Experiments {
         self.form_error.set(None);
         self.probe.value().set(None);
         if self.busy.get_untracked().is_some() || !self.also_running.get_untracked().is_empty() {
-            self.notice.set(Some("An experiment is running: pause or cancel it first.".into()));
+            self.say(Some("An experiment is running: pause or cancel it first.".into()));
             return;
         }
-        let Some(db) = self.store.get_value() else {
+        let Some(db) = self.db() else {
             self.notice
                 .set(Some("Experiments cannot be saved in this browser, so none can run.".into()));
             return;
@@ -284,11 +327,11 @@ impl Experiments {
 
     /// Loads the attempts of `record` and hands its session to `then`.
     fn open_saved(self, record: Record, then: impl FnOnce(Rc<Session>) + 'static) {
-        let Some(db) = self.store.get_value() else { return };
+        let Some(db) = self.db() else { return };
         spawn_local(async move {
             match db.attempts(&record.id).await {
                 Ok(attempts) => then(Session::new(db, record, attempts)),
-                Err(e) => self.notice.set(Some(e)),
+                Err(e) => self.say(Some(e)),
             }
         });
     }
@@ -332,7 +375,7 @@ impl Experiments {
                     "application/json",
                     &file.to_json(),
                 ) {
-                    self.notice.set(Some(format!("Export failed: {e}.")));
+                    self.say(Some(format!("Export failed: {e}.")));
                 }
             }),
             ListAction::Rename(record, name) => self.rename(record, name),
@@ -342,7 +385,7 @@ impl Experiments {
 
     /// Opens the saved experiments `records` together in Compare.
     fn compare(self, records: Vec<Record>) {
-        let Some(db) = self.store.get_value() else { return };
+        let Some(db) = self.db() else { return };
         spawn_local(async move {
             let mut datasets = Vec::new();
             for record in records {
@@ -351,7 +394,7 @@ impl Experiments {
                         let d = compared_dataset(&record, attempts);
                         datasets.push((balance_core::share::Source::Counts, d));
                     }
-                    Err(e) => return self.notice.set(Some(e)),
+                    Err(e) => return self.say(Some(e)),
                 }
             }
             self.handoff.compare(datasets);
@@ -360,10 +403,9 @@ impl Experiments {
 
     /// Renames a saved experiment (and the running one, when it is that one).
     fn rename(self, mut record: Record, name: String) {
-        let Some(db) = self.store.get_value() else { return };
         let name = name.trim().to_owned();
         if name.is_empty() {
-            self.notice.set(Some("A name cannot be empty.".into()));
+            self.say(Some("A name cannot be empty.".into()));
             return;
         }
         // The running session keeps its own record: rename it there too.
@@ -373,31 +415,18 @@ impl Experiments {
             }
         });
         record.spec.name = name;
-        spawn_local(async move {
-            // Said once saved: a reload before then would show the old name.
-            match db.save(&record).await {
-                Ok(()) => self.notice.set(Some(format!("Renamed to “{}”.", record.spec.name))),
-                Err(e) => self.notice.set(Some(e)),
-            }
-            self.refresh();
-        });
+        self.change(Change::Rename(record));
     }
 
     /// Deletes a saved experiment and its attempts (and clears the panel when it showed it).
     fn delete(self, record: Record) {
-        let Some(db) = self.store.get_value() else { return };
-        spawn_local(async move {
-            if let Err(e) = db.delete(&record.id).await {
-                self.notice.set(Some(e));
+        self.run.session.update_value(|s| {
+            if s.as_ref().is_some_and(|s| s.record.borrow().id == record.id) {
+                *s = None;
+                self.run.live.status.set(None);
             }
-            self.run.session.update_value(|s| {
-                if s.as_ref().is_some_and(|s| s.record.borrow().id == record.id) {
-                    *s = None;
-                    self.run.live.status.set(None);
-                }
-            });
-            self.refresh();
         });
+        self.change(Change::Delete(record));
     }
 
     /// Resumes the run of this page, with a raised token limit when one is given (answers cut
@@ -440,33 +469,9 @@ impl Experiments {
 
     /// Imports an experiment file picked by the person.
     pub fn import(self, file: Option<web_sys::File>) {
-        let Some(file) = file else { return };
-        let Some(db) = self.store.get_value() else { return };
-        spawn_local(async move {
-            let result = match browser::read_file(file).await {
-                Ok((name, text)) => list::import(&name, &text, new_id(), browser::epoch_ms()),
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok((record, file)) => {
-                    let saved = async {
-                        db.save(&record).await?;
-                        db.add_attempts(&record.id, &file.attempts).await
-                    };
-                    match saved.await {
-                        Ok(()) => self.notice.set(Some(format!(
-                            "Imported {} ({} attempts){}.",
-                            record.spec.name,
-                            file.attempts.len(),
-                            if record.status.resumable() { "; it can be resumed" } else { "" }
-                        ))),
-                        Err(e) => self.notice.set(Some(e)),
-                    }
-                    self.refresh();
-                }
-                Err(e) => self.notice.set(Some(format!("{e}. Nothing was imported."))),
-            }
-        });
+        if let Some(file) = file {
+            self.change(Change::Import(file));
+        }
     }
 
     /// Makes one call with the form's settings (after checking them, and that a key is there
@@ -490,10 +495,74 @@ impl Experiments {
 
     /// What the connection test says: "Calling…" while it runs, then its result.
     pub fn connection(self) -> Option<Result<String, String>> {
-        if self.probe.pending().get() {
+        if self.calling.get() {
             return Some(Ok("Calling…".into()));
         }
         self.probe.value().get()
+    }
+}
+
+/// A change to the saved experiments.
+#[derive(Clone)]
+enum Change {
+    /// Read an experiment file and save it as a new experiment.
+    Import(web_sys::File),
+    /// Save a record under its new name.
+    Rename(Record),
+    /// Delete an experiment and its attempts.
+    Delete(Record),
+}
+
+impl Change {
+    /// What is said while it is made.
+    fn doing(&self) -> &'static str {
+        match self {
+            Change::Import(_) => "Importing…",
+            Change::Rename(_) => "Renaming…",
+            Change::Delete(_) => "Deleting…",
+        }
+    }
+
+    /// Makes the change in `store`; says what happened (nothing when a deletion worked).
+    async fn make(self, store: Result<Store, String>) -> Option<String> {
+        let db = match store {
+            Ok(db) => db,
+            Err(e) => return Some(format!("{e}. Nothing was changed.")),
+        };
+        match self {
+            Change::Import(file) => Some(import_file(&db, file).await),
+            // Said once saved: a reload before then would show the old name.
+            Change::Rename(record) => Some(match db.save(&record).await {
+                Ok(()) => format!("Renamed to “{}”.", record.spec.name),
+                Err(e) => e,
+            }),
+            Change::Delete(record) => db.delete(&record.id).await.err(),
+        }
+    }
+}
+
+/// Reads an experiment `file` and saves it in `db` as a new experiment; says what happened.
+async fn import_file(db: &Store, file: web_sys::File) -> String {
+    let read = match browser::read_file(file).await {
+        Ok((name, text)) => list::import(&name, &text, new_id(), browser::epoch_ms()),
+        Err(e) => Err(e),
+    };
+    let (record, file) = match read {
+        Ok(read) => read,
+        Err(e) => return format!("{e}. Nothing was imported."),
+    };
+    let saved = async {
+        db.save(&record).await?;
+        db.add_attempts(&record.id, &file.attempts).await
+    };
+    match saved.await {
+        Ok(()) => format!(
+            "Imported {} ({} attempts){}.",
+            record.spec.name,
+            file.attempts.len(),
+            if record.status.resumable() { "; it can be resumed" } else { "" }
+        ),
+        Err(e) => e,
     }
 }
 

@@ -30,7 +30,7 @@ pub enum Action {
 /// `also_running` the other arms of a run made for comparing, running beside it.
 #[component]
 pub fn ExperimentList(
-    records: RwSignal<Vec<(Record, usize)>>,
+    records: Signal<Vec<(Record, usize)>>,
     busy: Signal<Option<String>>,
     also_running: Signal<Vec<String>>,
     live_saved: Signal<usize>,

@@ -74,7 +74,8 @@ pub fn ExperimentArea() -> impl IntoView {
                     <input id="import-experiment" type="file" accept=".json" on:change=move |ev| x.import(browser::picked_file(&ev)) />
                 </label>
             </div>
-            {move || x.notice.get().map(|n| view! { <p class="error" role="alert" id="experiment-notice">{n}</p> })}
+            {move || x.store_notice.get().map(|n| view! { <p class="error" role="alert" id="store-notice">{n}</p> })}
+            {move || x.message().map(|n| view! { <p class="error" role="alert" id="experiment-notice">{n}</p> })}
             <Show when=move || live.status.get().is_some()>
                 <RunPanel
                     session=x.run.session

@@ -49,6 +49,24 @@ async fn picker_switches_to_gemini_and_nav_switches_area() {
 
 #[tokio::test]
 #[ignore = "end-to-end"]
+async fn leaving_analyse_while_its_worker_runs_stops_the_worker_cleanly() {
+    // Leaving Analyse drops the area while its worker is still analysing the paper-scale data.
+    // The worker's next message must find no listener that was dropped (that was a console
+    // error, "closure invoked recursively or after being dropped"), and the worker must stop.
+    let b = Browser::open("/").await;
+    b.choose_dataset("sim-paper-scale", "7831").await;
+    assert!(b.text("#analysis-progress").await.contains("Analysing"));
+    b.find("#nav-experiment").await.click().await.unwrap();
+    assert!(b.text("#area-experiment").await.contains("Your experiments"));
+    // The analysis would have reported its progress several times by now.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    b.find("#nav-analyse").await.click().await.unwrap();
+    b.find("#counts-table").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
 async fn console_errors_are_caught_by_the_harness() {
     if Engine::current() == Engine::Firefox {
         // geckodriver cannot read the console: the Chromium run checks it.
