@@ -32,11 +32,15 @@ fn dist() -> PathBuf {
     dist
 }
 
-/// Where screenshots and other artifacts go: `target/e2e-artifacts/`.
+/// Where screenshots and other artifacts go: `target/e2e-artifacts/` (Chromium's), with
+/// Firefox's in its `firefox/` folder.
 pub fn artifacts() -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
-    let dir = target.join("e2e-artifacts");
+    let mut dir = target.join("e2e-artifacts");
+    if Engine::current() == Engine::Firefox {
+        dir.push("firefox");
+    }
     std::fs::create_dir_all(&dir).expect("create the artifacts folder");
     dir
 }
