@@ -118,6 +118,13 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Records a performance mark named `name` (the end-to-end tests count them).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// Where something is kept in the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {

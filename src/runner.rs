@@ -39,13 +39,14 @@ struct Live {
 }
 
 impl Drop for Live {
-    /// Stops the worker and unhooks its listeners, so that a reply already on its way (the
-    /// warm-up's "ready", a job's progress) finds no closure that has been dropped: the area
-    /// that owned the runner may be gone.
+    /// Stops the worker and unhooks its listeners, so that a reply already queued when it was
+    /// stopped (a job's progress, when a new job or a cancel stops it) finds no closure that
+    /// has been dropped. Marked `worker-stopped` for the tests.
     fn drop(&mut self) {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
         self.worker.terminate();
+        crate::browser::mark("worker-stopped");
     }
 }
 
@@ -60,7 +61,8 @@ struct State {
     queued: Option<js_sys::Uint8Array>,
 }
 
-/// A worker-backed runner.
+/// A worker-backed runner. The worker's listeners hold the runner's state only weakly, so the
+/// worker stops when the last clone of its runner is dropped (when the area that owns it goes).
 #[derive(Clone)]
 pub struct Runner {
     state: Rc<RefCell<State>>,
@@ -131,14 +133,20 @@ impl Runner {
         options.set_type(web_sys::WorkerType::Classic);
         let worker = web_sys::Worker::new_with_options(WORKER_SCRIPT, &options)
             .map_err(|_| "the browser would not start the analysis worker".to_owned())?;
-        let me = self.clone();
+        // Weak: a listener must not keep its own runner (and so its worker) alive.
+        let state = Rc::downgrade(&self.state);
+        let notify = self.notify.clone();
+        let me = move || state.upgrade().map(|state| Runner { state, notify: notify.clone() });
+        let receiver = me.clone();
         let on_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                me.receive(&js_sys::Uint8Array::new(&ev.data()).to_vec())
+                if let Some(me) = receiver() {
+                    me.receive(&js_sys::Uint8Array::new(&ev.data()).to_vec());
+                }
             });
-        let me = self.clone();
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
             ev.prevent_default();
+            let Some(me) = me() else { return };
             let why = ev
                 .dyn_ref::<web_sys::ErrorEvent>()
                 .map(|e| e.message())
@@ -155,6 +163,7 @@ impl Runner {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        crate::browser::mark("worker-started");
         Ok(Live { worker, ready: false, _on_message: on_message, _on_error: on_error })
     }
 
