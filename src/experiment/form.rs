@@ -1,16 +1,14 @@
 //! The settings of a new experiment: provider, key, task, protocol, prices and budget. Every
 //! field edits one [`Spec`]; a value that cannot be used says why and changes nothing.
 
-use balance_agent::models::{ModelInfo, list_models};
 use balance_agent::schedule::{Price, Protocol};
 use balance_agent::spec::PaperModel;
 use balance_agent::task::{Case, Invalid, Task, Validator};
 use balance_agent::{ProviderKind, Reasoning, Spec};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::fetch::Fetch;
 use super::keys;
+use super::models::ModelListing;
 use super::prices;
 use crate::browser::Keep;
 
@@ -199,40 +197,7 @@ pub fn ProviderForm(
     };
     let reasoning: Vec<(&'static str, &'static str)> =
         Reasoning::ALL.into_iter().map(|r| (r.id(), r.label())).collect();
-    let models = RwSignal::new(Vec::<ModelInfo>::new());
-    let listing = RwSignal::new(None::<String>);
-    let load_models = move |_| {
-        let s = spec.get_untracked();
-        let key = keys::key(s.provider.kind);
-        listing.set(Some("Loading the models…".into()));
-        spawn_local(async move {
-            let fetch = Fetch { timeout_ms: s.provider.timeout_s * 1000.0 };
-            match list_models(&fetch, &s.provider, key.as_ref()).await {
-                Ok(list) => {
-                    let priced = prices::remember_listed(&list).unwrap_or(0);
-                    let mut text = format!("{} models: type to pick one.", list.len());
-                    if priced > 0 {
-                        text.push_str(&format!(
-                            " The prices of {priced} went into the price table."
-                        ));
-                    }
-                    listing.set(Some(text));
-                    models.set(list);
-                }
-                Err(e) => {
-                    let hint = balance_agent::errors::advice(
-                        &s.provider,
-                        &e,
-                        Some(&crate::browser::origin()),
-                    );
-                    listing.set(Some(format!(
-                        "The models could not be listed: {e}. {}",
-                        hint.unwrap_or_default()
-                    )));
-                }
-            }
-        });
-    };
+    let listing = ModelListing::new();
     let remote = move || kind().is_remote();
     view! {
         <fieldset class="form-group">
@@ -262,12 +227,12 @@ pub fn ProviderForm(
                     />
                 </label>
                 <datalist id="model-list">
-                    <For each=move || models.get() key=|m| m.id.clone() let:m>
+                    <For each=move || listing.models() key=|m| m.id.clone() let:m>
                         <option value=m.id.clone()>{m.name.clone().unwrap_or_default()}</option>
                     </For>
                 </datalist>
-                <button type="button" id="load-models" class="small" on:click=load_models>"Load models"</button>
-                {move || listing.get().map(|t| view! { <p class="muted" id="model-listing">{t}</p> })}
+                <button type="button" id="load-models" class="small" on:click=move |_| listing.load(spec.get_untracked())>"Load models"</button>
+                {move || listing.message().map(|t| view! { <p class="muted" id="model-listing">{t}</p> })}
             </Show>
             {field(spec, error, "temperature", "Temperature ", |s| s.provider.temperature.to_string(), |s, t| {
                 s.provider.temperature = finite(t, "the temperature")?;

@@ -7,6 +7,7 @@ mod fetch;
 mod form;
 mod keys;
 mod list;
+mod models;
 mod panel;
 mod prices;
 mod session;
