@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the end-to-end suite in headless Firefox ESR against the release build in dist/ (`make test`
-# builds it first and then runs this), installing firefox-esr (Debian) and geckodriver (crates.io)
-# first if they are missing. Each test module runs in a test process of its own: in one process
-# for the whole suite, Firefox sessions late in the run sometimes never loaded the page.
+# Runs the end-to-end suite in headless Firefox ESR against the release build in dist/ (build it
+# with `make test` or `trunk build --release`), installing firefox-esr (Debian) and geckodriver
+# (crates.io) first if they are missing. Each test module runs in a test process of its own. Not
+# part of `make test`: a Firefox session now and then never shows the page (README, "Developing").
 # Usage: scripts/e2e-firefox.sh [module...]  (the modules of tests/e2e/ to run; default all)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

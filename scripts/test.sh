@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of Balance Lab, installing whatever is missing first:
 # formatting, clippy (native and wasm32), native tests, wasm-bindgen tests in headless Chromium,
-# the release build, and the end-to-end tests against that build in headless Chromium, then
-# those of the areas whose drawing, layout, routes, storage and downloads depend most on the
-# engine in headless Firefox ESR (scripts/e2e-firefox.sh, which installs Firefox and geckodriver;
-# run it with no argument for the whole suite: CI's 40 minutes leave no room for both engines'
-# whole suites).
+# the release build, and the end-to-end tests against that build in headless Chromium
+# (scripts/e2e-firefox.sh runs them in headless Firefox ESR; the README says why not here).
 # Ends with one summary line: "summary: N passed, N failed".
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -50,7 +47,6 @@ run native tests cargo test --workspace --locked
 run wasm tests cargo test --target wasm32-unknown-unknown -p balance-lab --tests --locked
 run build check trunk build --release --offline
 run e2e tests cargo test -p balance-lab --test e2e --locked -- --ignored --test-threads=1
-run e2e-firefox tests bash scripts/e2e-firefox.sh shell figures learn data experiment worker
 
 echo
 echo "phase        result  tests             time"
