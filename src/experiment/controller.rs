@@ -173,20 +173,24 @@ impl Experiments {
             keep: RwSignal::new(keys::chosen_keep()),
             store,
             listing,
-            records: Signal::derive(move || {
+            // A memo: the list is copied out of the listing once per reading, not per use.
+            records: Memo::new(move |_| {
                 listing
                     .map(|l| l.as_ref().map(|(list, _)| list.clone()).unwrap_or_default())
                     .unwrap_or_default()
-            }),
-            store_notice: Signal::derive(move || match store.get()? {
-                Err(e) => Some(format!("{e}. Experiments cannot be saved in this browser.")),
-                Ok(_) => match listing.get()? {
-                    Err(e) => Some(e),
-                    Ok((_, 0)) => None,
-                    Ok((_, unreadable)) => Some(format!(
-                        "{unreadable} saved experiments could not be read and are not listed."
-                    )),
-                },
+            })
+            .into(),
+            store_notice: Signal::derive(move || {
+                match store.map(|s| s.as_ref().err().cloned())? {
+                    Some(e) => Some(format!("{e}. Experiments cannot be saved in this browser.")),
+                    None => listing.map(|l| match l {
+                        Err(e) => Some(e.clone()),
+                        Ok((_, 0)) => None,
+                        Ok((_, unreadable)) => Some(format!(
+                            "{unreadable} saved experiments could not be read and are not listed."
+                        )),
+                    })?,
+                }
             }),
             changing: Action::new_unsync_local(move |change: &Change| {
                 let change = change.clone();
@@ -286,8 +290,7 @@ impl Experiments {
             return;
         }
         let Some(db) = self.db() else {
-            self.notice
-                .set(Some("Experiments cannot be saved in this browser, so none can run.".into()));
+            self.say(Some("Experiments cannot be saved in this browser, so none can run.".into()));
             return;
         };
         let s = self.spec.get_untracked();
