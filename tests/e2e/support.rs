@@ -6,7 +6,7 @@
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -192,6 +192,8 @@ pub struct Browser {
     driver: Driver,
     /// The browser's fresh profile folder (its processes name it on their command line).
     pub profile: tempfile::TempDir,
+    /// The WebDriver server's log (removed when the test passes).
+    log: PathBuf,
 }
 
 impl Browser {
@@ -201,11 +203,16 @@ impl Browser {
         let engine = Engine::current();
         let port = free_port();
         // Its own process group, so that dropping the driver also stops the browser it started.
+        // The driver's output (with Firefox, also the browser's console) goes to a log file that a
+        // failing test names.
+        let log = artifacts().join("drivers").join(format!("{port}.log"));
+        std::fs::create_dir_all(log.parent().unwrap()).expect("create the drivers' log folder");
+        let output = std::fs::File::create(&log).expect("create the driver's log");
         let driver = engine
             .driver(port)
             .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(output.try_clone().expect("share the driver's log"))
+            .stderr(output)
             .spawn()
             .expect("start the WebDriver server (installed by scripts/setup.sh)");
         let profile = tempfile::tempdir().unwrap();
@@ -223,7 +230,7 @@ impl Browser {
                 Err(e) => panic!("could not start a browser session: {e}"),
             }
         };
-        let browser = Browser { client, driver: Driver(driver), profile };
+        let browser = Browser { client, driver: Driver(driver), profile, log };
         browser.goto(path).await;
         browser
     }
@@ -235,12 +242,55 @@ impl Browser {
 
     /// Waits (up to 20 s) for an element matching `css`.
     pub async fn find(&self, css: &str) -> Element {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element matches {css}: {e}"))
+            .await;
+        match found {
+            Ok(element) => element,
+            Err(e) => {
+                let evidence = self.evidence().await;
+                panic!("no element matches {css}: {e}\n{evidence}")
+            }
+        }
+    }
+
+    /// What a failing test leaves to look at: the address, the document's state and title, a
+    /// screenshot and the page's source (saved as `failure-<time>.png` and `.html` among the
+    /// artifacts) and the driver's log.
+    async fn evidence(&self) -> String {
+        let name = format!(
+            "failure-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis())
+        );
+        let url = self.client.current_url().await.map(|u| u.to_string());
+        let state = self
+            .client
+            .execute(
+                "return [document.readyState, document.title, \
+                 document.body ? document.body.innerText.length : -1, \
+                 performance.getEntriesByType('navigation').map(e => e.name + ' ' + \
+                 e.responseStatus + ' ' + Math.round(e.duration)).join(', ')]",
+                vec![],
+            )
+            .await;
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(artifacts().join(format!("{name}.png")), png);
+        }
+        if let Ok(html) = self.client.source().await {
+            let _ = std::fs::write(artifacts().join(format!("{name}.html")), html);
+        }
+        let kept = artifacts().join(format!("{name}.log"));
+        let _ = std::fs::copy(&self.log, &kept);
+        format!(
+            "address: {url:?}\n[readyState, title, body text length, navigation]: {state:?}\n\
+             screenshot, page source and driver log: {}.{{png,html,log}}",
+            artifacts().join(&name).display()
+        )
     }
 
     /// The text of the first element matching `css`, once it exists.
@@ -389,10 +439,11 @@ impl Browser {
             .filter(|e| !expected.iter().any(|x| e.contains(x)))
             .collect();
         assert!(errors.is_empty(), "errors in the browser console: {errors:#?}");
-        let Browser { client, driver, profile } = self;
+        let Browser { client, driver, profile, log } = self;
         let _ = client.close().await;
         drop(driver);
         drop(profile);
+        let _ = std::fs::remove_file(log);
     }
 }
 
