@@ -94,7 +94,8 @@ pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>
             <p class="muted">
                 "βV is the least-action potential, lowest identifiable state at 0 (the paper \
                  reports βV with β = 1), with its sandwich standard error and its 95% interval \
-                 (posterior credible interval, or bootstrap); F = −log π is the \
+                 (from the exact posterior, pivoted about the estimate; else the bootstrap's); \
+                 F = −log π is the \
                  reversible-likelihood estimate of the same landscape. Potentials compare only \
                  within a component (1 is the largest); each component's lowest state is its \
                  reference, at 0. Click a heading to sort."

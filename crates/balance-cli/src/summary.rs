@@ -48,7 +48,7 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
         let st = &r.states[i];
         let status = match (st.potential, st.potential_bound) {
             (Some(_), _) => match (st.potential_credible, st.potential_interval) {
-                (Some([lo, hi]), _) => format!("95% credible [{lo:.3}, {hi:.3}]"),
+                (Some([lo, hi]), _) => format!("95% posterior [{lo:.3}, {hi:.3}]"),
                 (None, Some([lo, hi])) => format!("95% bootstrap [{lo:.3}, {hi:.3}]"),
                 (None, None) => format!("component {}", st.component.unwrap_or(0)),
             },

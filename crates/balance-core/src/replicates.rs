@@ -100,12 +100,12 @@ pub fn redraw(
     fresh
 }
 
-/// 95% intervals (2.5% and 97.5% quantiles) from the replicates, and their means where a bias is
-/// reported.
+/// 95% intervals from the replicates (their 2.5% and 97.5% quantiles; for the posterior's `V`,
+/// pivoted about the estimate: [`pivoted_interval`]), and their means where a bias is reported.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Intervals {
     /// Per state: `V` in the reported gauge, where the state was fitted in at least half of the
-    /// replicates.
+    /// replicates (the posterior's pivoted about the estimate, the bootstrap's percentile).
     pub potential: Vec<Option<[f64; 2]>>,
     /// Per state: the reversible estimate's stationary probability.
     pub stationary: Vec<Option<[f64; 2]>>,
@@ -134,6 +134,16 @@ pub fn percentile_interval(mut xs: Vec<f64>) -> Option<[f64; 2]> {
         xs[lo] + (xs[hi] - xs[lo]) * (pos - lo as f64)
     };
     Some([at(0.025), at(0.975)])
+}
+
+/// The interval pivoted about the point `estimate`: `[2 estimate - hi, 2 estimate - lo]` from the
+/// replicates' 2.5% and 97.5% quantiles `lo` and `hi` (the "basic" interval). Refits of
+/// resampled data scatter about the estimate as the estimate scatters about the truth, bias
+/// included: where the estimate runs high, the replicates run higher still, and the percentile
+/// interval, which sits on them, misses the truth low; the pivoted one sits where the truth is.
+pub fn pivoted_interval(xs: Vec<f64>, estimate: f64) -> Option<[f64; 2]> {
+    let [lo, hi] = percentile_interval(xs)?;
+    estimate.is_finite().then_some([2.0 * estimate - hi, 2.0 * estimate - lo])
 }
 
 fn mean(xs: &[f64]) -> Option<f64> {
@@ -231,10 +241,25 @@ pub fn replicate(
             })
             .collect()
     };
+    // The posterior's intervals of `V` are pivoted about the estimate: on sparse data the plain
+    // quantiles covered the truth 85-93% of the time, the pivoted ones 93-96%
+    // (docs/calibration.md). The bootstrap's stay percentile intervals, as documented.
+    let potential: Vec<Option<[f64; 2]>> = (0..n)
+        .map(|s| {
+            let xs: Vec<f64> = all.iter().filter_map(|r| r.potential[s]).collect();
+            if 2 * xs.len() < replicates {
+                return None;
+            }
+            match (kind, fit.value[s]) {
+                (Resampling::Posterior, Some(v)) => pivoted_interval(xs, v),
+                _ => percentile_interval(xs),
+            }
+        })
+        .collect();
     let gs: Vec<f64> = all.iter().filter_map(|r| r.g).collect();
     let sigmas: Vec<f64> = all.iter().filter_map(|r| r.entropy).collect();
     Intervals {
-        potential: per_state(|r| &r.potential),
+        potential,
         stationary: per_state(|r| &r.stationary),
         free_energy: per_state(|r| &r.free_energy),
         lrt_mean: mean(&gs),
@@ -248,6 +273,17 @@ pub fn replicate(
 mod tests {
     use super::*;
     use crate::datasets::Bundled;
+
+    #[test]
+    fn a_pivoted_interval_mirrors_the_replicates_about_the_estimate() {
+        // Replicates 1..=101 (quantiles 3.5 and 98.5) about an estimate of 40: the replicates
+        // sit above it, so the interval reaches below it.
+        let xs: Vec<f64> = (1..=101).map(f64::from).collect();
+        let [lo, hi] = pivoted_interval(xs.clone(), 40.0).unwrap();
+        assert!((lo - (80.0 - 98.5)).abs() < 1e-9 && (hi - (80.0 - 3.5)).abs() < 1e-9);
+        assert_eq!(pivoted_interval(xs, f64::NAN), None);
+        assert_eq!(pivoted_interval(vec![1.0], 1.0), None);
+    }
 
     #[test]
     fn redraws_keep_each_sources_attempts() {

@@ -27,7 +27,9 @@ pub struct StateReport {
     /// Standard error of `V - V(reference)` (the lowest state of its component), by the
     /// sandwich method; null for components beyond the dense size limit.
     pub potential_se: Option<f64>,
-    /// Posterior 95% credible interval of `V`, in the reported gauge.
+    /// Posterior 95% interval of `V`, in the reported gauge: the posterior draws' quantiles
+    /// pivoted about the estimate, which covers the truth at its nominal rate where plain
+    /// quantiles fell short (docs/calibration.md).
     pub potential_credible: Option<[f64; 2]>,
     /// Bootstrap 95% interval of `V - V(reference)`, shifted to the reported gauge.
     pub potential_interval: Option<[f64; 2]>,
