@@ -297,3 +297,23 @@ async fn every_area_and_lesson_fits_a_phone_360_pixels_wide() {
     }
     b.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn the_console_check_sees_an_uncaught_error_in_either_engine() {
+    // The check every test ends with: in Firefox it reads the browser's log, not the console.
+    let b = Browser::open("/").await;
+    b.find("#dataset-name").await;
+    b.client
+        .execute("window.setTimeout(() => { throw new Error('harness check') }, 0)", vec![])
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut errors = Vec::new();
+    while errors.is_empty() && started.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        errors = b.console_errors().await;
+    }
+    assert!(errors.iter().any(|e| e.contains("harness check")), "{errors:?}");
+    b.finish().await;
+}

@@ -1,7 +1,7 @@
 //! The end-to-end harness: serves the release build (`dist/`) on loopback, starts a WebDriver
 //! server and a fresh headless browser (Chromium through chromedriver; Firefox ESR through
 //! geckodriver when `BALANCE_BROWSER=firefox`), and checks the browser console for errors
-//! (Chromium only: geckodriver has no way to read the console).
+//! (in Firefox, whose driver cannot read it, the uncaught errors the browser writes to its log).
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -176,7 +176,10 @@ impl Engine {
                         "network.captive-portal-service.enabled": false,
                         "datareporting.policy.dataSubmissionEnabled": false,
                         "toolkit.telemetry.enabled": false,
-                        "browser.shell.checkDefaultBrowser": false
+                        "browser.shell.checkDefaultBrowser": false,
+                        // The page's console to the driver's log, where a failing test finds it
+                        // and `console_errors` reads the app's uncaught errors.
+                        "devtools.console.stdout.content": true
                     }
                 }
             }),
@@ -194,6 +197,8 @@ pub struct Browser {
     pub profile: tempfile::TempDir,
     /// The WebDriver server's log (removed when the test passes).
     log: PathBuf,
+    /// How much of the log [`Browser::console_errors`] has read.
+    log_read: std::cell::Cell<usize>,
 }
 
 impl Browser {
@@ -230,7 +235,13 @@ impl Browser {
                 Err(e) => panic!("could not start a browser session: {e}"),
             }
         };
-        let browser = Browser { client, driver: Driver(driver), profile, log };
+        let browser = Browser {
+            client,
+            driver: Driver(driver),
+            profile,
+            log,
+            log_read: std::cell::Cell::new(0),
+        };
         browser.goto(path).await;
         browser
     }
@@ -406,11 +417,21 @@ impl Browser {
         }
     }
 
-    /// Console messages of level SEVERE since the last call (none in Firefox, whose driver
-    /// cannot read the console).
+    /// Console messages of level SEVERE since the last call. In Firefox, whose driver cannot
+    /// read the console, the uncaught errors of the app's own scripts (a panic ends in one) that
+    /// the browser wrote to the driver's log since the last call.
     pub async fn console_errors(&self) -> Vec<String> {
         if Engine::current() == Engine::Firefox {
-            return Vec::new();
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let start = self.log_read.replace(log.len());
+            let ours = format!("JavaScript error: {}", app_url());
+            return log
+                .get(start..)
+                .unwrap_or_default()
+                .lines()
+                .filter(|line| line.starts_with(&ours))
+                .map(str::to_owned)
+                .collect();
         }
         let log = self.client.issue_cmd(BrowserLog).await.expect("read the browser log");
         log.as_array()
@@ -439,7 +460,7 @@ impl Browser {
             .filter(|e| !expected.iter().any(|x| e.contains(x)))
             .collect();
         assert!(errors.is_empty(), "errors in the browser console: {errors:#?}");
-        let Browser { client, driver, profile, log } = self;
+        let Browser { client, driver, profile, log, .. } = self;
         let _ = client.close().await;
         drop(driver);
         drop(profile);
