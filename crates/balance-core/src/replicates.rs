@@ -233,35 +233,32 @@ pub fn replicate(
         out
     };
     let all = map_replicates(replicates, finished, one);
-    let per_state = |pick: fn(&Replicate) -> &Vec<Option<f64>>| -> Vec<Option<[f64; 2]>> {
+    // Per state, from the replicates that placed it (at least half of them), the interval
+    // `interval(state, values)` gives.
+    let per_state = |pick: fn(&Replicate) -> &Vec<Option<f64>>,
+                     interval: &dyn Fn(usize, Vec<f64>) -> Option<[f64; 2]>|
+     -> Vec<Option<[f64; 2]>> {
         (0..n)
             .map(|s| {
                 let xs: Vec<f64> = all.iter().filter_map(|r| pick(r)[s]).collect();
-                if 2 * xs.len() >= replicates { percentile_interval(xs) } else { None }
+                if 2 * xs.len() >= replicates { interval(s, xs) } else { None }
             })
             .collect()
     };
+    let percentile = |_: usize, xs: Vec<f64>| percentile_interval(xs);
     // The posterior's intervals of `V` are pivoted about the estimate: on sparse data the plain
     // quantiles covered the truth 85-93% of the time, the pivoted ones 93-96%
     // (docs/calibration.md). The bootstrap's stay percentile intervals, as documented.
-    let potential: Vec<Option<[f64; 2]>> = (0..n)
-        .map(|s| {
-            let xs: Vec<f64> = all.iter().filter_map(|r| r.potential[s]).collect();
-            if 2 * xs.len() < replicates {
-                return None;
-            }
-            match (kind, fit.value[s]) {
-                (Resampling::Posterior, Some(v)) => pivoted_interval(xs, v),
-                _ => percentile_interval(xs),
-            }
-        })
-        .collect();
+    let potential = |s: usize, xs: Vec<f64>| match (kind, fit.value[s]) {
+        (Resampling::Posterior, Some(v)) => pivoted_interval(xs, v),
+        _ => percentile_interval(xs),
+    };
     let gs: Vec<f64> = all.iter().filter_map(|r| r.g).collect();
     let sigmas: Vec<f64> = all.iter().filter_map(|r| r.entropy).collect();
     Intervals {
-        potential,
-        stationary: per_state(|r| &r.stationary),
-        free_energy: per_state(|r| &r.free_energy),
+        potential: per_state(|r| &r.potential, &potential),
+        stationary: per_state(|r| &r.stationary, &percentile),
+        free_energy: per_state(|r| &r.free_energy, &percentile),
         lrt_mean: mean(&gs),
         lrt: percentile_interval(gs),
         entropy_mean: mean(&sigmas),
