@@ -148,7 +148,7 @@ impl PotentialCells {
             (None, Some(b)) => format::bound(&b),
             (None, None) => String::new(),
         };
-        // The posterior's credible interval, else the bootstrap's.
+        // The posterior's interval (pivoted about the estimate), else the bootstrap's.
         let range =
             |[lo, hi]: [f64; 2]| format!("{} to {}", format::number(lo, 3), format::number(hi, 3));
         let (interval, interval_kind) = match (s.potential_credible, s.potential_interval) {
