@@ -282,10 +282,13 @@ impl Browser {
         let state = self
             .client
             .execute(
-                "return [document.readyState, document.title, \
+                "const t = e => e.name + ' ' + e.responseStatus + ' ' + Math.round(e.startTime) + \
+                 '+' + Math.round(e.duration) + 'ms'; \
+                 return [document.readyState, document.title, \
                  document.body ? document.body.innerText.length : -1, \
-                 performance.getEntriesByType('navigation').map(e => e.name + ' ' + \
-                 e.responseStatus + ' ' + Math.round(e.duration)).join(', ')]",
+                 typeof window.wasmBindings, Math.round(performance.now()), \
+                 performance.getEntriesByType('navigation').map(t).join(', '), \
+                 performance.getEntriesByType('resource').map(t).join(', ')]",
                 vec![],
             )
             .await;
@@ -298,7 +301,8 @@ impl Browser {
         let kept = artifacts().join(format!("{name}.log"));
         let _ = std::fs::copy(&self.log, &kept);
         format!(
-            "address: {url:?}\n[readyState, title, body text length, navigation]: {state:?}\n\
+            "address: {url:?}\n[readyState, title, body text length, the app's bindings, now, \
+             navigation, resources fetched]: {state:?}\n\
              screenshot, page source and driver log: {}.{{png,html,log}}",
             artifacts().join(&name).display()
         )
