@@ -62,6 +62,50 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// Answers one request for a file of the release build in `dist`, and logs it.
+fn answer(request: tiny_http::Request, dist: &Path) {
+    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+    let relative = path.trim_start_matches('/');
+    // The app's routes (paths without a file extension) are all the one page, as
+    // `trunk serve` and any single-page host serve them.
+    let route = !relative.rsplit('/').next().unwrap_or("").contains('.');
+    let file = if route || relative.contains("..") {
+        dist.join("index.html")
+    } else {
+        dist.join(relative)
+    };
+    let response = match std::fs::read(&file) {
+        Ok(bytes) => {
+            let header =
+                tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type(&file).as_bytes())
+                    .unwrap();
+            tiny_http::Response::from_data(bytes).with_header(header).boxed()
+        }
+        Err(_) => tiny_http::Response::empty(404).boxed(),
+    };
+    let began = Instant::now();
+    let url = request.url().to_owned();
+    server_log(&format!("{url} asked"));
+    let outcome = request.respond(response);
+    server_log(&format!("{url} answered in {:?}: {outcome:?}", began.elapsed()));
+}
+
+/// Appends a line, with the time since the epoch in milliseconds, to the test server's log.
+fn server_log(line: &str) {
+    use std::io::Write;
+    static LOG: OnceLock<std::sync::Mutex<std::fs::File>> = OnceLock::new();
+    let file = LOG.get_or_init(|| {
+        let path = artifacts().join(format!("server-{}.log", std::process::id()));
+        std::sync::Mutex::new(std::fs::File::create(path).expect("create the server's log"))
+    });
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    if let Ok(mut file) = file.lock() {
+        let _ = writeln!(file, "{now} {line}");
+    }
+}
+
 /// The base URL of a static server over the release build, started once per test process.
 pub fn app_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
@@ -69,30 +113,13 @@ pub fn app_url() -> &'static str {
         let dist = dist();
         let server = tiny_http::Server::http("127.0.0.1:0").expect("start the static server");
         let port = server.server_addr().to_ip().unwrap().port();
+        // Each request is answered on a thread of its own, so that a connection the browser
+        // stops reading holds up no other; each request is logged (`server-<process>.log` among
+        // the artifacts) with when it began and how it ended, for a failing test's evidence.
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
-                let relative = path.trim_start_matches('/');
-                // The app's routes (paths without a file extension) are all the one page, as
-                // `trunk serve` and any single-page host serve them.
-                let route = !relative.rsplit('/').next().unwrap_or("").contains('.');
-                let file = if route || relative.contains("..") {
-                    dist.join("index.html")
-                } else {
-                    dist.join(relative)
-                };
-                let response = match std::fs::read(&file) {
-                    Ok(bytes) => {
-                        let header = tiny_http::Header::from_bytes(
-                            &b"Content-Type"[..],
-                            content_type(&file).as_bytes(),
-                        )
-                        .unwrap();
-                        tiny_http::Response::from_data(bytes).with_header(header).boxed()
-                    }
-                    Err(_) => tiny_http::Response::empty(404).boxed(),
-                };
-                let _ = request.respond(response);
+                let dist = dist.clone();
+                std::thread::spawn(move || answer(request, &dist));
             }
         });
         format!("http://127.0.0.1:{port}")
@@ -303,8 +330,10 @@ impl Browser {
         format!(
             "address: {url:?}\n[readyState, title, body text length, the app's bindings, now, \
              navigation, resources fetched]: {state:?}\n\
-             screenshot, page source and driver log: {}.{{png,html,log}}",
-            artifacts().join(&name).display()
+             screenshot, page source and driver log: {}.{{png,html,log}}; the test server's \
+             log: {}",
+            artifacts().join(&name).display(),
+            artifacts().join(format!("server-{}.log", std::process::id())).display()
         )
     }
 
