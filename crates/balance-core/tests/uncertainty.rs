@@ -234,40 +234,13 @@ fn intervals_cover_the_truth_at_their_nominal_rate_in_a_small_study() {
     assert!((0.88..=1.0).contains(&c), "posterior {c}");
 }
 
-#[test]
-fn the_posterior_covers_the_simulated_word_agent_whose_sources_reach_many_words_once() {
-    // Every placed state of 15 runs of 20,000 attempts (about 500 intervals, correlated within
-    // a run). With Jeffreys' 1/2 per observed outcome the credible intervals covered 81% here:
-    // the word agent's sources reach dozens of words once or twice, and the prior's
-    // pseudo-counts pulled the posterior off the data.
+/// How many of the posterior intervals of every placed state of `runs` runs of the simulated
+/// word agent, `attempts` each, cover the truth: (covered, intervals).
+fn word_agent_posterior_coverage(runs: u64, attempts: usize) -> (usize, usize) {
     let settings = Settings { posterior: 100, ..Settings::default() };
     let (mut covered, mut intervals) = (0usize, 0usize);
-    for seed in 0..15 {
-        let sim = WordTask::default().run(seed, 20_000);
-        let r = analyze(&sim.dataset, &Settings { seed, ..settings.clone() }).unwrap();
-        let reference =
-            r.states.iter().find(|s| s.potential == Some(0.0) && s.component == Some(0)).unwrap();
-        let t0 = sim.truth[&reference.label];
-        for s in r.states.iter().filter(|s| s.component == Some(0) && s.label != reference.label) {
-            if let (Some(&t), Some([lo, hi])) = (sim.truth.get(&s.label), s.potential_credible) {
-                intervals += 1;
-                covered += usize::from(lo <= t - t0 && t - t0 <= hi);
-            }
-        }
-    }
-    let c = covered as f64 / intervals as f64;
-    assert!(intervals > 300 && c > 0.87, "{covered} of {intervals} intervals cover the truth");
-}
-
-#[test]
-fn posterior_intervals_cover_short_runs_whose_estimates_run_high() {
-    // Every placed state of 200 runs of 500 attempts (about 3,500 intervals). The least-action
-    // estimate runs high here, and the posterior's refits higher still: their plain quantiles
-    // covered the truth 85% of the time; pivoted about the estimate, 93% (docs/calibration.md).
-    let settings = Settings { posterior: 100, ..Settings::default() };
-    let (mut covered, mut intervals) = (0usize, 0usize);
-    for seed in 0..200 {
-        let sim = WordTask::default().run(seed, 500);
+    for seed in 0..runs {
+        let sim = WordTask::default().run(seed, attempts);
         let r = analyze(&sim.dataset, &Settings { seed, ..settings.clone() }).unwrap();
         let Some(reference) =
             r.states.iter().find(|s| s.potential == Some(0.0) && s.component == Some(0))
@@ -282,6 +255,26 @@ fn posterior_intervals_cover_short_runs_whose_estimates_run_high() {
             }
         }
     }
+    (covered, intervals)
+}
+
+#[test]
+fn the_posterior_covers_the_simulated_word_agent_whose_sources_reach_many_words_once() {
+    // Every placed state of 15 runs of 20,000 attempts (about 500 intervals, correlated within
+    // a run). With Jeffreys' 1/2 per observed outcome the credible intervals covered 81% here:
+    // the word agent's sources reach dozens of words once or twice, and the prior's
+    // pseudo-counts pulled the posterior off the data.
+    let (covered, intervals) = word_agent_posterior_coverage(15, 20_000);
+    let c = covered as f64 / intervals as f64;
+    assert!(intervals > 300 && c > 0.87, "{covered} of {intervals} intervals cover the truth");
+}
+
+#[test]
+fn posterior_intervals_cover_short_runs_whose_estimates_run_high() {
+    // Every placed state of 200 runs of 500 attempts (about 3,500 intervals). The least-action
+    // estimate runs high here, and the posterior's refits higher still: their plain quantiles
+    // covered the truth 84% of the time; pivoted about the estimate, 92% (docs/calibration.md).
+    let (covered, intervals) = word_agent_posterior_coverage(200, 500);
     let c = covered as f64 / intervals as f64;
     assert!(intervals > 2_000 && c > 0.90, "{covered} of {intervals} intervals cover the truth");
 }
