@@ -64,7 +64,9 @@ fn content_type(path: &Path) -> &'static str {
 
 /// Answers one request for a file of the release build in `dist`, and logs it.
 fn answer(request: tiny_http::Request, dist: &Path) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_owned();
+    let url = request.url().to_owned();
+    server_log(&format!("{url} asked"));
+    let path = url.split(['?', '#']).next().unwrap_or("/");
     let relative = path.trim_start_matches('/');
     // The app's routes (paths without a file extension) are all the one page, as
     // `trunk serve` and any single-page host serve them.
@@ -84,8 +86,6 @@ fn answer(request: tiny_http::Request, dist: &Path) {
         Err(_) => tiny_http::Response::empty(404).boxed(),
     };
     let began = Instant::now();
-    let url = request.url().to_owned();
-    server_log(&format!("{url} asked"));
     let outcome = request.respond(response);
     server_log(&format!("{url} answered in {:?}: {outcome:?}", began.elapsed()));
 }
@@ -98,12 +98,14 @@ fn server_log(line: &str) {
         let path = artifacts().join(format!("server-{}.log", std::process::id()));
         std::sync::Mutex::new(std::fs::File::create(path).expect("create the server's log"))
     });
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
     if let Ok(mut file) = file.lock() {
-        let _ = writeln!(file, "{now} {line}");
+        let _ = writeln!(file, "{} {line}", epoch_millis());
     }
+}
+
+/// Milliseconds since the Unix epoch (the logs' and the failure files' time stamps).
+fn epoch_millis() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis())
 }
 
 /// The base URL of a static server over the release build, started once per test process.
@@ -113,13 +115,11 @@ pub fn app_url() -> &'static str {
         let dist = dist();
         let server = tiny_http::Server::http("127.0.0.1:0").expect("start the static server");
         let port = server.server_addr().to_ip().unwrap().port();
-        // Each request is answered on a thread of its own, so that a connection the browser
-        // stops reading holds up no other; each request is logged (`server-<process>.log` among
-        // the artifacts) with when it began and how it ended, for a failing test's evidence.
+        // Each request is logged (`server-<process>.log` among the artifacts) with when it was
+        // asked and how its answer ended, for a failing test's evidence.
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let dist = dist.clone();
-                std::thread::spawn(move || answer(request, &dist));
+                answer(request, &dist);
             }
         });
         format!("http://127.0.0.1:{port}")
@@ -299,12 +299,7 @@ impl Browser {
     /// screenshot and the page's source (saved as `failure-<time>.png` and `.html` among the
     /// artifacts) and the driver's log.
     async fn evidence(&self) -> String {
-        let name = format!(
-            "failure-{}",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis())
-        );
+        let name = format!("failure-{}", epoch_millis());
         let url = self.client.current_url().await.map(|u| u.to_string());
         let state = self
             .client

@@ -98,72 +98,69 @@ fn cover(r: &Report, truth: &dyn Fn(&str) -> Option<f64>, t: &mut [Tally; 3]) {
     }
 }
 
-/// Runs a design: `make(seed)` gives a dataset and its truth by label.
+/// How often the likelihood-ratio test rejects at 5%, by the chi-square law and calibrated, over
+/// the datasets with something to test (df > 0).
+#[derive(Default)]
+struct Rejections {
+    chi2: usize,
+    calibrated: usize,
+    tested: usize,
+}
+
+impl Rejections {
+    fn add(&mut self, r: &Report) {
+        if r.lrt.df > 0 {
+            self.tested += 1;
+            self.chi2 += usize::from(r.lrt.p_value.is_some_and(|p| p < 0.05));
+            self.calibrated += usize::from(r.lrt.p_value_null.is_some_and(|p| p < 0.05));
+        }
+    }
+
+    fn rate(&self, k: usize) -> String {
+        if self.tested == 0 {
+            "-".into()
+        } else {
+            format!("{:.1}%", 100.0 * k as f64 / self.tested as f64)
+        }
+    }
+}
+
+/// Runs a design: `make(seed)` gives a dataset and its truth by label. With `--tests`, draws no
+/// posterior or bootstrap replicates and reports the tests' rates only, with the 95% band of a
+/// test of exact size 5% over as many datasets.
 fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> (Dataset, Truth)) {
     if std::env::args().nth(2).is_some_and(|only| !name.contains(&only)) {
         return;
     }
-    if tests_only() {
-        tests(name, datasets, settings, make);
-        return;
-    }
+    let settings = if tests_only() {
+        Settings { posterior: 0, bootstrap: 0, ..settings.clone() }
+    } else {
+        settings.clone()
+    };
     let mut t = [Tally::default(); 3];
-    let (mut chi2, mut calibrated, mut tested) = (0, 0, 0);
+    let mut tests = Rejections::default();
     for seed in 0..datasets {
         let (d, truth) = make(seed);
         let r = analyze(&d, &Settings { seed, ..settings.clone() }).expect("an analysis");
         cover(&r, &*truth, &mut t);
-        if r.lrt.df > 0 {
-            tested += 1;
-            chi2 += usize::from(r.lrt.p_value.is_some_and(|p| p < 0.05));
-            calibrated += usize::from(r.lrt.p_value_null.is_some_and(|p| p < 0.05));
-        }
+        tests.add(&r);
     }
-    let rate = |k: usize| {
-        if tested == 0 { "-".into() } else { format!("{:.1}%", 100.0 * k as f64 / tested as f64) }
-    };
-    println!(
-        "| {name} | {datasets} | {} | {} | {} | {} | {} |",
-        t[0].show(),
-        t[1].show(),
-        t[2].show(),
-        rate(chi2),
-        rate(calibrated)
-    );
+    let (chi2, calibrated) = (tests.rate(tests.chi2), tests.rate(tests.calibrated));
+    if !tests_only() {
+        let (a, b, c) = (t[0].show(), t[1].show(), t[2].show());
+        println!("| {name} | {datasets} | {a} | {b} | {c} | {chi2} | {calibrated} |");
+    } else if tests.tested == 0 {
+        println!("| {name} | 0 | - | - | - |");
+    } else {
+        let band = 1.96 * (0.05 * 0.95 / tests.tested as f64).sqrt();
+        let (lo, hi) = (100.0 * (0.05 - band), 100.0 * (0.05 + band));
+        println!("| {name} | {} | {chi2} | {calibrated} | {lo:.1}-{hi:.1}% |", tests.tested);
+    }
 }
 
 /// Whether only the tests' rejection rates are asked for (`--tests`).
 fn tests_only() -> bool {
     std::env::args().nth(3).is_some_and(|a| a == "--tests")
-}
-
-/// The tests' part of a design: how often each rejects at 5%, with the 95% band of a test of
-/// exact size 5% over as many datasets.
-fn tests(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> (Dataset, Truth)) {
-    let settings = Settings { posterior: 0, bootstrap: 0, ..settings.clone() };
-    let (mut chi2, mut calibrated, mut tested) = (0usize, 0usize, 0usize);
-    for seed in 0..datasets {
-        let (d, _) = make(seed);
-        let r = analyze(&d, &Settings { seed, ..settings.clone() }).expect("an analysis");
-        if r.lrt.df > 0 {
-            tested += 1;
-            chi2 += usize::from(r.lrt.p_value.is_some_and(|p| p < 0.05));
-            calibrated += usize::from(r.lrt.p_value_null.is_some_and(|p| p < 0.05));
-        }
-    }
-    if tested == 0 {
-        println!("| {name} | 0 | - | - | - |");
-        return;
-    }
-    let rate = |k: usize| format!("{:.1}%", 100.0 * k as f64 / tested as f64);
-    let band = 1.96 * (0.05 * 0.95 / tested as f64).sqrt();
-    println!(
-        "| {name} | {tested} | {} | {} | {:.1}-{:.1}% |",
-        rate(chi2),
-        rate(calibrated),
-        100.0 * (0.05 - band),
-        100.0 * (0.05 + band)
-    );
 }
 
 fn main() {
