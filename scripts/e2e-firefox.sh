@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the end-to-end suite in headless Firefox ESR against the release build in dist/ (build it
 # with `make test` or `trunk build --release`), installing firefox-esr (Debian) and geckodriver
-# (crates.io) first if they are missing. Each test module runs in a test process of its own. Not
-# part of `make test`: a Firefox session now and then never asks for the app's WebAssembly (README,
+# (crates.io) first if they are missing. Each test module runs in a test process of its own.
+# `make test` runs it after the Chromium run. A fresh Firefox now and then never asks for the app's
+# WebAssembly on its first page; the harness records that and opens the page again (README,
 # "Developing").
 # Usage: scripts/e2e-firefox.sh [module...]  (the modules of tests/e2e/ to run; default all)
 set -uo pipefail

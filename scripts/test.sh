@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of Balance Lab, installing whatever is missing first:
 # formatting, clippy (native and wasm32), native tests, wasm-bindgen tests in headless Chromium,
-# the release build, and the end-to-end tests against that build in headless Chromium
-# (scripts/e2e-firefox.sh runs them in headless Firefox ESR; the README says why not here).
+# the release build, and the end-to-end tests against that build in headless Chromium and then
+# in headless Firefox ESR (scripts/e2e-firefox.sh, which installs Firefox and geckodriver).
 # Ends with one summary line: "summary: N passed, N failed".
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -47,6 +47,7 @@ run native tests cargo test --workspace --locked
 run wasm tests cargo test --target wasm32-unknown-unknown -p balance-lab --tests --locked
 run build check trunk build --release --offline
 run e2e tests cargo test -p balance-lab --test e2e --locked -- --ignored --test-threads=1
+run e2e-firefox tests bash scripts/e2e-firefox.sh
 
 echo
 echo "phase        result  tests             time"

@@ -1,6 +1,6 @@
 //! The app shell: opening page, dataset picker, navigation.
 
-use crate::support::{Browser, Engine};
+use crate::support::{Browser, Engine, hold_back_the_next_webassembly, stalls_log};
 
 /// The Claude-4 counts table of the paper, (source, target, count).
 const CLAUDE4: [(&str, &str, &str); 7] = [
@@ -315,5 +315,23 @@ async fn the_console_check_sees_an_uncaught_error_in_either_engine() {
         errors = b.console_errors().await;
     }
     assert!(errors.iter().any(|e| e.contains("harness check")), "{errors:?}");
+    b.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "end-to-end"]
+async fn a_first_page_whose_webassembly_never_arrives_is_recorded_and_opened_again() {
+    let before = std::fs::read_to_string(stalls_log()).unwrap_or_default();
+    // The server sits on the app's WebAssembly longer than the harness waits for it, as a
+    // stalled Firefox session does.
+    hold_back_the_next_webassembly(std::time::Duration::from_secs(12));
+    let b = Browser::open("/learn").await;
+    b.find("#area-learn").await;
+    let after = std::fs::read_to_string(stalls_log()).unwrap_or_default();
+    let added = after.strip_prefix(before.as_str()).unwrap_or(&after);
+    assert!(
+        added.contains("first page /learn held back its WebAssembly for 10 s; opened again"),
+        "the stall is recorded: {added:?}"
+    );
     b.finish().await;
 }

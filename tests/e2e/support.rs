@@ -62,10 +62,26 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// How long the test server holds back its next answer for a WebAssembly file, in milliseconds
+/// (0: not at all); see [`hold_back_the_next_webassembly`].
+static HOLD_BACK_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Makes the test server answer its next request for a WebAssembly file only after `held`,
+/// as a browser that holds back that request would: the harness's own check of
+/// [`Browser::open`]'s answer to such a stall.
+pub fn hold_back_the_next_webassembly(held: Duration) {
+    let ms = u64::try_from(held.as_millis()).unwrap_or(u64::MAX);
+    HOLD_BACK_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// Answers one request for a file of the release build in `dist`, and logs it.
 fn answer(request: tiny_http::Request, dist: &Path) {
     let url = request.url().to_owned();
     server_log(&format!("{url} asked"));
+    if url.ends_with(".wasm") {
+        let held = HOLD_BACK_MS.swap(0, std::sync::atomic::Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(held));
+    }
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let relative = path.trim_start_matches('/');
     // The app's routes (paths without a file extension) are all the one page, as
@@ -106,6 +122,11 @@ fn server_log(line: &str) {
 /// Milliseconds since the Unix epoch (the logs' and the failure files' time stamps).
 fn epoch_millis() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis())
+}
+
+/// Where [`Browser::open`] records each first page it found stalled and opened again.
+pub fn stalls_log() -> PathBuf {
+    artifacts().join("stalls.log")
 }
 
 /// The base URL of a static server over the release build, started once per test process.
@@ -270,7 +291,59 @@ impl Browser {
             log_read: std::cell::Cell::new(0),
         };
         browser.goto(path).await;
+        browser.reopen_a_held_back_first_page(path).await;
         browser
+    }
+
+    /// Headless Firefox now and then never asks for the app's WebAssembly on a fresh browser's
+    /// first page (README, "Developing"): the document completes, the request is not made until
+    /// something repaints the window 20 s later. When, 10 s after the first page was opened, the
+    /// document is complete, the app's bindings are absent and the WebAssembly was never
+    /// fetched, this records the stall in [`stalls_log`] and opens the page
+    /// once more. A page that fails any other way (a script error, a failed or slow fetch, an app
+    /// that loads and then breaks) is left for the test to fail on.
+    async fn reopen_a_held_back_first_page(&self, path: &str) {
+        let started = Instant::now();
+        loop {
+            let state = self
+                .client
+                .execute(
+                    "return [document.readyState === 'complete', \
+                     typeof window.wasmBindings !== 'undefined', \
+                     performance.getEntriesByType('resource').some(e => e.name.endsWith('.wasm'))]",
+                    vec![],
+                )
+                .await;
+            let Some([complete, loaded, fetched]) =
+                state.ok().and_then(|v| serde_json::from_value::<[bool; 3]>(v).ok())
+            else {
+                return;
+            };
+            if loaded || fetched {
+                return;
+            }
+            if started.elapsed() >= Duration::from_secs(10) {
+                if complete {
+                    break;
+                }
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let evidence = self.evidence("stall").await;
+        let line = format!(
+            "{} {} first page {path} held back its WebAssembly for 10 s; opened again\n{evidence}\n",
+            epoch_millis(),
+            std::thread::current().name().unwrap_or("?"),
+        );
+        use std::io::Write;
+        if let Ok(mut log) =
+            std::fs::OpenOptions::new().create(true).append(true).open(stalls_log())
+        {
+            let _ = log.write_all(line.as_bytes());
+        }
+        eprintln!("{line}");
+        self.goto(path).await;
     }
 
     /// Navigates to `path` (with its fragment) on the app.
@@ -289,17 +362,17 @@ impl Browser {
         match found {
             Ok(element) => element,
             Err(e) => {
-                let evidence = self.evidence().await;
+                let evidence = self.evidence("failure").await;
                 panic!("no element matches {css}: {e}\n{evidence}")
             }
         }
     }
 
-    /// What a failing test leaves to look at: the address, the document's state and title, a
-    /// screenshot and the page's source (saved as `failure-<time>.png` and `.html` among the
-    /// artifacts) and the driver's log.
-    async fn evidence(&self) -> String {
-        let name = format!("failure-{}", epoch_millis());
+    /// What a failing test (`kind` "failure") or a stalled page ("stall") leaves to look at: the
+    /// address, the document's state and title, a screenshot and the page's source (saved as
+    /// `<kind>-<time>.png` and `.html` among the artifacts) and the driver's log.
+    async fn evidence(&self, kind: &str) -> String {
+        let name = format!("{kind}-{}", epoch_millis());
         let url = self.client.current_url().await.map(|u| u.to_string());
         let state = self
             .client
