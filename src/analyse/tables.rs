@@ -98,7 +98,9 @@ pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>
                  F = −log π is the \
                  reversible-likelihood estimate of the same landscape. Potentials compare only \
                  within a component (1 is the largest); each component's lowest state is its \
-                 reference, at 0. Click a heading to sort."
+                 reference, at 0. † A state entered only once or twice: its potential rests on \
+                 that count, and on simulated agents the 95% intervals of such states covered \
+                 the truth only 79–88% of the time. Click a heading to sort."
             </p>
             <DataTable
                 id="potentials-table"
@@ -124,6 +126,9 @@ pub struct PotentialCells {
     pub interval: String,
     /// Where the interval comes from: "posterior", "bootstrap" or empty.
     pub interval_kind: &'static str,
+    /// Whether the state was entered only once or twice ([`StateReport::thinly_entered`]): its
+    /// interval is marked "†" as less sure than it reads.
+    pub thin: bool,
     /// `F`, or "–".
     pub free_energy: String,
     /// The component, counted from 1 (the largest), or "–".
@@ -151,16 +156,21 @@ impl PotentialCells {
         // The posterior's interval (pivoted about the estimate), else the bootstrap's.
         let range =
             |[lo, hi]: [f64; 2]| format!("{} to {}", format::number(lo, 3), format::number(hi, 3));
-        let (interval, interval_kind) = match (s.potential_credible, s.potential_interval) {
+        let (mut interval, interval_kind) = match (s.potential_credible, s.potential_interval) {
             (Some(i), _) => (range(i), "posterior"),
             (None, Some(i)) => (range(i), "bootstrap"),
             (None, None) => (String::new(), ""),
         };
+        let thin = s.thinly_entered();
+        if thin && !interval.is_empty() {
+            interval.push_str(" †");
+        }
         PotentialCells {
             potential,
             detail,
             interval,
             interval_kind,
+            thin,
             free_energy: s.free_energy.map_or("–".into(), |f| format::number(f, 4)),
             component: s.component.map_or("–".into(), |c| (c + 1).to_string()),
         }
@@ -183,16 +193,30 @@ fn component_then_v(x: &StateReport, y: &StateReport) -> std::cmp::Ordering {
     set(x).cmp(&set(y)).then(v(x).total_cmp(&v(y)))
 }
 
+/// The tooltip of an interval cell: where it comes from, and why it is marked if it is.
+fn interval_title(c: &PotentialCells, entries: f64) -> String {
+    if c.thin {
+        format!(
+            "{}; entered only {} time(s): less sure than 95%",
+            c.interval_kind,
+            format::count(entries)
+        )
+    } else {
+        c.interval_kind.to_owned()
+    }
+}
+
 /// One row of the potentials table; `truth` is `Some` when the table has a truth column.
 fn state_row(s: &StateReport, truth: Option<Option<f64>>) -> impl IntoView + use<> {
     let c = PotentialCells::of(s);
+    let title = interval_title(&c, s.entries);
     view! {
         <tr data-state=s.label.clone()>
             <th scope="row">{s.label.clone()}</th>
             <td class="num">{format::count(s.attempts)}</td>
             <td class="num potential">{c.potential}</td>
             <td class="num">{c.detail}</td>
-            <td class="num interval" title=c.interval_kind>{c.interval}</td>
+            <td class="num interval" class:thin=c.thin title=title>{c.interval}</td>
             <td class="num">{c.free_energy}</td>
             {truth.map(|t| view! { <td class="num truth">{t.map_or("–".into(), |v| format::number(v, 4))}</td> })}
             <td class="num component">{c.component}</td>

@@ -1,6 +1,7 @@
 //! The Analyse figures: each one drawn from the report, saved as PNG, and the landscape's
 //! pan, zoom, hover and selection.
 
+use fantoccini::Locator;
 use fantoccini::actions::{
     InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, WheelAction, WheelActions,
 };
@@ -207,6 +208,20 @@ async fn word_task_one_way_pairs_and_the_transitions_table() {
         .await;
     assert!(body.lines().all(|row| row.contains(first_state.as_str())), "{body}");
     b.shoot("#transitions-table", "table-transitions-word-task").await;
+
+    // Words entered only once or twice have their intervals marked, and the table says why.
+    let thin = b.client.find_all(Locator::Css("#potentials-table td.interval.thin")).await.unwrap();
+    assert!(!thin.is_empty(), "the 500-attempt run has words entered once or twice");
+    for cell in &thin {
+        let text = cell.text().await.unwrap();
+        assert!(text.ends_with(" †"), "{text}");
+        let title = cell.attr("title").await.unwrap().unwrap_or_default();
+        assert!(title.contains("entered only"), "{title}");
+    }
+    let all = b.client.find_all(Locator::Css("#potentials-table td.interval")).await.unwrap();
+    assert!(thin.len() < all.len(), "only some: {} of {}", thin.len(), all.len());
+    let note = b.text(".card:has(#potentials-table) > p.muted").await;
+    assert!(note.contains("† A state entered only once or twice"), "{note}");
     b.finish().await;
 }
 

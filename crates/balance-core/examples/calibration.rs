@@ -8,12 +8,14 @@
 //! bootstrap replicates and reports the tests' rejection rates only (cheap enough for thousands
 //! of datasets).
 
+use std::collections::HashMap;
+
 use balance_core::datasets::Dataset;
 use balance_core::model::Counts;
 use balance_core::potential::Kernel;
 use balance_core::random::Random;
 use balance_core::report::{Report, StateReport};
-use balance_core::simulate::{Metropolis, WordTask};
+use balance_core::simulate::{Metropolis, WORDS, WordTask};
 use balance_core::{Majority, Settings, analyze};
 
 /// The true potential of each state, by label.
@@ -55,6 +57,38 @@ fn sample(p: &[Vec<f64>], attempts: &[f64], rng: &mut Random) -> Dataset {
     Dataset::of_counts("calibration", "", c)
 }
 
+/// The simulated word agent asked `attempts` times about every one of its words (a fixed design,
+/// where restart sampling asks about the words it has met so far, so that words met late get few
+/// attempts and how many depends on the earlier answers). Wrong answers go to INVALID00.
+fn every_word(attempts: f64) -> impl Fn(u64) -> (Dataset, Truth) {
+    move |seed: u64| {
+        let task = WordTask::default();
+        let agent = task.responder(0);
+        let k = WORDS.len();
+        let mut c = Counts::new();
+        for w in WORDS.iter() {
+            c.add_state(w);
+        }
+        let invalid = c.add_state("INVALID00");
+        let mut rng = Random::new(seed);
+        for (f, word) in WORDS.iter().enumerate() {
+            let mut row: Vec<f64> = WORDS.iter().map(|g| agent.probability(word, g)).collect();
+            row.push((1.0 - row.iter().sum::<f64>()).max(0.0));
+            for (g, x) in rng.multinomial(attempts, &row).into_iter().enumerate() {
+                match g {
+                    _ if x == 0.0 => {}
+                    _ if g == f => c.add_rejection_id(f, x),
+                    _ if g == k => c.add_transition_ids(f, invalid, x),
+                    _ => c.add_transition_ids(f, g, x),
+                }
+            }
+        }
+        let truth = task.truth();
+        let f: Truth = Box::new(move |l: &str| truth.get(l).copied());
+        (Dataset::of_counts("every word", "", c), f)
+    }
+}
+
 /// Coverage counts of one interval method: (covered, intervals).
 #[derive(Default, Clone, Copy)]
 struct Tally(usize, usize);
@@ -81,20 +115,42 @@ fn sandwich(s: &StateReport) -> Option<[f64; 2]> {
     Some([v - 1.96 * se, v + 1.96 * se])
 }
 
-/// Adds each placed state's coverage (relative to the fitted reference state) to the tallies.
-fn cover(r: &Report, truth: &dyn Fn(&str) -> Option<f64>, t: &mut [Tally; 3]) {
-    let Some(reference) =
-        r.states.iter().find(|s| s.potential == Some(0.0) && s.component == Some(0))
-    else {
-        return;
-    };
-    let Some(t0) = truth(&reference.label) else { return };
-    for s in r.states.iter().filter(|s| s.component == Some(0) && s.label != reference.label) {
-        let Some(ts) = truth(&s.label) else { continue };
-        let x = ts - t0;
-        t[0].add(sandwich(s), x);
-        t[1].add(s.potential_credible, x);
-        t[2].add(s.potential_interval, x);
+/// Upper ends of the classes of states by how often the data saw them entered.
+const ENTRY_CLASSES: [f64; 5] = [2.0, 5.0, 30.0, 100.0, f64::INFINITY];
+
+/// Coverage of the three interval methods (sandwich, posterior, bootstrap), over all placed
+/// states and by how many transitions entered each state (its class in [`ENTRY_CLASSES`]).
+#[derive(Default)]
+struct Coverage {
+    all: [Tally; 3],
+    by_entries: [[Tally; 3]; ENTRY_CLASSES.len()],
+}
+
+impl Coverage {
+    /// Adds each placed state's coverage (relative to the fitted reference state of `r`, the
+    /// analysis of `d`).
+    fn add(&mut self, r: &Report, d: &Dataset, truth: &dyn Fn(&str) -> Option<f64>) {
+        let Some(reference) =
+            r.states.iter().find(|s| s.potential == Some(0.0) && s.component == Some(0))
+        else {
+            return;
+        };
+        let Some(t0) = truth(&reference.label) else { return };
+        let mut entries: HashMap<&str, f64> = HashMap::new();
+        for (_, g, c) in d.counts.edges().filter(|(f, g, _)| f != g) {
+            *entries.entry(d.counts.states().label(g)).or_default() += c;
+        }
+        for s in r.states.iter().filter(|s| s.component == Some(0) && s.label != reference.label) {
+            let Some(ts) = truth(&s.label) else { continue };
+            let x = ts - t0;
+            let seen = entries.get(s.label.as_str()).copied().unwrap_or(0.0);
+            let class = ENTRY_CLASSES.iter().position(|&hi| seen <= hi).unwrap_or(0);
+            for t in [&mut self.all, &mut self.by_entries[class]] {
+                t[0].add(sandwich(s), x);
+                t[1].add(s.potential_credible, x);
+                t[2].add(s.potential_interval, x);
+            }
+        }
     }
 }
 
@@ -132,21 +188,31 @@ fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> 
     if std::env::args().nth(2).is_some_and(|only| !name.contains(&only)) {
         return;
     }
-    let settings = if tests_only() {
+    let settings = if mode() == Mode::Tests {
         Settings { posterior: 0, bootstrap: 0, ..settings.clone() }
     } else {
         settings.clone()
     };
-    let mut t = [Tally::default(); 3];
+    let mut coverage = Coverage::default();
     let mut tests = Rejections::default();
     for seed in 0..datasets {
         let (d, truth) = make(seed);
         let r = analyze(&d, &Settings { seed, ..settings.clone() }).expect("an analysis");
-        cover(&r, &*truth, &mut t);
+        coverage.add(&r, &d, &*truth);
         tests.add(&r);
     }
     let (chi2, calibrated) = (tests.rate(tests.chi2), tests.rate(tests.calibrated));
-    if !tests_only() {
+    if mode() == Mode::ByEntries {
+        let mut low = 0.0;
+        for (hi, t) in ENTRY_CLASSES.iter().zip(&coverage.by_entries) {
+            let class =
+                if hi.is_finite() { format!("{}-{hi}", low + 1.0) } else { format!("over {low}") };
+            let (a, b, c) = (t[0].show(), t[1].show(), t[2].show());
+            println!("| {name} | {class} | {a} | {b} | {c} |");
+            low = *hi;
+        }
+    } else if mode() == Mode::Full {
+        let t = &coverage.all;
         let (a, b, c) = (t[0].show(), t[1].show(), t[2].show());
         println!("| {name} | {datasets} | {a} | {b} | {c} | {chi2} | {calibrated} |");
     } else if tests.tested == 0 {
@@ -158,16 +224,35 @@ fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> 
     }
 }
 
-/// Whether only the tests' rejection rates are asked for (`--tests`).
-fn tests_only() -> bool {
-    std::env::args().nth(3).is_some_and(|a| a == "--tests")
+/// What the run reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Coverage of every method over all placed states, and the tests' rates.
+    Full,
+    /// The tests' rejection rates only (`--tests`).
+    Tests,
+    /// Coverage by how many transitions entered each state (`--by-entries`).
+    ByEntries,
+}
+
+fn mode() -> Mode {
+    match std::env::args().nth(3).as_deref() {
+        Some("--tests") => Mode::Tests,
+        Some("--by-entries") => Mode::ByEntries,
+        _ => Mode::Full,
+    }
 }
 
 fn main() {
     let datasets: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200);
     let full =
         Settings { posterior: 200, bootstrap: 200, null_replicates: 200, ..Settings::default() };
-    if tests_only() {
+    if mode() == Mode::ByEntries {
+        println!(
+            "| design | transitions into the state | sandwich ±1.96 SE | posterior 95% | bootstrap 95% |"
+        );
+        println!("|---|---|---|---|---|");
+    } else if mode() == Mode::Tests {
         println!(
             "| design | datasets tested | LRT χ² rejects at 5% | LRT calibrated rejects at 5% | 95% band of an exact 5% test |"
         );
@@ -242,6 +327,12 @@ fn main() {
     };
     design("simulated word agent, 500 attempts", datasets, &full, &word(500));
     design("simulated word agent, 20,000 attempts", datasets, &full, &word(20_000));
+    design(
+        "simulated word agent, 282 attempts from every word",
+        datasets,
+        &full,
+        &every_word(282.0),
+    );
     // Majority voting (2 of 3) on a two-state chain: the truth is the voted kernel's ratio.
     let (tab, tba) = (0.2f64, 0.05f64);
     let vote = |t: f64| 3.0 * t * t * (1.0 - t) + t * t * t;

@@ -390,6 +390,10 @@ fn state_reports(
     let n = counts.len();
     let mut has_out = vec![false; n];
     let mut has_in = vec![false; n];
+    let mut entries = vec![0.0; n];
+    for (_, g, c) in counts.edges().filter(|(f, g, _)| f != g) {
+        entries[g] += c;
+    }
     for &(f, g, _) in &weights.edges {
         has_out[f] = true;
         has_in[g] = true;
@@ -414,6 +418,7 @@ fn state_reports(
             StateReport {
                 label: counts.states().label(s).to_owned(),
                 attempts: counts.attempts(s),
+                entries: entries[s],
                 identifiable,
                 component: fit.component[s],
                 potential: fit.value[s],

@@ -235,10 +235,11 @@ fn intervals_cover_the_truth_at_their_nominal_rate_in_a_small_study() {
 }
 
 /// How many of the posterior intervals of every placed state of `runs` runs of the simulated
-/// word agent, `attempts` each, cover the truth: (covered, intervals).
-fn word_agent_posterior_coverage(runs: u64, attempts: usize) -> (usize, usize) {
+/// word agent, `attempts` each, cover the truth: (covered, intervals), for the states entered at
+/// least three times and for those entered once or twice (`StateReport::thinly_entered`).
+fn word_agent_posterior_coverage(runs: u64, attempts: usize) -> [(usize, usize); 2] {
     let settings = Settings { posterior: 100, ..Settings::default() };
-    let (mut covered, mut intervals) = (0usize, 0usize);
+    let mut tally = [(0usize, 0usize); 2];
     for seed in 0..runs {
         let sim = WordTask::default().run(seed, attempts);
         let r = analyze(&sim.dataset, &Settings { seed, ..settings.clone() }).unwrap();
@@ -250,12 +251,13 @@ fn word_agent_posterior_coverage(runs: u64, attempts: usize) -> (usize, usize) {
         let t0 = sim.truth[&reference.label];
         for s in r.states.iter().filter(|s| s.component == Some(0) && s.label != reference.label) {
             if let (Some(&t), Some([lo, hi])) = (sim.truth.get(&s.label), s.potential_credible) {
-                intervals += 1;
-                covered += usize::from(lo <= t - t0 && t - t0 <= hi);
+                let (covered, intervals) = &mut tally[usize::from(s.thinly_entered())];
+                *intervals += 1;
+                *covered += usize::from(lo <= t - t0 && t - t0 <= hi);
             }
         }
     }
-    (covered, intervals)
+    tally
 }
 
 #[test]
@@ -264,7 +266,8 @@ fn the_posterior_covers_the_simulated_word_agent_whose_sources_reach_many_words_
     // a run). With Jeffreys' 1/2 per observed outcome the credible intervals covered 81% here:
     // the word agent's sources reach dozens of words once or twice, and the prior's
     // pseudo-counts pulled the posterior off the data.
-    let (covered, intervals) = word_agent_posterior_coverage(15, 20_000);
+    let [(a, b), (c, d)] = word_agent_posterior_coverage(15, 20_000);
+    let (covered, intervals) = (a + c, b + d);
     let c = covered as f64 / intervals as f64;
     assert!(intervals > 300 && c > 0.87, "{covered} of {intervals} intervals cover the truth");
 }
@@ -274,7 +277,13 @@ fn posterior_intervals_cover_short_runs_whose_estimates_run_high() {
     // Every placed state of 200 runs of 500 attempts (about 3,500 intervals). The least-action
     // estimate runs high here, and the posterior's refits higher still: their plain quantiles
     // covered the truth 84% of the time; pivoted about the estimate, 92% (docs/calibration.md).
-    let (covered, intervals) = word_agent_posterior_coverage(200, 500);
+    let [others, thin] = word_agent_posterior_coverage(200, 500);
+    let (covered, intervals) = (others.0 + thin.0, others.1 + thin.1);
     let c = covered as f64 / intervals as f64;
     assert!(intervals > 2_000 && c > 0.90, "{covered} of {intervals} intervals cover the truth");
+    // The states entered once or twice, which the app marks, are where the shortfall is: about
+    // 87% against 95% for the rest (docs/calibration.md, by entries).
+    let rate = |(covered, intervals): (usize, usize)| covered as f64 / intervals as f64;
+    assert!(thin.1 > 500 && rate(thin) < 0.91, "entered once or twice: {thin:?}");
+    assert!(rate(others) > 0.93, "entered three times or more: {others:?}");
 }
