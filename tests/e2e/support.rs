@@ -298,10 +298,10 @@ impl Browser {
     /// Headless Firefox now and then never asks for the app's WebAssembly on a fresh browser's
     /// first page (README, "Developing"): the document completes, the request is not made until
     /// something repaints the window 20 s later. When, 10 s after the first page was opened, the
-    /// document is complete, the app's bindings are absent and the WebAssembly was never
-    /// fetched, this records the stall in [`stalls_log`] and opens the page
-    /// once more. A page that fails any other way (a script error, a failed or slow fetch, an app
-    /// that loads and then breaks) is left for the test to fail on.
+    /// document is complete, the app's bindings are absent and no WebAssembly has arrived, this
+    /// records the stall in [`stalls_log`] and opens the page once more. A page that fails any
+    /// other way (a script error, a failed fetch, an app that loads and then breaks) is left for
+    /// the test to fail on.
     async fn reopen_a_held_back_first_page(&self, path: &str) {
         let started = Instant::now();
         loop {

@@ -55,7 +55,8 @@ pub struct StateReport {
 
 /// Entries at or below which a placed state's intervals are marked as less sure than they
 /// read: on simulated agents, the 95% intervals of states entered once or twice covered the
-/// truth only 79-88% of the time, against 89-97% for the others (docs/calibration.md).
+/// truth only 79-88% of the time (sandwich and posterior), against 91-95% for the others
+/// (docs/calibration.md).
 pub const FEW_ENTRIES: f64 = 2.0;
 
 impl StateReport {
