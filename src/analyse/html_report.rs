@@ -6,7 +6,7 @@
 use balance_core::Settings;
 use balance_core::datasets::Dataset;
 use balance_core::import::write_counts_csv;
-use balance_core::report::Report;
+use balance_core::report::{Report, THINLY_ENTERED_NOTE};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use super::summary::Summary;
@@ -113,13 +113,12 @@ pub fn page(cx: Context<'_>, report: &Report, figures: &[Figure]) -> String {
         ));
     }
 
-    h.push_str(
+    h.push_str(&format!(
         "<h2>Potentials</h2><p class=\"muted\">βV is the least-action potential with its \
          sandwich standard error and 95% interval; F = −log π. Potentials compare only within \
-         a component (1 is the largest), whose lowest state is its reference, at 0. † A state \
-         entered only once or twice: on simulated agents the 95% intervals of such states \
-         covered the truth only 79–88% of the time.</p>",
-    );
+         a component (1 is the largest), whose lowest state is its reference, at 0. {}</p>",
+        text(THINLY_ENTERED_NOTE)
+    ));
     h.push_str(
         "<table><thead><tr><th>State</th><th>Attempts</th><th>βV</th><th>± SE or bound</th>\
          <th>95% interval</th><th>F</th><th>Component</th></tr></thead><tbody>",

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use balance_core::report::{Report, StateReport};
+use balance_core::report::{Report, StateReport, THINLY_ENTERED_NOTE};
 use leptos::prelude::*;
 
 use crate::format;
@@ -98,9 +98,7 @@ pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>
                  F = −log π is the \
                  reversible-likelihood estimate of the same landscape. Potentials compare only \
                  within a component (1 is the largest); each component's lowest state is its \
-                 reference, at 0. † A state entered only once or twice: its potential rests on \
-                 that count, and on simulated agents the 95% intervals of such states covered \
-                 the truth only 79–88% of the time. Click a heading to sort."
+                 reference, at 0. " {THINLY_ENTERED_NOTE} " Click a heading to sort."
             </p>
             <DataTable
                 id="potentials-table"
@@ -195,15 +193,15 @@ fn component_then_v(x: &StateReport, y: &StateReport) -> std::cmp::Ordering {
 
 /// The tooltip of an interval cell: where it comes from, and why it is marked if it is.
 fn interval_title(c: &PotentialCells, entries: f64) -> String {
-    if c.thin {
-        format!(
-            "{}; entered only {} time(s): less sure than 95%",
-            c.interval_kind,
-            format::count(entries)
-        )
-    } else {
-        c.interval_kind.to_owned()
+    if !c.thin {
+        return c.interval_kind.to_owned();
     }
+    let times = match entries {
+        1.0 => "once".to_owned(),
+        2.0 => "twice".to_owned(),
+        n => format!("{} times", format::count(n)),
+    };
+    format!("{}; entered only {times}: less sure than 95%", c.interval_kind)
 }
 
 /// One row of the potentials table; `truth` is `Some` when the table has a truth column.

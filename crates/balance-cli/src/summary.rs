@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use balance_core::datasets::Dataset;
 use balance_core::potential::BoundKind;
-use balance_core::report::Report;
+use balance_core::report::{Report, THINLY_ENTERED_NOTE};
 
 /// Largest number of states listed one per line.
 const MAX_STATES: usize = 60;
@@ -72,11 +72,7 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
         );
     }
     if r.states.iter().any(|st| st.thinly_entered()) {
-        let _ = writeln!(
-            o,
-            "† entered only once or twice: on simulated agents the 95% intervals of such states \
-             covered the truth only 79-88% of the time"
-        );
+        let _ = writeln!(o, "{THINLY_ENTERED_NOTE}");
     }
     if r.states.len() > MAX_STATES {
         let _ =
@@ -157,6 +153,6 @@ mod tests {
         assert!(thin > 0, "a 500-attempt run has words entered once or twice");
         let marked = text.lines().filter(|l| l.contains("95% posterior") && l.ends_with(" †"));
         assert_eq!(marked.count(), thin, "{text}");
-        assert!(text.contains("† entered only once or twice"), "{text}");
+        assert!(text.contains(THINLY_ENTERED_NOTE), "{text}");
     }
 }

@@ -3,12 +3,11 @@
 //! the true potential, and how often the likelihood-ratio test rejects detailed balance when it
 //! holds. Run by `bench/calibration.sh`; the results are in docs/calibration.md.
 //!
-//! `cargo run --release -p balance-core --example calibration -- [datasets] [design] [--tests]`:
-//! `design` keeps only the designs whose name contains it; `--tests` draws no posterior or
-//! bootstrap replicates and reports the tests' rejection rates only (cheap enough for thousands
-//! of datasets).
-
-use std::collections::HashMap;
+//! `cargo run --release -p balance-core --example calibration -- [datasets] [design] [--tests |
+//! --by-entries]`: `design` keeps only the designs whose name contains it; `--tests` draws no
+//! posterior or bootstrap replicates and reports the tests' rejection rates only (cheap enough
+//! for thousands of datasets); `--by-entries` reports the coverage by how many transitions
+//! entered each state.
 
 use balance_core::datasets::Dataset;
 use balance_core::model::Counts;
@@ -127,24 +126,18 @@ struct Coverage {
 }
 
 impl Coverage {
-    /// Adds each placed state's coverage (relative to the fitted reference state of `r`, the
-    /// analysis of `d`).
-    fn add(&mut self, r: &Report, d: &Dataset, truth: &dyn Fn(&str) -> Option<f64>) {
+    /// Adds each placed state's coverage (relative to the fitted reference state of `r`).
+    fn add(&mut self, r: &Report, truth: &dyn Fn(&str) -> Option<f64>) {
         let Some(reference) =
             r.states.iter().find(|s| s.potential == Some(0.0) && s.component == Some(0))
         else {
             return;
         };
         let Some(t0) = truth(&reference.label) else { return };
-        let mut entries: HashMap<&str, f64> = HashMap::new();
-        for (_, g, c) in d.counts.edges().filter(|(f, g, _)| f != g) {
-            *entries.entry(d.counts.states().label(g)).or_default() += c;
-        }
         for s in r.states.iter().filter(|s| s.component == Some(0) && s.label != reference.label) {
             let Some(ts) = truth(&s.label) else { continue };
             let x = ts - t0;
-            let seen = entries.get(s.label.as_str()).copied().unwrap_or(0.0);
-            let class = ENTRY_CLASSES.iter().position(|&hi| seen <= hi).unwrap_or(0);
+            let class = ENTRY_CLASSES.iter().position(|&hi| s.entries <= hi).unwrap_or(0);
             for t in [&mut self.all, &mut self.by_entries[class]] {
                 t[0].add(sandwich(s), x);
                 t[1].add(s.potential_credible, x);
@@ -198,7 +191,7 @@ fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> 
     for seed in 0..datasets {
         let (d, truth) = make(seed);
         let r = analyze(&d, &Settings { seed, ..settings.clone() }).expect("an analysis");
-        coverage.add(&r, &d, &*truth);
+        coverage.add(&r, &*truth);
         tests.add(&r);
     }
     let (chi2, calibrated) = (tests.rate(tests.chi2), tests.rate(tests.calibrated));

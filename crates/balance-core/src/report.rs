@@ -59,6 +59,12 @@ pub struct StateReport {
 /// (docs/calibration.md).
 pub const FEW_ENTRIES: f64 = 2.0;
 
+/// What the mark "†" on the interval of a [`StateReport::thinly_entered`] state says, in the
+/// app, the HTML report and the command line.
+pub const THINLY_ENTERED_NOTE: &str = "† A state entered only once or twice: its potential rests \
+    on that count, and on simulated agents the 95% intervals of such states covered the truth \
+    only 79-88% of the time.";
+
 impl StateReport {
     /// Whether the state is placed and was entered at most [`FEW_ENTRIES`] times: its potential
     /// then rests on a count of one or two, and its intervals cover the truth less often than
