@@ -222,6 +222,7 @@ async fn word_task_one_way_pairs_and_the_transitions_table() {
     assert!(thin.len() < all.len(), "only some: {} of {}", thin.len(), all.len());
     let note = b.text(".card:has(#potentials-table) > p.muted").await;
     assert!(note.contains("† A state entered only once or twice"), "{note}");
+    b.shoot("#potentials-table", "table-potentials-word-task").await;
     b.finish().await;
 }
 
