@@ -66,22 +66,18 @@ fn content_type(path: &Path) -> &'static str {
 /// (0: not at all); see [`hold_back_the_next_webassembly`].
 static HOLD_BACK_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Makes the test server answer its next request for a WebAssembly file only after `held`,
-/// as a browser that holds back that request would: the harness's own check of
-/// [`Browser::open`]'s answer to such a stall.
+/// Makes the test server answer its next request for a WebAssembly file only after `held` (on a
+/// thread of its own, so that the page's other requests are answered meanwhile, whichever the
+/// browser asks first), as a browser that holds back that request would: the harness's own check
+/// of [`Browser::open`]'s answer to such a stall.
 pub fn hold_back_the_next_webassembly(held: Duration) {
     let ms = u64::try_from(held.as_millis()).unwrap_or(u64::MAX);
     HOLD_BACK_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
 }
 
-/// Answers one request for a file of the release build in `dist`, and logs it.
+/// Answers one request for a file of the release build in `dist`, and logs how it ended.
 fn answer(request: tiny_http::Request, dist: &Path) {
     let url = request.url().to_owned();
-    server_log(&format!("{url} asked"));
-    if url.ends_with(".wasm") {
-        let held = HOLD_BACK_MS.swap(0, std::sync::atomic::Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(held));
-    }
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let relative = path.trim_start_matches('/');
     // The app's routes (paths without a file extension) are all the one page, as
@@ -140,7 +136,21 @@ pub fn app_url() -> &'static str {
         // asked and how its answer ended, for a failing test's evidence.
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                answer(request, &dist);
+                server_log(&format!("{} asked", request.url()));
+                let held = if request.url().ends_with(".wasm") {
+                    HOLD_BACK_MS.swap(0, std::sync::atomic::Ordering::SeqCst)
+                } else {
+                    0
+                };
+                if held == 0 {
+                    answer(request, &dist);
+                } else {
+                    let dist = dist.clone();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(Duration::from_millis(held));
+                        answer(request, &dist);
+                    });
+                }
             }
         });
         format!("http://127.0.0.1:{port}")
