@@ -107,12 +107,17 @@ fn server_log(line: &str) {
     use std::io::Write;
     static LOG: OnceLock<std::sync::Mutex<std::fs::File>> = OnceLock::new();
     let file = LOG.get_or_init(|| {
-        let path = artifacts().join(format!("server-{}.log", std::process::id()));
-        std::sync::Mutex::new(std::fs::File::create(path).expect("create the server's log"))
+        let file = std::fs::File::create(server_log_path()).expect("create the server's log");
+        std::sync::Mutex::new(file)
     });
     if let Ok(mut file) = file.lock() {
         let _ = writeln!(file, "{} {line}", epoch_millis());
     }
+}
+
+/// The test server's log: `server-<process>.log` among the artifacts.
+fn server_log_path() -> PathBuf {
+    artifacts().join(format!("server-{}.log", std::process::id()))
 }
 
 /// Milliseconds since the Unix epoch (the logs' and the failure files' time stamps).
@@ -411,7 +416,7 @@ impl Browser {
              screenshot, page source and driver log: {}.{{png,html,log}}; the test server's \
              log: {}",
             artifacts().join(&name).display(),
-            artifacts().join(format!("server-{}.log", std::process::id())).display()
+            server_log_path().display()
         )
     }
 
