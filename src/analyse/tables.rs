@@ -125,7 +125,7 @@ pub struct PotentialCells {
     /// Where the interval comes from: "posterior", "bootstrap" or empty.
     pub interval_kind: &'static str,
     /// Whether the state was entered only once or twice ([`StateReport::thinly_entered`]): its
-    /// interval is marked "†" as less sure than it reads.
+    /// interval, widened to hold that count's exact interval, is marked "†".
     pub thin: bool,
     /// `F`, or "–".
     pub free_energy: String,
@@ -201,7 +201,10 @@ fn interval_title(c: &PotentialCells, entries: f64) -> String {
         2.0 => "twice".to_owned(),
         n => format!("{} times", format::count(n)),
     };
-    format!("{}; entered only {times}: less sure than 95%", c.interval_kind)
+    format!(
+        "{}; entered only {times}: widened to hold that count's exact interval",
+        c.interval_kind
+    )
 }
 
 /// One row of the potentials table; `truth` is `Some` when the table has a truth column.

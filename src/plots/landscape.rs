@@ -65,7 +65,8 @@ struct Node {
     attempts: f64,
     v: f64,
     se: Option<f64>,
-    /// Its 95% interval: the posterior's, else the bootstrap's, else ±1.96 standard errors.
+    /// Its 95% interval: the posterior's, else the bootstrap's, else ±1.96 standard errors
+    /// (each widened to the exact interval of its entries).
     band: Option<[f64; 2]>,
     layout: f64,
     score: Option<f64>,
@@ -521,10 +522,7 @@ fn nodes_of(report: &Report, scores: &BTreeMap<String, f64>) -> Vec<Node> {
                 attempts: s.attempts,
                 v: s.potential?,
                 se: s.potential_se,
-                band: s.potential_credible.or(s.potential_interval).or_else(|| {
-                    let (v, e) = (s.potential?, s.potential_se?);
-                    Some([v - 1.96 * e, v + 1.96 * e])
-                }),
+                band: s.potential_credible.or(s.potential_interval).or(s.potential_se_interval),
                 layout: layout[i] as f64,
                 score: scores.get(&s.label).copied(),
             })

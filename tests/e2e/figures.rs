@@ -209,14 +209,29 @@ async fn word_task_one_way_pairs_and_the_transitions_table() {
     assert!(body.lines().all(|row| row.contains(first_state.as_str())), "{body}");
     b.shoot("#transitions-table", "table-transitions-word-task").await;
 
-    // Words entered only once or twice have their intervals marked, and the table says why.
+    // Words entered only once or twice have their intervals marked, and the table says why:
+    // widened to hold the exact interval of a count of one or two, they reach further above the
+    // estimate than below it.
     let thin = b.client.find_all(Locator::Css("#potentials-table td.interval.thin")).await.unwrap();
     assert!(!thin.is_empty(), "the 500-attempt run has words entered once or twice");
     for cell in &thin {
         let text = cell.text().await.unwrap();
         assert!(text.ends_with(" †"), "{text}");
         let title = cell.attr("title").await.unwrap().unwrap_or_default();
-        assert!(title.contains("entered only"), "{title}");
+        assert!(title.contains("entered only") && title.contains("exact interval"), "{title}");
+        let row = cell.find(Locator::XPath("..")).await.unwrap();
+        let v: f64 = row
+            .find(Locator::Css("td.potential"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        let ends: Vec<f64> =
+            text.trim_end_matches(" †").split(" to ").map(|x| x.parse().unwrap()).collect();
+        assert!(ends[1] - v > v - ends[0], "lopsided upward: {v} in {text}");
     }
     let all = b.client.find_all(Locator::Css("#potentials-table td.interval")).await.unwrap();
     assert!(thin.len() < all.len(), "only some: {} of {}", thin.len(), all.len());

@@ -87,7 +87,7 @@ pub enum Outcome {
 }
 
 impl Task {
-    /// The paper's word task (SCIENCE.md section 7): the prompt with its worked examples, answers
+    /// The paper's word task (docs/experiments.md): the prompt with its worked examples, answers
     /// trimmed and upper-cased, non-words and repeats rejected, wrong sums into `INVALID00`.
     pub fn word_sum_100() -> Task {
         Task {

@@ -46,7 +46,7 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
     });
     for &i in order.iter().take(MAX_STATES) {
         let st = &r.states[i];
-        // States entered once or twice: their intervals cover the truth less often than 95%.
+        // States entered once or twice: their intervals are those of a count of one or two.
         let thin = if st.thinly_entered() { " †" } else { "" };
         let status = match (st.potential, st.potential_bound) {
             (Some(_), _) => match (st.potential_credible, st.potential_interval) {

@@ -7,13 +7,13 @@
 //! --by-entries]`: `design` keeps only the designs whose name contains it; `--tests` draws no
 //! posterior or bootstrap replicates and reports the tests' rejection rates only (cheap enough
 //! for thousands of datasets); `--by-entries` reports the coverage by how many transitions
-//! entered each state.
+//! entered each state, with how many of the misses had the truth above the interval.
 
 use balance_core::datasets::Dataset;
 use balance_core::model::Counts;
 use balance_core::potential::Kernel;
 use balance_core::random::Random;
-use balance_core::report::{Report, StateReport};
+use balance_core::report::Report;
 use balance_core::simulate::{Metropolis, WORDS, WordTask};
 use balance_core::{Majority, Settings, analyze};
 
@@ -88,15 +88,16 @@ fn every_word(attempts: f64) -> impl Fn(u64) -> (Dataset, Truth) {
     }
 }
 
-/// Coverage counts of one interval method: (covered, intervals).
+/// Coverage counts of one interval method: (covered, intervals, missed with the truth above).
 #[derive(Default, Clone, Copy)]
-struct Tally(usize, usize);
+struct Tally(usize, usize, usize);
 
 impl Tally {
     fn add(&mut self, interval: Option<[f64; 2]>, truth: f64) {
         if let Some([lo, hi]) = interval {
             self.1 += 1;
             self.0 += usize::from(lo <= truth && truth <= hi);
+            self.2 += usize::from(truth > hi);
         }
     }
 
@@ -107,11 +108,14 @@ impl Tally {
         let p = self.0 as f64 / self.1 as f64;
         format!("{:.1}% ({})", 100.0 * p, self.1)
     }
-}
 
-fn sandwich(s: &StateReport) -> Option<[f64; 2]> {
-    let (v, se) = (s.potential?, s.potential_se?);
-    Some([v - 1.96 * se, v + 1.96 * se])
+    /// As [`Tally::show`], with how many of the misses had the truth above the interval.
+    fn show_misses(self) -> String {
+        if self.1 == 0 {
+            return "-".into();
+        }
+        format!("{}, {} of {} missed high", self.show(), self.2, self.1 - self.0)
+    }
 }
 
 /// Upper ends of the classes of states by how often the data saw them entered.
@@ -139,7 +143,7 @@ impl Coverage {
             let x = ts - t0;
             let class = ENTRY_CLASSES.iter().position(|&hi| s.entries <= hi).unwrap_or(0);
             for t in [&mut self.all, &mut self.by_entries[class]] {
-                t[0].add(sandwich(s), x);
+                t[0].add(s.potential_se_interval, x);
                 t[1].add(s.potential_credible, x);
                 t[2].add(s.potential_interval, x);
             }
@@ -200,10 +204,13 @@ fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> 
         for (hi, t) in ENTRY_CLASSES.iter().zip(&coverage.by_entries) {
             let class =
                 if hi.is_finite() { format!("{}-{hi}", low + 1.0) } else { format!("over {low}") };
-            let (a, b, c) = (t[0].show(), t[1].show(), t[2].show());
+            let (a, b, c) = (t[0].show_misses(), t[1].show_misses(), t[2].show_misses());
             println!("| {name} | {class} | {a} | {b} | {c} |");
             low = *hi;
         }
+        let t = &coverage.all;
+        let (a, b, c) = (t[0].show_misses(), t[1].show_misses(), t[2].show_misses());
+        println!("| {name} | all | {a} | {b} | {c} |");
     } else if mode() == Mode::Full {
         let t = &coverage.all;
         let (a, b, c) = (t[0].show(), t[1].show(), t[2].show());

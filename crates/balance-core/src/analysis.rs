@@ -13,7 +13,7 @@ use crate::markov::{
     one_way_cycles, reversible_mle,
 };
 use crate::normalization::Weights;
-use crate::potential::{PotentialFit, fit_potential};
+use crate::potential::{PotentialFit, fit_potential, widen_to_entries};
 use crate::replicates::{Intervals, Resampling, replicate};
 use crate::report::{
     ActionReport, CycleReport, EntropyReport, LrtReport, OneWayCycleReport, Report, StateReport,
@@ -401,6 +401,16 @@ fn state_reports(
     let at = |i: Option<&Intervals>, pick: fn(&Intervals) -> &Vec<Option<[f64; 2]>>, s: usize| {
         i.and_then(|x| pick(x).get(s).copied().flatten())
     };
+    // Intervals of `V`, widened to hold the exact interval of the entries that placed the state
+    // (a component's reference sits at its value by definition and is left as it is).
+    let references: Vec<usize> = fit.components.iter().map(|c| c.reference).collect();
+    let widened = |interval: Option<[f64; 2]>, s: usize| -> Option<[f64; 2]> {
+        let (interval, v) = (interval?, fit.value[s]?);
+        if references.contains(&s) {
+            return Some(interval);
+        }
+        Some(widen_to_entries(interval, v, entries[s], settings.beta))
+    };
     (0..n)
         .map(|s| {
             let identifiable = fit.value[s].is_some();
@@ -424,8 +434,12 @@ fn state_reports(
                 potential: fit.value[s],
                 potential_bound: fit.bound[s],
                 potential_se: fit.se[s],
-                potential_credible: at(posterior, |i| &i.potential, s),
-                potential_interval: at(boot, |i| &i.potential, s),
+                potential_se_interval: widened(
+                    fit.value[s].zip(fit.se[s]).map(|(v, e)| [v - 1.96 * e, v + 1.96 * e]),
+                    s,
+                ),
+                potential_credible: widened(at(posterior, |i| &i.potential, s), s),
+                potential_interval: widened(at(boot, |i| &i.potential, s), s),
                 stationary: m.stationary[s],
                 stationary_credible: at(posterior, |i| &i.stationary, s),
                 free_energy: m.free_energy[s],

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Counts, StateId};
 
-/// How `N0(f)` is chosen (SCIENCE.md section 2).
+/// How `N0(f)` is chosen (docs/method.md, section 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Normalization {

@@ -30,11 +30,20 @@ pub struct StateReport {
     /// Standard error of `V - V(reference)` (the lowest state of its component), by the
     /// sandwich method; null for components beyond the dense size limit.
     pub potential_se: Option<f64>,
+    /// 95% interval of `V` from the standard error, `V ± 1.96 SE`, widened to hold the exact
+    /// interval of the state's entries (below); null where the standard error is.
+    pub potential_se_interval: Option<[f64; 2]>,
     /// Posterior 95% interval of `V`, in the reported gauge: the posterior draws' quantiles
     /// pivoted about the estimate, which covers the truth at its nominal rate where plain
     /// quantiles fell short (docs/calibration.md).
+    ///
+    /// Each interval of `V` (this, `potential_se_interval` and `potential_interval`) is widened
+    /// where needed to hold the exact (Garwood) 95% interval of the count of transitions that
+    /// entered the state ([`crate::potential::widen_to_entries`]): for a state entered once or
+    /// twice it then runs further up than down.
     pub potential_credible: Option<[f64; 2]>,
-    /// Bootstrap 95% interval of `V - V(reference)`, shifted to the reported gauge.
+    /// Bootstrap 95% interval of `V - V(reference)`, pivoted about the estimate as the
+    /// posterior's and shifted to the reported gauge.
     pub potential_interval: Option<[f64; 2]>,
     /// Reversible-MLE stationary probability, on the connected set.
     pub stationary: Option<f64>,
@@ -53,22 +62,20 @@ pub struct StateReport {
     pub reason: Option<String>,
 }
 
-/// Entries at or below which a placed state's intervals are marked as less sure than they
-/// read: on simulated agents, the 95% intervals of states entered once or twice covered the
-/// truth only 79-88% of the time (sandwich and posterior), against 91-95% for the others
-/// (docs/calibration.md).
+/// Entries at or below which a placed state is [`StateReport::thinly_entered`]: its potential
+/// rests on a count of one or two, and its intervals are widened to hold that count's exact
+/// interval, which makes them lopsided (docs/calibration.md).
 pub const FEW_ENTRIES: f64 = 2.0;
 
 /// What the mark "†" on the interval of a [`StateReport::thinly_entered`] state says, in the
 /// app, the HTML report and the command line.
 pub const THINLY_ENTERED_NOTE: &str = "† A state entered only once or twice: its potential rests \
-    on that count, and on simulated agents the 95% intervals of such states covered the truth \
-    only 79-88% of the time.";
+    on that count, so its interval is widened to hold the count's exact 95% interval and runs \
+    further up than down (a rarely entered state may lie much higher than one entry suggests).";
 
 impl StateReport {
     /// Whether the state is placed and was entered at most [`FEW_ENTRIES`] times: its potential
-    /// then rests on a count of one or two, and its intervals cover the truth less often than
-    /// their nominal 95%.
+    /// then rests on a count of one or two, and its intervals are those of that count.
     pub fn thinly_entered(&self) -> bool {
         self.potential.is_some() && self.entries <= FEW_ENTRIES
     }

@@ -222,12 +222,8 @@ fn coverage(
 #[test]
 fn intervals_cover_the_truth_at_their_nominal_rate_in_a_small_study() {
     // 100 datasets: a calibrated 95% interval covers 88-100% of the time (binomial 99.9%).
-    let sandwich = |s: &balance_core::report::StateReport| {
-        s.potential_se
-            .map(|se| [s.potential.unwrap() - 1.96 * se, s.potential.unwrap() + 1.96 * se])
-    };
     let base = Settings::default();
-    let c = coverage(100, 2_000, &base, sandwich);
+    let c = coverage(100, 2_000, &base, |s| s.potential_se_interval);
     assert!((0.88..=1.0).contains(&c), "sandwich {c}");
     let post = Settings { posterior: 100, ..base.clone() };
     let c = coverage(100, 2_000, &post, |s| s.potential_credible);
@@ -263,13 +259,13 @@ fn word_agent_posterior_coverage(runs: u64, attempts: usize) -> [(usize, usize);
 #[test]
 fn the_posterior_covers_the_simulated_word_agent_whose_sources_reach_many_words_once() {
     // Every placed state of 15 runs of 20,000 attempts (about 500 intervals, correlated within
-    // a run). With Jeffreys' 1/2 per observed outcome the credible intervals covered 81% here:
-    // the word agent's sources reach dozens of words once or twice, and the prior's
-    // pseudo-counts pulled the posterior off the data.
+    // a run): 93% cover the truth. With Jeffreys' 1/2 per observed outcome the credible intervals
+    // covered 81% here: the word agent's sources reach dozens of words once or twice, and the
+    // prior's pseudo-counts pulled the posterior off the data.
     let [(a, b), (c, d)] = word_agent_posterior_coverage(15, 20_000);
     let (covered, intervals) = (a + c, b + d);
     let c = covered as f64 / intervals as f64;
-    assert!(intervals > 300 && c > 0.87, "{covered} of {intervals} intervals cover the truth");
+    assert!(intervals > 300 && c > 0.91, "{covered} of {intervals} intervals cover the truth");
 }
 
 #[test]
@@ -280,10 +276,11 @@ fn posterior_intervals_cover_short_runs_whose_estimates_run_high() {
     let [others, thin] = word_agent_posterior_coverage(200, 500);
     let (covered, intervals) = (others.0 + thin.0, others.1 + thin.1);
     let c = covered as f64 / intervals as f64;
-    assert!(intervals > 2_000 && c > 0.90, "{covered} of {intervals} intervals cover the truth");
-    // The states entered once or twice, which the app marks, are where the shortfall is: about
-    // 87% against 95% for the rest (docs/calibration.md, by entries).
+    assert!(intervals > 2_000 && c > 0.93, "{covered} of {intervals} intervals cover the truth");
+    // The states entered once or twice, whose intervals rest on a count of one or two: pivoted
+    // Gaussian-like intervals covered 86% of them, always missing low; widened to hold the
+    // count's exact interval, as many as the rest (docs/calibration.md, by entries).
     let rate = |(covered, intervals): (usize, usize)| covered as f64 / intervals as f64;
-    assert!(thin.1 > 500 && rate(thin) < 0.91, "entered once or twice: {thin:?}");
+    assert!(thin.1 > 500 && rate(thin) > 0.93, "entered once or twice: {thin:?}");
     assert!(rate(others) > 0.93, "entered three times or more: {others:?}");
 }

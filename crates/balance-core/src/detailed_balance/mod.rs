@@ -1,4 +1,4 @@
-//! Tests of detailed balance that work on the measured kernel (SCIENCE.md sections 4-6): the
+//! Tests of detailed balance that work on the measured kernel (docs/method.md, section 5): the
 //! pairwise test against the fitted potential, the loop (Kolmogorov) test, one-way pairs with
 //! their bounds, the width of the landscape and the predicted action, and majority voting.
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A kernel of the least-action potential (SCIENCE.md section 3).
+/// A kernel of the least-action potential (docs/method.md, section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kernel {

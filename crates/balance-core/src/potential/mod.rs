@@ -1,12 +1,14 @@
-//! The least-action potential (SCIENCE.md section 3): kernels, solvers and the per-component
+//! The least-action potential (docs/method.md, section 3): kernels, solvers and the per-component
 //! fit with gauges, sandwich standard errors and the bounds of states outside the identifiable
 //! set.
 
+mod entry_count;
 mod fit;
 mod kernel;
 mod solve;
 mod uncertainty;
 
+pub use entry_count::{poisson_factors, widen_to_entries};
 pub use fit::{
     Bound, BoundKind, FittedComponent, Gauge, PotentialFit, component_covariance, fit_potential,
     fit_potential_from,

@@ -145,7 +145,7 @@ impl FewStates {
     }
 
     /// `attempts` attempts of restart sampling from A by majority voting over `m` candidates
-    /// (SCIENCE.md section 6: for small T the potential becomes `n V` with `n = m / 2 + 1`).
+    /// (docs/method.md, section 7: for small T the potential becomes `n V` with `n = m / 2 + 1`).
     pub fn restarts_voting(&self, seed: u64, attempts: usize, m: usize) -> Simulation {
         let mut agent = Voting { agent: self.agent(), m: m.max(1) };
         let mut rng = Random::new(seed);
