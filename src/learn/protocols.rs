@@ -30,6 +30,8 @@ struct Cell {
     attempts: f64,
     /// The recovered potential relative to A, and its standard error (`None`: not placed).
     potential: Option<(f64, f64)>,
+    /// Its 95% interval relative to A: ±1.96 SE, widened to the exact interval of its entries.
+    interval: Option<[f64; 2]>,
 }
 
 /// Each state's cell under one protocol.
@@ -40,15 +42,19 @@ fn column(sim: &Simulation) -> Column {
     let report = analyze(d, &Preset::BalanceLab.settings(d).point_estimates()).ok();
     let fitted = |label: &str| {
         let s = report.as_ref()?.states.iter().find(|s| s.label == label)?;
-        Some((s.potential?, s.potential_se?))
+        Some((s.potential?, s.potential_se?, s.potential_se_interval?))
     };
-    let origin = fitted(&FewStates::label(0)).map(|(v, _)| v);
+    let origin = fitted(&FewStates::label(0)).map(|(v, ..)| v);
     (0..STATES)
         .map(|i| {
             let label = FewStates::label(i);
             let attempts = d.counts.states().get(&label).map_or(0.0, |s| d.counts.attempts(s));
-            let potential = origin.and_then(|v0| fitted(&label).map(|(v, se)| (v - v0, se)));
-            Cell { attempts, potential }
+            let placed = origin.zip(fitted(&label));
+            Cell {
+                attempts,
+                potential: placed.map(|(v0, (v, se, _))| (v - v0, se)),
+                interval: placed.map(|(v0, (_, _, [lo, hi]))| [lo - v0, hi - v0]),
+            }
         })
         .collect()
 }
@@ -62,9 +68,8 @@ fn draw(
     both: &(Column, Column),
 ) -> Result<(), String> {
     let energy = |i: usize| spread * i as f64 / 4.0;
-    let bars = both.0.iter().chain(&both.1).filter_map(|c| c.potential);
-    let (lo, hi) = bars
-        .fold((0.0f64, spread), |(lo, hi), (v, se)| (lo.min(v - 1.96 * se), hi.max(v + 1.96 * se)));
+    let bars = both.0.iter().chain(&both.1).filter_map(|c| c.interval);
+    let (lo, hi) = bars.fold((0.0f64, spread), |(lo, hi), [a, b]| (lo.min(a), hi.max(b)));
     let (lo, hi) = (lo.max(-2.0 * spread - 2.0), hi.min(3.0 * spread + 2.0));
     let pad = 0.06 * (hi - lo).max(1.0);
     let mut chart = ChartBuilder::on(root)
@@ -101,18 +106,18 @@ fn draw(
     for (column, shift, colour, name) in
         [(&both.0, -0.12, palette.blue, "restarts"), (&both.1, 0.12, ORANGE, "trajectory")]
     {
-        let placed: Vec<(f64, f64, f64)> = column
+        let placed: Vec<(f64, f64, [f64; 2])> = column
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| c.potential.map(|(v, se)| (i as f64 + shift, v, se)))
+            .filter_map(|(i, c)| Some((i as f64 + shift, c.potential?.0, c.interval?)))
             .collect();
         chart
-            .draw_series(placed.iter().map(|&(x, v, se)| {
+            .draw_series(placed.iter().map(|&(x, v, [a, b])| {
                 ErrorBar::new_vertical(
                     x,
-                    (v - 1.96 * se).max(lo - pad),
+                    a.max(lo - pad),
                     v,
-                    (v + 1.96 * se).min(hi + pad),
+                    b.min(hi + pad),
                     colour.stroke_width(2),
                     8,
                 )
