@@ -52,6 +52,11 @@ fn number_after(text: &str, after: &str) -> f64 {
     digits.parse().unwrap_or_else(|_| panic!("no number after {after:?} in {text:?}"))
 }
 
+/// The number in the cell `css` of a table row.
+async fn cell_number(row: &fantoccini::elements::Element, css: &str) -> f64 {
+    row.find(Locator::Css(css)).await.unwrap().text().await.unwrap().parse().unwrap()
+}
+
 #[tokio::test]
 #[ignore = "end-to-end"]
 async fn the_default_dataset_draws_its_levels_and_every_figure_saves_as_png() {
@@ -150,24 +155,8 @@ async fn metropolis_figures_show_the_loop_test_the_histogram_and_the_true_potent
         b.client.find_all(fantoccini::Locator::Css("#potentials-table tbody tr")).await.unwrap();
     let mut worst: f64 = 0.0;
     for row in rows.iter().take(10) {
-        let fitted: f64 = row
-            .find(fantoccini::Locator::Css("td.potential"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .parse()
-            .unwrap();
-        let truth: f64 = row
-            .find(fantoccini::Locator::Css("td.truth"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .parse()
-            .unwrap();
+        let fitted = cell_number(row, "td.potential").await;
+        let truth = cell_number(row, "td.truth").await;
         worst = worst.max((fitted - truth).abs());
     }
     assert!(worst < 0.5, "the ten lowest states within 0.5 of the truth: worst {worst}");
@@ -220,15 +209,7 @@ async fn word_task_one_way_pairs_and_the_transitions_table() {
         let title = cell.attr("title").await.unwrap().unwrap_or_default();
         assert!(title.contains("entered only") && title.contains("exact interval"), "{title}");
         let row = cell.find(Locator::XPath("..")).await.unwrap();
-        let v: f64 = row
-            .find(Locator::Css("td.potential"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .parse()
-            .unwrap();
+        let v = cell_number(&row, "td.potential").await;
         let ends: Vec<f64> =
             text.trim_end_matches(" †").split(" to ").map(|x| x.parse().unwrap()).collect();
         assert!(ends[0] < v && ends[1] - v > 2.11 - 1e-3, "widened upward: {v} in {text}");
