@@ -277,7 +277,8 @@ pub fn analyze_with_progress(
     let start = 3 + settings.null_replicates;
     let posterior = replicated(Resampling::Posterior, settings.posterior, Stage::Posterior, start);
     let start = start + settings.posterior;
-    let boot = replicated(Resampling::Bootstrap, settings.bootstrap, Stage::Bootstrap, start);
+    let boot =
+        replicated(Resampling::SmoothedBootstrap, settings.bootstrap, Stage::Bootstrap, start);
 
     let lrt = lrt_report(&markov, null.as_ref(), posterior.as_ref(), boot.as_ref());
     let entropy_production = entropy_report(&markov, posterior.as_ref(), boot.as_ref());

@@ -1,5 +1,6 @@
 //! Replicates of a dataset and the intervals they give: the **bootstrap** (each source's
-//! attempts resampled from its own outcomes) and the **exact posterior** (each source's outcome
+//! attempts resampled from its own outcomes, smoothed by the posterior's prior in the analysis)
+//! and the **exact posterior** (each source's outcome
 //! probabilities drawn from their Dirichlet posterior). Restart sampling makes each source's
 //! outcomes an independent multinomial sample, so both are exact in their own terms, need no
 //! Markov chain Monte Carlo, and cost per source, not per attempt. Every replicate is analysed
@@ -32,6 +33,13 @@ pub const PRIOR_WEIGHT: f64 = 1.0;
 pub enum Resampling {
     /// Each source's attempts drawn again from its observed outcomes (a multinomial).
     Bootstrap,
+    /// As [`Resampling::Bootstrap`], with each outcome the source was seen to give raised by the
+    /// posterior's prior share `1/k` and the draw scaled back to the source's attempts. An
+    /// outcome seen once is drawn zero times in a third of plain replicates, and the state it
+    /// placed then drops out of the refit or is placed by other edges, which cuts off the tail
+    /// of its spread: on sparse data plain replicates covered the truth 89-92% of the time,
+    /// smoothed ones 93-97% (docs/calibration.md).
+    SmoothedBootstrap,
     /// Each source's outcome probabilities drawn from their posterior, `Dirichlet(N + 1/k)` over
     /// its `k` observed outcomes, with the source's attempts spread over them (expected counts).
     Posterior,
@@ -82,6 +90,12 @@ pub fn redraw(
         let weights: Vec<f64> = outcomes.iter().map(|o| o.1).collect();
         let drawn = match kind {
             Resampling::Bootstrap => rng.multinomial(trials, &weights),
+            Resampling::SmoothedBootstrap => {
+                let each = PRIOR_WEIGHT / weights.len() as f64;
+                let scale = trials / (trials + PRIOR_WEIGHT);
+                let drawn = rng.multinomial(trials, &weights);
+                drawn.into_iter().map(|x| (x + each) * scale).collect()
+            }
             Resampling::Posterior => {
                 let each = PRIOR_WEIGHT / weights.len() as f64;
                 let alpha: Vec<f64> = weights.iter().map(|w| w + each).collect();
@@ -287,7 +301,7 @@ mod tests {
         let d = Bundled::Claude4Word.load();
         let s = Settings { normalization: Normalization::HighReject, ..Settings::default() };
         let mut rng = Random::new(1);
-        for kind in [Resampling::Bootstrap, Resampling::Posterior] {
+        for kind in [Resampling::Bootstrap, Resampling::SmoothedBootstrap, Resampling::Posterior] {
             let c = redraw(&d.counts, &s, d.total_attempts, kind, &mut rng);
             assert_eq!(c.len(), d.counts.len());
             for f in 0..c.len() {
@@ -308,5 +322,29 @@ mod tests {
         huge.add_rejection("A", 5e12);
         let c = redraw(&huge, &Settings::default(), None, Resampling::Bootstrap, &mut rng);
         assert_eq!(c.attempts(0), 1.5e13);
+    }
+
+    #[test]
+    fn a_smoothed_bootstrap_keeps_what_was_seen_once_and_the_attempts() {
+        // A: 60 attempts, B reached once. A plain replicate loses A -> B about e^-1 = 37% of
+        // the time; a smoothed one keeps it (with at least 1/3 of a count) and A's 60 attempts.
+        let mut c = Counts::new();
+        c.add_transition("A", "B", 1.0);
+        c.add_transition("A", "C", 20.0);
+        c.add_rejection("A", 39.0);
+        let s = Settings::default();
+        let mut rng = Random::new(7);
+        let lost = |kind: Resampling, rng: &mut Random| {
+            (0..1000)
+                .filter(|_| {
+                    let r = redraw(&c, &s, None, kind, rng);
+                    assert!((r.attempts(0) - 60.0).abs() < 1e-9, "{kind:?}: {}", r.attempts(0));
+                    r.count(0, 1) == 0.0
+                })
+                .count()
+        };
+        let plain = lost(Resampling::Bootstrap, &mut rng);
+        assert!((310..430).contains(&plain), "plain replicates lost A -> B {plain} times");
+        assert_eq!(lost(Resampling::SmoothedBootstrap, &mut rng), 0);
     }
 }

@@ -42,8 +42,9 @@ pub struct StateReport {
     /// entered the state ([`crate::potential::widen_to_entries`]): for a state entered once or
     /// twice it then runs further up than down.
     pub potential_credible: Option<[f64; 2]>,
-    /// Bootstrap 95% interval of `V - V(reference)`, pivoted about the estimate as the
-    /// posterior's and shifted to the reported gauge.
+    /// Bootstrap 95% interval of `V - V(reference)` (replicates smoothed by the posterior's
+    /// prior: [`crate::replicates::Resampling::SmoothedBootstrap`]), pivoted about the estimate
+    /// as the posterior's and shifted to the reported gauge.
     pub potential_interval: Option<[f64; 2]>,
     /// Reversible-MLE stationary probability, on the connected set.
     pub stationary: Option<f64>,
