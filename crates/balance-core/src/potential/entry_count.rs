@@ -7,8 +7,8 @@
 //! two: the exact (Garwood) 95% interval of a Poisson mean seen once runs from 0.025 to 5.6, far
 //! longer below the count than above, and a state rarely entered is placed at all only when such
 //! a rare entry happened. On simulated agents the intervals of states entered once or twice
-//! covered the truth 72-88% of the time, always missing on the high side (docs/calibration.md).
-//! Widening each interval to hold the exact interval of the entries brings them to 94-98%.
+//! covered the truth 72-88% of the time, nearly always missing on the high side
+//! (docs/calibration.md). Widened to hold the exact interval of the entries, they cover 94-98%.
 
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
