@@ -28,10 +28,17 @@ fn model(spread: f64) -> FewStates {
 struct Cell {
     /// Attempts from the state.
     attempts: f64,
-    /// The recovered potential relative to A, and its standard error (`None`: not placed).
-    potential: Option<(f64, f64)>,
-    /// Its 95% interval relative to A: ±1.96 SE, widened to the exact interval of its entries.
-    interval: Option<[f64; 2]>,
+    /// The recovered potential (`None`: not placed).
+    potential: Option<Placed>,
+}
+
+/// A recovered potential relative to A.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Placed {
+    v: f64,
+    se: f64,
+    /// Its 95% interval: ±1.96 SE, widened to the exact interval of the state's entries.
+    interval: [f64; 2],
 }
 
 /// Each state's cell under one protocol.
@@ -49,12 +56,12 @@ fn column(sim: &Simulation) -> Column {
         .map(|i| {
             let label = FewStates::label(i);
             let attempts = d.counts.states().get(&label).map_or(0.0, |s| d.counts.attempts(s));
-            let placed = origin.zip(fitted(&label));
-            Cell {
-                attempts,
-                potential: placed.map(|(v0, (v, se, _))| (v - v0, se)),
-                interval: placed.map(|(v0, (_, _, [lo, hi]))| [lo - v0, hi - v0]),
-            }
+            let potential = origin.zip(fitted(&label)).map(|(v0, (v, se, [lo, hi]))| Placed {
+                v: v - v0,
+                se,
+                interval: [lo - v0, hi - v0],
+            });
+            Cell { attempts, potential }
         })
         .collect()
 }
@@ -68,7 +75,7 @@ fn draw(
     both: &(Column, Column),
 ) -> Result<(), String> {
     let energy = |i: usize| spread * i as f64 / 4.0;
-    let bars = both.0.iter().chain(&both.1).filter_map(|c| c.interval);
+    let bars = both.0.iter().chain(&both.1).filter_map(|c| Some(c.potential?.interval));
     let (lo, hi) = bars.fold((0.0f64, spread), |(lo, hi), [a, b]| (lo.min(a), hi.max(b)));
     let (lo, hi) = (lo.max(-2.0 * spread - 2.0), hi.min(3.0 * spread + 2.0));
     let pad = 0.06 * (hi - lo).max(1.0);
@@ -109,7 +116,7 @@ fn draw(
         let placed: Vec<(f64, f64, [f64; 2])> = column
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| Some((i as f64 + shift, c.potential?.0, c.interval?)))
+            .filter_map(|(i, c)| c.potential.map(|p| (i as f64 + shift, p.v, p.interval)))
             .collect();
         chart
             .draw_series(placed.iter().map(|&(x, v, [a, b])| {
@@ -155,7 +162,7 @@ pub fn Protocols(link: Link) -> impl IntoView {
         format!(
             "{} · ± {}",
             format::count(c.attempts),
-            c.potential.map_or("–".into(), |(_, e)| format::number(e, 2))
+            c.potential.map_or("–".into(), |p| format::number(p.se, 2))
         )
     };
     // Bars of attempts, both protocols on one scale.

@@ -88,16 +88,16 @@ pub fn redraw(
             continue;
         }
         let weights: Vec<f64> = outcomes.iter().map(|o| o.1).collect();
+        // The prior's share of each observed outcome.
+        let each = PRIOR_WEIGHT / weights.len() as f64;
         let drawn = match kind {
             Resampling::Bootstrap => rng.multinomial(trials, &weights),
             Resampling::SmoothedBootstrap => {
-                let each = PRIOR_WEIGHT / weights.len() as f64;
                 let scale = trials / (trials + PRIOR_WEIGHT);
                 let drawn = rng.multinomial(trials, &weights);
                 drawn.into_iter().map(|x| (x + each) * scale).collect()
             }
             Resampling::Posterior => {
-                let each = PRIOR_WEIGHT / weights.len() as f64;
                 let alpha: Vec<f64> = weights.iter().map(|w| w + each).collect();
                 rng.dirichlet(&alpha).into_iter().map(|p| p * trials).collect()
             }
