@@ -273,3 +273,59 @@ fn the_planned_protocol_tries_every_state_then_favours_some_sources() {
     let typical = 3000.0 / s.discovered().len() as f64;
     assert!(most > 3.0 * typical, "most {most}, typical {typical}");
 }
+
+/// The largest standard error of the potential after `attempts` attempts of `protocol` on a
+/// few-state agent, one call at a time, with the sandwich errors alone.
+fn worst_error(
+    protocol: Protocol,
+    landscape: &balance_core::simulate::FewStates,
+    seed: u64,
+    attempts: usize,
+) -> f64 {
+    let plan = Plan { seeds: vec!["A".into()], protocol, seed, ..plan(attempts, 1) };
+    let mut s = Scheduler::new(plan).unwrap();
+    let mut llm = landscape.responder(seed);
+    let mut recorded = Vec::new();
+    while let Some(c) = s.next_call(1) {
+        let a = attempt_of(&Task::blank(), &c.source, &llm.answer(&c.source));
+        assert!(s.record(c.indices[0], &a));
+        recorded.push(a);
+    }
+    let file = ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 2,
+        name: "worst error".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts: recorded,
+    };
+    let settings = balance_core::Settings {
+        posterior: 0,
+        bootstrap: 0,
+        null_replicates: 0,
+        ..Default::default()
+    };
+    let report = balance_core::analyze(&file.dataset(), &settings).unwrap();
+    let placed: Vec<f64> =
+        report.states.iter().filter(|s| s.identifiable).filter_map(|s| s.potential_se).collect();
+    assert_eq!(placed.len(), landscape.energies.len(), "every state placed");
+    placed.into_iter().fold(0.0, f64::max)
+}
+
+#[test]
+fn the_planned_protocol_needs_under_half_the_attempts_in_a_deep_well() {
+    // One state at energy 0, seven at 3: prompts about the well are rarely answered with a move,
+    // so its side of every pair is what the errors rest on, and the best allocation of attempts
+    // needs 2.74x fewer than uniform restarts (docs/benchmarks.md). With a variance falling as
+    // one over the attempts, uniform restarts would need (uniform SE / planned SE)^2 times the
+    // planner's attempts to match its largest error.
+    let mut energies = vec![3.0; 8];
+    energies[0] = 0.0;
+    let well = balance_core::simulate::FewStates { energies, beta: 1.0 };
+    for seed in 1..=3 {
+        let uniform = worst_error(Protocol::Uniform, &well, seed, 6000);
+        let planned = worst_error(Protocol::Planned, &well, seed, 6000);
+        let ratio = (uniform / planned).powi(2);
+        assert!(ratio > 2.0, "seed {seed}: worst SE {uniform:.3} uniform, {planned:.3} planned");
+    }
+}
