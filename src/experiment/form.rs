@@ -498,6 +498,15 @@ pub fn PlanForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl I
                 Ok(())
             })}
             {choice(spec, "protocol", "Protocol ", protocols, protocol_id, set_protocol)}
+            <Show when=move || spec.with(|s| s.plan.protocol == Protocol::Planned)>
+                <p class="muted" id="planned-hint">
+                    "Places the states found first, then spends each attempt where it shrinks the \
+                     largest standard errors. It pays where some states rarely move: on a \
+                     simulated deep well every error reached 0.1 with 2.8x fewer attempts than \
+                     uniform restarts. Where every state moves about alike, no choice of sources \
+                     does much better than uniform."
+                </p>
+            </Show>
             <Show when=move || spec.with(|s| matches!(s.plan.protocol, Protocol::Fixed(_)))>
                 {field(spec, error, "sources", "Sources ", |s| match &s.plan.protocol {
                     Protocol::Fixed(l) => l.join(", "),

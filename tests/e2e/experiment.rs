@@ -1,6 +1,6 @@
 //! The Experiment area against the mock LLM server (in this process, on loopback): runs whose
 //! counts equal the server's log, retried faults, a reload and a resume, a bad key, where the
-//! key is kept, answers shown as text, and the no-key simulated agent.
+//! key is kept, answers shown as text, the no-key simulated agent and the planned protocol.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -336,6 +336,37 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
     let median = errors[errors.len() / 2];
     println!("recovered vs true potential: {} states, median |error| {median:.3}", errors.len());
     assert!(median < 0.5, "median |βV - true βV| = {median} over {errors:?}");
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
+async fn the_planned_protocol_is_chosen_in_the_form_and_favours_some_sources() {
+    let b = Browser::open("/").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    let hints = b.client.find_all(fantoccini::Locator::Css("#planned-hint")).await.unwrap();
+    assert!(hints.is_empty(), "no hint for uniform restarts");
+    b.find("#protocol").await.select_by_value("planned").await.unwrap();
+    let hint = b.wait_for_text("#planned-hint", |t| !t.is_empty()).await;
+    assert!(hint.contains("rarely move"), "{hint}");
+    b.fill("#attempts", "2000").await;
+    b.fill("#latency", "0").await;
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 120, |s| s == "finished").await;
+    let file = export_first(&b).await;
+    assert_eq!(file.settings["plan"]["protocol"], json!("planned"), "{}", file.settings);
+    assert_eq!(file.attempts.len(), 2000);
+    let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &file.attempts {
+        *per_source.entry(&a.source).or_default() += 1;
+    }
+    // Uniform restarts share the attempts about evenly among the states found; the planner
+    // gives some sources far more than that.
+    let most = per_source.values().copied().max().unwrap_or(0);
+    let typical = 2000 / per_source.len();
+    println!("planned: {} sources, most {most}, typical {typical}", per_source.len());
+    assert!(per_source.len() > 10, "{per_source:?}");
+    assert!(most > 3 * typical, "{per_source:?}");
     b.finish().await;
 }
 
