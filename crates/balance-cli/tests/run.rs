@@ -251,6 +251,45 @@ fn a_simulated_run_needs_no_key_and_no_network() {
 }
 
 #[test]
+fn a_planned_run_file_spends_its_attempts_unevenly_and_resumes_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = simulated_run("planned", 2000)
+        .replace(r#"protocol = "uniform""#, r#"protocol = "planned""#);
+    let file = dir.path().join("planned.toml");
+    std::fs::write(&file, &text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = read(&dir.path().join("planned.json"));
+    assert_eq!(written.attempts.len(), 2000);
+    assert_eq!(written.settings["plan"]["protocol"], serde_json::json!("planned"));
+    let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &written.attempts {
+        *per_source.entry(&a.source).or_default() += 1;
+    }
+    // Uniform restarts give the first states found about 1.5 times the typical share (their
+    // head start); the planner gives some sources several times it.
+    let most = per_source.values().copied().max().unwrap_or(0);
+    let typical = 2000 / per_source.len();
+    assert!(per_source.len() > 10 && most > 3 * typical, "{per_source:?}");
+    // Cut short as an interrupted run leaves its file, the same command goes on planned from
+    // what was recorded, keeping it.
+    let mut cut = written.clone();
+    cut.attempts.truncate(1200);
+    std::fs::write(dir.path().join("planned.json"), serde_json::to_string(&cut).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let resumed = read(&dir.path().join("planned.json"));
+    assert_eq!(resumed.attempts.len(), 2000);
+    assert_eq!(resumed.attempts[..1200], written.attempts[..1200]);
+    let mut resumed_per_source: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in &resumed.attempts {
+        *resumed_per_source.entry(&a.source).or_default() += 1;
+    }
+    let most = resumed_per_source.values().copied().max().unwrap_or(0);
+    assert!(most > 3 * 2000 / resumed_per_source.len(), "{resumed_per_source:?}");
+}
+
+#[test]
 fn a_comparison_run_writes_one_file_per_arm_and_compare_finds_the_temperature_ratio() {
     let dir = tempfile::tempdir().unwrap();
     let base = simulated_run("Sweep", 8000);
