@@ -11,10 +11,10 @@ use crate::graph::{Components, Pairs, shortest_cycle_through};
 /// Stationary distribution of the non-reversible MLE `C_ij / c_i` on its largest strongly
 /// connected class (0 elsewhere), through its jump chain `Q` (the chain without its self-loops):
 /// with one state pinned, `x (I - Q) = 0` is a nonsingular M-matrix system, solved by BiCGSTAB
-/// preconditioned by symmetric Gauss-Seidel from `guess` (a distribution over the matrix's states; the reversible estimate is close near
-/// detailed balance), with Gauss-Seidel sweeps accelerated by SQUAREM as the fallback; then each
-/// state is weighted back by its holding time. Returns the distribution and whether the solve
-/// converged.
+/// preconditioned by symmetric Gauss-Seidel, from `guess` (a distribution over the matrix's
+/// states; the reversible estimate is close near detailed balance), with Gauss-Seidel sweeps
+/// accelerated by SQUAREM as the fallback; then each state is weighted back by its holding time.
+/// Returns the distribution and whether the solve converged.
 pub fn nonrev_stationary(c: &CountMatrix, guess: Option<&[f64]>) -> (Vec<f64>, bool) {
     let n = c.len();
     let comps = Components::new(n, c.off_diagonal().map(|(i, j, _)| (i, j)));
@@ -358,8 +358,9 @@ mod tests {
     use super::*;
     use crate::random::Random;
 
-    /// The jump chain of a Metropolis walk on `m` states joined at random (each to 6 others),
-    /// with energies in two deep wells: slowly mixing, as real landscapes are.
+    /// The jump chain of a Metropolis walk on `m` states, each joined to its two neighbours on
+    /// a ring and to four states at random, with energies rising across two wells: slowly
+    /// mixing, as real landscapes are.
     fn metastable_chain(m: usize, seed: u64) -> Vec<Vec<(usize, f64)>> {
         let mut rng = Random::new(seed);
         let energy: Vec<f64> = (0..m)
