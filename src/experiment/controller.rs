@@ -127,6 +127,33 @@ pub struct Experiments {
     pub also_running: Signal<Vec<String>>,
     /// The true potential of the panel's run, when its agent is simulated.
     pub truth: Signal<Option<std::collections::BTreeMap<String, f64>>>,
+    /// Where a saved experiment should sample next, when asked (the list's "Where next").
+    pub where_next: RwSignal<Option<WhereNext>>,
+}
+
+/// Where a saved experiment should sample next: its name and, most needed first, each state
+/// with why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhereNext {
+    /// The experiment's name.
+    pub name: String,
+    /// Each state and why it is worth prompting.
+    pub rows: Vec<(String, String)>,
+}
+
+/// How many states "Where next" names.
+const WHERE_NEXT_STATES: usize = 10;
+
+/// Why the planner names a state, in words.
+fn why(need: &balance_core::planner::Need) -> String {
+    match need {
+        balance_core::planner::Need::Placing { attempts } => {
+            format!("not placed yet; prompted {attempts} times")
+        }
+        balance_core::planner::Need::Precision { .. } => {
+            "shrinks the largest standard errors".to_owned()
+        }
+    }
 }
 
 impl Experiments {
@@ -203,6 +230,7 @@ impl Experiments {
             busy,
             also_running,
             truth,
+            where_next: RwSignal::new(None),
         };
         // The list follows the other arms as they run.
         Effect::new(move |_| {
@@ -380,6 +408,14 @@ impl Experiments {
                 ) {
                     self.say(Some(format!("Export failed: {e}.")));
                 }
+            }),
+            ListAction::WhereNext(record) => self.open_saved(record, move |session| {
+                let file = session.file.borrow();
+                let rows = balance_agent::schedule::where_next(&file, WHERE_NEXT_STATES)
+                    .into_iter()
+                    .map(|(state, need)| (state, why(&need)))
+                    .collect();
+                self.where_next.set(Some(WhereNext { name: file.name.clone(), rows }));
             }),
             ListAction::Rename(record, name) => self.rename(record, name),
             ListAction::Delete(record) => self.delete(record),

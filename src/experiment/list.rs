@@ -1,10 +1,12 @@
 //! The saved experiments: resume, open in Analyse, open several in Compare, rename, export,
-//! delete; and importing an experiment file as a new one.
+//! delete, say where to sample next; and importing an experiment file as a new one.
 
 use balance_agent::Spec;
+use balance_agent::schedule::Protocol;
 use balance_core::experiment::{ExperimentFile, FORMAT, VERSION};
 use leptos::prelude::*;
 
+use super::controller::WhereNext;
 use super::panel::status_text;
 use super::store::{Record, Status};
 
@@ -17,6 +19,8 @@ pub enum Action {
     Analyse(Record),
     /// Download its experiment file.
     Export(Record),
+    /// Say where it should sample next.
+    WhereNext(Record),
     /// Give it a new name.
     Rename(Record, String),
     /// Delete it and its attempts.
@@ -188,9 +192,54 @@ fn row(record: Record, saved: usize, list: ListState) -> impl IntoView {
                 })}
                 <button type="button" class="small analyse-button" on:click=move |_| run(Action::Analyse)>"Open in Analyse"</button>
                 <button type="button" class="small export-button" on:click=move |_| run(Action::Export)>"Export"</button>
+                <button type="button" class="small where-next-button" on:click=move |_| run(Action::WhereNext)>"Where next"</button>
                 {delete}
             </td>
         </tr>
+    }
+}
+
+/// Where a saved experiment should sample next (the list's "Where next"): the planner's ranking,
+/// a way to make its states the new experiment's fixed sources (in `spec`), and one to close it.
+#[component]
+pub fn WhereNextCard(next: RwSignal<Option<WhereNext>>, spec: RwSignal<Spec>) -> impl IntoView {
+    move || {
+        next.get().map(|w| {
+            let states: Vec<String> = w.rows.iter().map(|r| r.0.clone()).collect();
+            let rows: Vec<(usize, String, String)> =
+                w.rows.into_iter().enumerate().map(|(i, (s, why))| (i + 1, s, why)).collect();
+            let empty = rows.is_empty();
+            let use_them = move |_| {
+                let states = states.clone();
+                spec.update(|s| s.plan.protocol = Protocol::Fixed(states));
+            };
+            view! {
+                <div class="card" id="where-next">
+                    <h4>"Where to sample next: " {w.name}</h4>
+                    <p class="muted">
+                        "The planner's ranking at this point of the run: states it cannot place \
+                         yet first, then where one more attempt shrinks the largest standard \
+                         errors most. Use them as a fixed list of sources, or run the planned \
+                         protocol, which follows this ranking as it goes."
+                    </p>
+                    {empty.then(|| view! {
+                        <p id="where-next-empty">"Nothing to rank yet: no state is placed and none awaits its first attempts."</p>
+                    })}
+                    <table class="table" hidden=empty>
+                        <thead><tr><th>"#"</th><th>"State"</th><th>"Why"</th></tr></thead>
+                        <tbody>
+                            <For each=move || rows.clone() key=|r| r.1.clone() let((rank, state, why))>
+                                <tr><td>{rank}</td><th scope="row">{state}</th><td>{why}</td></tr>
+                            </For>
+                        </tbody>
+                    </table>
+                    <button type="button" class="small" id="where-next-use" hidden=empty on:click=use_them>
+                        "Use them as the new experiment's fixed sources"
+                    </button>
+                    <button type="button" class="small" id="where-next-close" on:click=move |_| next.set(None)>"Close"</button>
+                </div>
+            }
+        })
     }
 }
 

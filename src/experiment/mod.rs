@@ -24,7 +24,7 @@ use crate::browser;
 
 use controller::Experiments;
 use form::{PlanForm, Presets, ProviderForm, TaskForm};
-use list::ExperimentList;
+use list::{ExperimentList, WhereNextCard};
 use panel::RunPanel;
 use session::{Live, Session};
 
@@ -95,6 +95,7 @@ pub fn ExperimentArea() -> impl IntoView {
                 live_saved=Signal::derive(move || live.snapshot.with(|s| s.saved))
                 act=act
             />
+            <WhereNextCard next=x.where_next spec=x.spec />
             <h3>"New experiment"</h3>
             <p class="muted">
                 "An agent puts a state into the prompt, the model answers, the answer becomes the \

@@ -1,6 +1,7 @@
 //! The Experiment area against the mock LLM server (in this process, on loopback): runs whose
 //! counts equal the server's log, retried faults, a reload and a resume, a bad key, where the
-//! key is kept, answers shown as text, the no-key simulated agent and the planned protocol.
+//! key is kept, answers shown as text, the no-key simulated agent, the planned protocol and where
+//! to sample next.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -341,7 +342,7 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end"]
-async fn the_planned_protocol_is_chosen_in_the_form_and_favours_some_sources() {
+async fn the_planned_protocol_is_chosen_in_the_form_favours_some_sources_and_says_where_next() {
     let b = Browser::open("/").await;
     b.find("#nav-experiment").await.click().await.unwrap();
     let hints = b.client.find_all(fantoccini::Locator::Css("#planned-hint")).await.unwrap();
@@ -367,6 +368,39 @@ async fn the_planned_protocol_is_chosen_in_the_form_and_favours_some_sources() {
     println!("planned: {} sources, most {most}, typical {typical}", per_source.len());
     assert!(per_source.len() > 10, "{per_source:?}");
     assert!(most > 3 * typical, "{per_source:?}");
+    // "Where next" names the states the planner would prompt now, never the invalid answers'
+    // sink, each a word of the task with the reason.
+    b.find("#experiment-list tbody tr .where-next-button").await.click().await.unwrap();
+    let title = b.wait_for_text("#where-next h4", |t| !t.is_empty()).await;
+    assert!(title.starts_with("Where to sample next: "), "{title}");
+    let rows: Value = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#where-next tbody tr')].map(r => \
+             [...r.children].map(c => c.textContent))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows = rows.as_array().unwrap();
+    println!("where next: {rows:?}");
+    b.screenshot("experiment-where-next").await;
+    assert!(!rows.is_empty() && rows.len() <= 10, "{rows:?}");
+    for (k, row) in rows.iter().enumerate() {
+        let cell = |i: usize| row[i].as_str().unwrap_or_default().to_owned();
+        assert_eq!(cell(0), (k + 1).to_string());
+        assert_eq!(balance_core::simulate::letter_sum(&cell(1)), Some(100), "{row}");
+        assert!(cell(2).starts_with("not placed yet") || cell(2).starts_with("shrinks"), "{row}");
+    }
+    // Its states become the new experiment's fixed sources in one click.
+    b.find("#where-next-use").await.click().await.unwrap();
+    assert_eq!(b.find("#protocol").await.prop("value").await.unwrap().as_deref(), Some("fixed"));
+    let sources = b.find("#sources").await.prop("value").await.unwrap().unwrap_or_default();
+    let named: Vec<&str> = rows.iter().filter_map(|r| r[1].as_str()).collect();
+    assert_eq!(sources, named.join(", "));
+    b.find("#where-next-close").await.click().await.unwrap();
+    let open = b.client.find_all(fantoccini::Locator::Css("#where-next")).await.unwrap();
+    assert!(open.is_empty(), "closed");
     b.finish().await;
 }
 

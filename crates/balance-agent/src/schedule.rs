@@ -5,8 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use balance_core::experiment::{Attempt, Outcome, Usage};
+use balance_core::experiment::{Attempt, ExperimentFile, Outcome, Usage};
 use balance_core::model::Counts;
+use balance_core::planner::Need;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::ProviderError;
@@ -36,6 +37,29 @@ pub enum Protocol {
 
 /// The standard error the planned protocol works down to.
 pub const PLANNED_TARGET_SE: f64 = 0.1;
+
+/// Where the next attempts of the recorded experiment `file` should start, most needed first,
+/// at most `k`: the planner's ranking (`balance_core::planner::rank_sources`, with the planned
+/// protocol's target) over the states the run can prompt, those it prompted and those it found
+/// as answers (the sink of invalid answers is not one), as the planned protocol would rank them
+/// at this point of the run.
+pub fn where_next(file: &ExperimentFile, k: usize) -> Vec<(String, Need)> {
+    let counts = file.counts();
+    let mut promptable = BTreeSet::new();
+    for a in &file.attempts {
+        promptable.insert(a.source.as_str());
+        if let (Outcome::Transition, Some(state)) = (&a.outcome, &a.state) {
+            promptable.insert(state.as_str());
+        }
+    }
+    let candidates: Vec<usize> = promptable.iter().filter_map(|s| counts.states().get(s)).collect();
+    let settings = balance_core::Settings::default();
+    balance_core::planner::rank_sources(&counts, &settings, &candidates, PLANNED_TARGET_SE)
+        .into_iter()
+        .take(k)
+        .map(|a| (counts.states().label(a.state).to_owned(), a.need))
+        .collect()
+}
 
 /// Prices of a model, in dollars per million tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

@@ -329,3 +329,51 @@ fn the_planned_protocol_needs_under_half_the_attempts_in_a_deep_well() {
         assert!(ratio > 2.0, "seed {seed}: worst SE {uniform:.3} uniform, {planned:.3} planned");
     }
 }
+
+#[test]
+fn where_next_ranks_states_to_place_first_and_never_the_sink() {
+    use balance_agent::schedule::where_next;
+    use balance_core::planner::Need;
+    use balance_core::simulate::WordTask;
+    let mut s = Scheduler::new(plan(600, 1)).unwrap();
+    let mut llm = WordTask::default().responder(4);
+    let mut attempts = Vec::new();
+    while let Some(c) = s.next_call(1) {
+        let a = attempt_of(&Task::word_sum_100(), &c.source, &llm.answer(&c.source));
+        assert!(s.record(c.indices[0], &a));
+        attempts.push(a);
+    }
+    let file = ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 2,
+        name: "where next".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts,
+    };
+    let next = where_next(&file, 10);
+    assert_eq!(next.len(), 10, "{next:?}");
+    assert!(next.iter().all(|(state, _)| state != "INVALID00"), "{next:?}");
+    // States not placed yet come first, fewest attempts first; then the precision ranking.
+    let placing: Vec<f64> = next
+        .iter()
+        .map_while(|(_, need)| match need {
+            Need::Placing { attempts } => Some(*attempts),
+            Need::Precision { .. } => None,
+        })
+        .collect();
+    assert!(!placing.is_empty() && placing.windows(2).all(|w| w[0] <= w[1]), "{next:?}");
+    let gains: Vec<f64> = next
+        .iter()
+        .filter_map(|(_, need)| match need {
+            Need::Precision { gain } => Some(*gain),
+            Need::Placing { .. } => None,
+        })
+        .collect();
+    assert!(gains.windows(2).all(|w| w[0] >= w[1]), "{next:?}");
+    // Every state named was prompted or found as an answer.
+    let known = |state: &str| {
+        file.attempts.iter().any(|a| a.source == state || a.state.as_deref() == Some(state))
+    };
+    assert!(next.iter().all(|(state, _)| known(state)), "{next:?}");
+}
