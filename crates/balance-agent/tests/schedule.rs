@@ -274,6 +274,29 @@ fn the_planned_protocol_tries_every_state_then_favours_some_sources() {
     assert!(most > 3.0 * typical, "most {most}, typical {typical}");
 }
 
+/// The experiment file of `plan` run one call at a time, `answer` giving each prompt's text.
+fn one_call_at_a_time(
+    plan: Plan,
+    task: &Task,
+    mut answer: impl FnMut(&str) -> String,
+) -> ExperimentFile {
+    let mut s = Scheduler::new(plan).unwrap();
+    let mut attempts = Vec::new();
+    while let Some(c) = s.next_call(1) {
+        let a = attempt_of(task, &c.source, &answer(&c.source));
+        assert!(s.record(c.indices[0], &a));
+        attempts.push(a);
+    }
+    ExperimentFile {
+        format: "balance-lab-experiment".into(),
+        version: 2,
+        name: "recorded".into(),
+        settings: Default::default(),
+        total_attempts: None,
+        attempts,
+    }
+}
+
 /// The largest standard error of the potential after `attempts` attempts of `protocol` on a
 /// few-state agent, one call at a time, with the sandwich errors alone.
 fn worst_error(
@@ -283,22 +306,8 @@ fn worst_error(
     attempts: usize,
 ) -> f64 {
     let plan = Plan { seeds: vec!["A".into()], protocol, seed, ..plan(attempts, 1) };
-    let mut s = Scheduler::new(plan).unwrap();
     let mut llm = landscape.responder(seed);
-    let mut recorded = Vec::new();
-    while let Some(c) = s.next_call(1) {
-        let a = attempt_of(&Task::blank(), &c.source, &llm.answer(&c.source));
-        assert!(s.record(c.indices[0], &a));
-        recorded.push(a);
-    }
-    let file = ExperimentFile {
-        format: "balance-lab-experiment".into(),
-        version: 2,
-        name: "worst error".into(),
-        settings: Default::default(),
-        total_attempts: None,
-        attempts: recorded,
-    };
+    let file = one_call_at_a_time(plan, &Task::blank(), |source| llm.answer(source));
     let settings = balance_core::Settings {
         posterior: 0,
         bootstrap: 0,
@@ -335,42 +344,22 @@ fn where_next_ranks_states_to_place_first_and_never_the_sink() {
     use balance_agent::schedule::where_next;
     use balance_core::planner::Need;
     use balance_core::simulate::WordTask;
-    let mut s = Scheduler::new(plan(600, 1)).unwrap();
     let mut llm = WordTask::default().responder(4);
-    let mut attempts = Vec::new();
-    while let Some(c) = s.next_call(1) {
-        let a = attempt_of(&Task::word_sum_100(), &c.source, &llm.answer(&c.source));
-        assert!(s.record(c.indices[0], &a));
-        attempts.push(a);
-    }
-    let file = ExperimentFile {
-        format: "balance-lab-experiment".into(),
-        version: 2,
-        name: "where next".into(),
-        settings: Default::default(),
-        total_attempts: None,
-        attempts,
-    };
+    let file = one_call_at_a_time(plan(600, 1), &Task::word_sum_100(), |s| llm.answer(s));
     let next = where_next(&file, 10);
     assert_eq!(next.len(), 10, "{next:?}");
     assert!(next.iter().all(|(state, _)| state != "INVALID00"), "{next:?}");
-    // States not placed yet come first, fewest attempts first; then the precision ranking.
-    let placing: Vec<f64> = next
+    // States not placed yet come first, fewest attempts first; then the precision ranking,
+    // largest gain first: in order of (kind, attempts or minus the gain).
+    let order: Vec<(u8, f64)> = next
         .iter()
-        .map_while(|(_, need)| match need {
-            Need::Placing { attempts } => Some(*attempts),
-            Need::Precision { .. } => None,
+        .map(|(_, need)| match need {
+            Need::Placing { attempts } => (0, *attempts),
+            Need::Precision { gain } => (1, -gain),
         })
         .collect();
-    assert!(!placing.is_empty() && placing.windows(2).all(|w| w[0] <= w[1]), "{next:?}");
-    let gains: Vec<f64> = next
-        .iter()
-        .filter_map(|(_, need)| match need {
-            Need::Precision { gain } => Some(*gain),
-            Need::Placing { .. } => None,
-        })
-        .collect();
-    assert!(gains.windows(2).all(|w| w[0] >= w[1]), "{next:?}");
+    assert_eq!(order[0].0, 0, "some state awaits placing: {next:?}");
+    assert!(order.windows(2).all(|w| w[0].0 < w[1].0 || w[0] <= w[1]), "{next:?}");
     // Every state named was prompted or found as an answer.
     let known = |state: &str| {
         file.attempts.iter().any(|a| a.source == state || a.state.as_deref() == Some(state))
