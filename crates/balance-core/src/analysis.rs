@@ -13,7 +13,7 @@ use crate::markov::{
     one_way_cycles, reversible_mle,
 };
 use crate::normalization::Weights;
-use crate::potential::{PotentialFit, fit_potential, widen_to_entries};
+use crate::potential::{PotentialFit, entry_range, fit_potential, hold};
 use crate::replicates::{Intervals, Resampling, replicate};
 use crate::report::{
     ActionReport, CycleReport, EntropyReport, LrtReport, OneWayCycleReport, Report, StateReport,
@@ -402,18 +402,25 @@ fn state_reports(
     let at = |i: Option<&Intervals>, pick: fn(&Intervals) -> &Vec<Option<[f64; 2]>>, s: usize| {
         i.and_then(|x| pick(x).get(s).copied().flatten())
     };
-    // Intervals of `V`, widened to hold the exact interval of the entries that placed the state
-    // (a component's reference sits at its value by definition and is left as it is).
-    let references: Vec<usize> = fit.components.iter().map(|c| c.reference).collect();
-    let widened = |interval: Option<[f64; 2]>, s: usize| -> Option<[f64; 2]> {
-        let (interval, v) = (interval?, fit.value[s]?);
-        if references.contains(&s) {
-            return Some(interval);
-        }
-        Some(widen_to_entries(interval, v, entries[s], settings.beta))
-    };
+    // Intervals of `V` are widened to hold the exact interval of the entries that placed the
+    // state, found once per state (a component's reference sits at its value by definition and
+    // is left as it is).
+    let mut reference = vec![false; n];
+    for c in &fit.components {
+        reference[c.reference] = true;
+    }
     (0..n)
         .map(|s| {
+            let intervals = [
+                fit.value[s].zip(fit.se[s]).map(|(v, e)| [v - 1.96 * e, v + 1.96 * e]),
+                at(posterior, |i| &i.potential, s),
+                at(boot, |i| &i.potential, s),
+            ];
+            // Found only where there is an interval to widen.
+            let range = fit.value[s]
+                .filter(|_| !reference[s] && intervals.iter().any(Option::is_some))
+                .and_then(|v| entry_range(v, entries[s], settings.beta));
+            let [se_interval, credible, interval] = intervals.map(|i| Some(hold(i?, range)));
             let identifiable = fit.value[s].is_some();
             let reason = if identifiable {
                 None
@@ -435,12 +442,9 @@ fn state_reports(
                 potential: fit.value[s],
                 potential_bound: fit.bound[s],
                 potential_se: fit.se[s],
-                potential_se_interval: widened(
-                    fit.value[s].zip(fit.se[s]).map(|(v, e)| [v - 1.96 * e, v + 1.96 * e]),
-                    s,
-                ),
-                potential_credible: widened(at(posterior, |i| &i.potential, s), s),
-                potential_interval: widened(at(boot, |i| &i.potential, s), s),
+                potential_se_interval: se_interval,
+                potential_credible: credible,
+                potential_interval: interval,
                 stationary: m.stationary[s],
                 stationary_credible: at(posterior, |i| &i.stationary, s),
                 free_energy: m.free_energy[s],

@@ -23,19 +23,28 @@ pub fn poisson_factors(count: f64) -> Option<[f64; 2]> {
     Some([lower / count, upper / count])
 }
 
-/// `interval`, a 95% interval of a state's potential `v` (in units where the data fix `beta V`),
-/// widened where needed to hold the exact interval of the `entries` that placed it: down to
-/// `v - log(upper / e) / beta` and up to `v + log(e / lower) / beta`. Unchanged when the state
-/// was never entered (a component's reference needs no entries to sit at 0).
+/// The range of a state's potential `v` (in units where the data fix `beta V`) that the exact
+/// interval of the `entries` that placed it allows: from `v - log(upper / e) / beta` to
+/// `v + log(e / lower) / beta`. `None` when the state was never entered (a component's
+/// reference needs no entries to sit at 0) or `v` or `beta` is not usable.
+pub fn entry_range(v: f64, entries: f64, beta: f64) -> Option<[f64; 2]> {
+    let [lower, upper] = poisson_factors(entries)?;
+    (v.is_finite() && beta.is_finite() && beta > 0.0)
+        .then(|| [v - upper.ln() / beta, v - lower.ln() / beta])
+}
+
+/// `interval`, a 95% interval of a state's potential `v`, widened where needed to hold the
+/// [`entry_range`] of the `entries` that placed it; unchanged where there is none.
 pub fn widen_to_entries(interval: [f64; 2], v: f64, entries: f64, beta: f64) -> [f64; 2] {
-    let Some([lower, upper]) = poisson_factors(entries) else {
-        return interval;
-    };
-    if !(v.is_finite() && beta.is_finite() && beta > 0.0) {
-        return interval;
+    hold(interval, entry_range(v, entries, beta))
+}
+
+/// `interval` widened to hold `range`, when there is one.
+pub fn hold(interval: [f64; 2], range: Option<[f64; 2]>) -> [f64; 2] {
+    match range {
+        Some([a, b]) => [interval[0].min(a), interval[1].max(b)],
+        None => interval,
     }
-    let [lo, hi] = interval;
-    [lo.min(v - upper.ln() / beta), hi.max(v - lower.ln() / beta)]
 }
 
 #[cfg(test)]

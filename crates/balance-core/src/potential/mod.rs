@@ -8,7 +8,7 @@ mod kernel;
 mod solve;
 mod uncertainty;
 
-pub use entry_count::{poisson_factors, widen_to_entries};
+pub use entry_count::{entry_range, hold, poisson_factors, widen_to_entries};
 pub use fit::{
     Bound, BoundKind, FittedComponent, Gauge, PotentialFit, component_covariance, fit_potential,
     fit_potential_from,
