@@ -30,6 +30,12 @@ pub fn bound(b: &balance_core::potential::Bound) -> String {
     format!("V {sign} {}", number(b.value, 2))
 }
 
+/// `text` with its first letter in upper case: a message of the core's starting a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// "p = ..." for a p-value, or "p < 1e-300" when it underflows (the core's wording).
 pub use balance_core::format::p_phrase as p_clause;
 
@@ -43,6 +49,13 @@ mod tests {
         assert_eq!(number(-0.004, 2), "0.00");
         assert_eq!(number(-0.006, 2), "-0.01");
         assert_eq!(number(-3.0, 0), "-3");
+    }
+
+    #[test]
+    fn a_message_starts_a_sentence() {
+        assert_eq!(capitalised("10 bootstrap replicates"), "10 bootstrap replicates");
+        assert_eq!(capitalised("élan"), "Élan");
+        assert_eq!(capitalised(""), "");
     }
 
     #[test]

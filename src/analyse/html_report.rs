@@ -88,7 +88,38 @@ pub fn page(cx: Context<'_>, report: &Report, figures: &[Figure]) -> String {
 
     h.push_str("<h2>Verdict</h2>");
     h.push_str(&format!("<p><strong>{}</strong></p>", text(&summary.headline)));
-    h.push_str(&format!("<p>{}</p>", text(&summary.entropy)));
+    for e in &summary.entropy {
+        h.push_str(&format!("<p>{}</p>", text(e)));
+    }
+    if !summary.components.is_empty() {
+        h.push_str(&format!(
+            "<table><caption>Each component tested on its own{}</caption><thead><tr>\
+             <th>Component</th><th>States</th><th>Attempts</th><th>G</th><th>df</th><th>p</th>\
+             </tr></thead><tbody>",
+            if summary.components.len() < summary.component_count {
+                format!(
+                    ": the {} whose tests are strongest, of {}",
+                    summary.components.len(),
+                    summary.component_count
+                )
+            } else {
+                String::new()
+            }
+        ));
+        for r in &summary.components {
+            h.push_str(&format!(
+                "<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                text(&r.name),
+                r.states,
+                r.attempts,
+                r.g,
+                r.df,
+                text(&r.p)
+            ));
+        }
+        h.push_str("</tbody></table>");
+    }
     list(&mut h, &summary.details);
     h.push_str(&format!("<p>{}</p>", text(&summary.identifiable)));
     list(&mut h, &summary.unplaced);
@@ -116,7 +147,8 @@ pub fn page(cx: Context<'_>, report: &Report, figures: &[Figure]) -> String {
     h.push_str(&format!(
         "<h2>Potentials</h2><p class=\"muted\">βV is the least-action potential with its \
          sandwich standard error and 95% interval; F = −log π. Potentials compare only within \
-         a component (1 is the largest), whose lowest state is its reference, at 0. {}</p>",
+         a component (1 is the largest); every error and interval is of the difference from \
+         the component's reference state (the one entered most often, marked). {}</p>",
         text(THINLY_ENTERED_NOTE)
     ));
     h.push_str(

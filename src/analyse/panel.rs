@@ -9,7 +9,7 @@ use balance_core::report::Report;
 use balance_core::{AnalyzeError, Preset, Progress, Settings, Stage, analyze};
 use leptos::prelude::*;
 
-use super::summary::Summary;
+use super::summary::{ComponentRow, Summary};
 use super::tables::{PotentialsTable, TransitionsTable};
 use super::workspace::Workspace;
 use crate::browser;
@@ -223,7 +223,7 @@ pub fn AnalysisPanel(ws: Workspace) -> impl IntoView {
                 {number_input("null-input", "Replicates under detailed balance ", 50.0, settings, edit, setting_error, |s| s.null_replicates as f64, |s, x| {
                     replicates(x).map(|n| s.null_replicates = n).ok_or("replicates under detailed balance must be a whole number from 0 to 2000")
                 })}
-                {number_input("bootstrap-input", "Bootstrap replicates ", 10.0, settings, edit, setting_error, |s| s.bootstrap as f64, |s, x| {
+                {number_input("bootstrap-input", "Bootstrap replicates ", 50.0, settings, edit, setting_error, |s| s.bootstrap as f64, |s, x| {
                     replicates(x).map(|n| s.bootstrap = n).ok_or("bootstrap replicates must be a whole number from 0 to 2000")
                 })}
                 {number_input("seed-input", "Seed ", 1.0, settings, edit, setting_error, |s| s.seed as f64, |s, x| {
@@ -316,7 +316,8 @@ fn replicates(x: f64) -> Option<usize> {
 }
 
 /// A number field of the settings: shows `get`, and on a change applies `set` (which may
-/// refuse the value with a message shown in `error`).
+/// refuse the value with a message shown in `error`, as may the core's check of the settings
+/// that result).
 #[allow(clippy::too_many_arguments)]
 fn number_input(
     id: &'static str,
@@ -334,10 +335,14 @@ fn number_input(
             Ok(x) if x.is_finite() => match set(&mut next, x) {
                 // An unchanged value is no edit (Enter and the change that follows it).
                 Ok(()) if next == settings.get_untracked() => error.set(None),
-                Ok(()) => {
-                    error.set(None);
-                    edit(&|s| *s = next.clone());
-                }
+                // The core's own check, such as too few replicates to reject at 5%.
+                Ok(()) => match next.validate() {
+                    Ok(()) => {
+                        error.set(None);
+                        edit(&|s| *s = next.clone());
+                    }
+                    Err(m) => error.set(Some(m)),
+                },
                 Err(m) => error.set(Some(m.to_owned())),
             },
             _ => error.set(Some(format!("{} must be a number", label.trim()))),
@@ -354,18 +359,77 @@ fn number_input(
     }
 }
 
+/// Each strongly connected component's own test, when there are several.
+#[component]
+fn ComponentsTable(rows: Vec<ComponentRow>, of: usize) -> impl IntoView {
+    let caption = if rows.len() < of {
+        format!(
+            "Each component tested on its own: the {} whose tests are strongest, of {of} (the \
+             JSON report lists every one)",
+            rows.len()
+        )
+    } else {
+        "Each component tested on its own".to_owned()
+    };
+    view! {
+        <table class="components" id="components-table">
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th>"Component"</th>
+                    <th>"States"</th>
+                    <th>"Attempts"</th>
+                    <th>"G"</th>
+                    <th>"df"</th>
+                    <th>"p"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|r| {
+                        view! {
+                            <tr>
+                                <th>{r.name}</th>
+                                <td class="num">{r.states}</td>
+                                <td class="num">{r.attempts}</td>
+                                <td class="num">{r.g}</td>
+                                <td class="num">{r.df}</td>
+                                <td>{r.p}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 /// The verdict in plain words (the core's), with its numbers.
 #[component]
 fn Verdict(report: Arc<Report>) -> impl IntoView {
-    let Summary { headline, decision, entropy, details, identifiable, unplaced, cycles, .. } =
-        Summary::of(&report);
+    let Summary {
+        headline,
+        decision,
+        entropy,
+        components,
+        component_count,
+        details,
+        identifiable,
+        unplaced,
+        cycles,
+    } = Summary::of(&report);
     view! {
         <div class="card verdict" id="verdict">
             <h3>"Verdict"</h3>
             <p id="verdict-lrt" data-decision=decision>
                 {headline}
             </p>
-            <p id="verdict-entropy">{entropy}</p>
+            <div id="verdict-entropy">
+                {entropy.into_iter().map(|e| view! { <p>{e}</p> }).collect_view()}
+            </div>
+            {(!components.is_empty())
+                .then(|| view! { <ComponentsTable rows=components of=component_count/> })}
             {(!details.is_empty())
                 .then(|| {
                     view! {

@@ -1,8 +1,26 @@
 //! The report in words: what the verdict card says and the HTML report repeats.
 
 use balance_core::report::Report;
+use balance_core::verdict::{component_name, entropy_sentences};
 
 use crate::format;
+
+/// One strongly connected component's own test, as a row of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentRow {
+    /// "component 2 of 3 (D, E, F)".
+    pub name: String,
+    /// Its states.
+    pub states: usize,
+    /// Its attempts.
+    pub attempts: String,
+    /// `G`, or "–" when it has nothing to test.
+    pub g: String,
+    /// Its degrees of freedom.
+    pub df: usize,
+    /// Its p-value (calibrated where computed), or why it has none.
+    pub p: String,
+}
 
 /// The verdict and its numbers as text.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,8 +29,14 @@ pub struct Summary {
     pub headline: String,
     /// The decision's name (`consistent`, `rejected`, ...), lower case.
     pub decision: String,
-    /// The entropy production with its intervals.
-    pub entropy: String,
+    /// The entropy production with its intervals: the whole's, then the components' when
+    /// there are several.
+    pub entropy: Vec<String>,
+    /// Each component's own test, when there are several (empty for one): at most
+    /// [`COMPONENT_ROWS`], those whose tests are strongest first.
+    pub components: Vec<ComponentRow>,
+    /// How many components there are.
+    pub component_count: usize,
     /// The verdict's further remarks.
     pub details: Vec<String>,
     /// How many states the data place.
@@ -26,20 +50,6 @@ pub struct Summary {
 impl Summary {
     /// The summary of `report`.
     pub fn of(report: &Report) -> Summary {
-        let ep = &report.entropy_production;
-        let interval = |name: &str, i: Option<[f64; 2]>| {
-            i.map_or(String::new(), |[lo, hi]| {
-                let (lo, hi) = (format::number(lo, 4), format::number(hi, 4));
-                format!(", {name} 95% interval {lo} to {hi}")
-            })
-        };
-        let entropy = format!(
-            "Entropy production {} nats per step over {} two-way pairs{}{}.",
-            format::number(ep.value, 4),
-            ep.pairs,
-            interval("posterior", ep.credible),
-            interval("bootstrap", ep.interval),
-        );
         let n = report.states.len();
         let placed = report.states.iter().filter(|s| s.identifiable).count();
         let cycles = report
@@ -60,13 +70,52 @@ impl Summary {
         Summary {
             headline: report.verdict.headline.clone(),
             decision: format!("{:?}", report.verdict.decision).to_lowercase(),
-            entropy,
+            entropy: entropy_sentences(report),
+            components: component_rows(report),
+            component_count: report.components.len(),
             details: report.verdict.details.clone(),
             identifiable: format!("{placed} of {n} states are identifiable."),
             unplaced: unplaced_states(report),
             cycles,
         }
     }
+}
+
+/// Most components listed in the verdict (the report holds every one).
+pub const COMPONENT_ROWS: usize = 10;
+
+/// Each component's own test, when there are several: the tested ones by their p-values, then
+/// the untested by size, at most [`COMPONENT_ROWS`].
+fn component_rows(report: &Report) -> Vec<ComponentRow> {
+    let components = &report.components;
+    if components.len() < 2 {
+        return Vec::new();
+    }
+    let labels: Vec<String> = report.states.iter().map(|s| s.label.clone()).collect();
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by(|&a, &b| {
+        let p =
+            |k: usize| if components[k].df > 0 { components[k].p().unwrap_or(1.0) } else { 2.0 };
+        p(a).total_cmp(&p(b)).then(a.cmp(&b))
+    });
+    order
+        .into_iter()
+        .take(COMPONENT_ROWS)
+        .map(|k| (k, &components[k]))
+        .map(|(k, c)| ComponentRow {
+            name: component_name(components, k, &labels),
+            states: c.states.len(),
+            attempts: format::count(c.attempts),
+            g: if c.df > 0 { format::number(c.statistic, 2) } else { "–".into() },
+            df: c.df,
+            p: match (c.df, c.p_value_null, c.p_value) {
+                (0, _, _) => "no cycle to test".into(),
+                (_, Some(p), _) => format!("{} (calibrated)", balance_core::format::p_value(p)),
+                (_, None, Some(p)) => format!("{} (chi-square)", balance_core::format::p_value(p)),
+                _ => "–".into(),
+            },
+        })
+        .collect()
 }
 
 /// Most unplaced states listed one by one; beyond this they are grouped by reason.

@@ -43,8 +43,8 @@ fn pager(id: &'static str, shown: RwSignal<usize>, total: usize) -> impl IntoVie
 /// an unbounded state; beside it the true potential when a simulator made the data, and the
 /// component the state belongs to (potentials compare only within one). Sortable by state,
 /// attempts, `V`, `F` and component; at first by component, largest first, and `V` within it,
-/// so the informative rows come first and the reference state of each small component (at 0
-/// by definition) does not crowd the top.
+/// so the informative rows come first and the reference state of each small component does not
+/// crowd the top.
 #[component]
 pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>) -> impl IntoView {
     let has_truth = truth.is_some();
@@ -92,13 +92,15 @@ pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>
         <div class="card">
             <h3>"Potentials"</h3>
             <p class="muted">
-                "βV is the least-action potential, lowest identifiable state at 0 (the paper \
-                 reports βV with β = 1), with its sandwich standard error and its 95% interval \
-                 (from the exact posterior, pivoted about the estimate; else the bootstrap's); \
-                 F = −log π is the \
+                "βV is the least-action potential (the paper reports βV with β = 1), with its \
+                 sandwich standard error and its 95% interval (from the exact posterior, \
+                 pivoted about the estimate; else the bootstrap's); F = −log π is the \
                  reversible-likelihood estimate of the same landscape. Potentials compare only \
-                 within a component (1 is the largest); each component's lowest state is its \
-                 reference, at 0. " {THINLY_ENTERED_NOTE} " Click a heading to sort."
+                 within a component (1 is the largest). Each component's reference state, the \
+                 one entered most often, is marked: every error and interval is of the \
+                 difference from it, and the Balance Lab preset puts it at 0 (the paper's \
+                 presets put the lowest state, or the mean, at 0). " {THINLY_ENTERED_NOTE} " \
+                 Click a heading to sort."
             </p>
             <DataTable
                 id="potentials-table"
@@ -118,7 +120,8 @@ pub fn PotentialsTable(report: Arc<Report>, truth: Option<BTreeMap<String, f64>>
 pub struct PotentialCells {
     /// `βV`, or "unbounded".
     pub potential: String,
-    /// "± SE", the bound of an unbounded state, or "reference" for a component's lowest state.
+    /// "± SE", the bound of an unbounded state, or "reference" for a component's reference
+    /// state.
     pub detail: String,
     /// The 95% interval, "lo to hi", or empty.
     pub interval: String,
@@ -141,10 +144,8 @@ impl PotentialCells {
             None => "unbounded".to_owned(),
         };
         let detail = match (s.potential, s.potential_bound) {
-            // The reference of its component: 0 by definition, so no error.
-            (Some(v), _) if v == 0.0 && s.potential_se.is_none_or(|e| e == 0.0) => {
-                "reference".into()
-            }
+            // The reference of its component: every error is relative to it, so it has none.
+            (Some(_), _) if s.reference => "reference".into(),
             (Some(_), _) => {
                 s.potential_se.map_or(String::new(), |e| format!("± {}", format::number(e, 4)))
             }

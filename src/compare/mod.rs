@@ -204,7 +204,17 @@ fn SettingsBar(cmp: Comparer) -> impl IntoView {
         cmp.set_settings(s);
     };
     let bootstrap = Callback::new(move |text: String| match text.trim().parse::<usize>() {
-        Ok(n) if n <= MAX_BOOTSTRAP => set(&|s| s.bootstrap = n),
+        Ok(n) if n <= MAX_BOOTSTRAP => {
+            let next = CompareSettings { bootstrap: n, ..cmp.settings.get_untracked() };
+            match next.validate() {
+                Ok(()) => set(&|s| s.bootstrap = n),
+                Err(why) => cmp.notice.set(Some(format!(
+                    "{}; kept {}.",
+                    crate::format::capitalised(&why),
+                    cmp.settings.get_untracked().bootstrap
+                ))),
+            }
+        }
         _ => cmp.notice.set(Some(format!(
             "Bootstrap replicates must be a whole number from 0 to {MAX_BOOTSTRAP}; kept {}.",
             cmp.settings.get_untracked().bootstrap

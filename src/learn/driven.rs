@@ -153,7 +153,7 @@ pub fn DrivenCycleLesson(link: Link) -> impl IntoView {
                         </div>
                         <div><dt>"Likelihood ratio G"</dt><dd id="l2-g">{format::number(g, 2)}</dd></div>
                         <div><dt>"Its p-value"</dt><dd id="l2-p">{p.map_or("–".into(), format::p_clause)}</dd></div>
-                        <div><dt>"Entropy production"</dt><dd id="l2-entropy">{format::number(sigma, 4)}</dd></div>
+                        <div><dt>"Entropy production"</dt><dd id="l2-entropy">{sigma.map_or_else(|| "unbounded: a step never reversed".to_owned(), |s| format::number(s, 4))}</dd></div>
                     }.into_any(),
                 }}
             </dl>

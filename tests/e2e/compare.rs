@@ -106,6 +106,10 @@ async fn compares_the_papers_datasets_and_a_temperature_sweep_and_shares_it() {
     add(&b, "claude4-word", 1).await;
     // A long bootstrap can be skipped: the comparison comes at once with the χ² p-value only.
     b.goto("/compare").await;
+    // Too few replicates for an interval are refused, in the core's words.
+    b.fill("#compare-bootstrap", "10").await;
+    let notice = b.wait_for_text("#compare-notice", |t| t.contains("too few")).await;
+    assert!(notice.starts_with("10 bootstrap replicates are too few"), "{notice}");
     b.fill("#compare-bootstrap", "2000").await;
     add(&b, "word-t1", 1).await;
     add(&b, "word-t2", 2).await;

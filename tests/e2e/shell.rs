@@ -231,7 +231,7 @@ fn areas_and_lessons() -> Vec<(String, &'static str)> {
         .iter()
         .map(|(seed, d)| (Source::Simulated { generator: Preset::Metropolis, seed: *seed }, d))
         .collect();
-    let settings = CompareSettings { bootstrap: 20, ..CompareSettings::default() };
+    let settings = CompareSettings { bootstrap: 40, ..CompareSettings::default() };
     let link = encode_comparison(&settings, &arms).unwrap();
     AREAS_AND_LESSONS
         .into_iter()

@@ -111,7 +111,7 @@ fn the_analysis_worker_answers_a_request_as_analyze_does() {
     use balance_core::{Settings, analyze};
     use balance_worker::{Reply, Request, Work, encode, handle};
     let dataset = Bundled::Gemini25FlashWord.load();
-    let settings = Settings { bootstrap: 2, ..Settings::default() };
+    let settings = Settings { bootstrap: 40, ..Settings::default() };
     let request = Request {
         job: 1,
         work: Work::Analyze { dataset: Box::new(dataset.clone()), settings: settings.clone() },

@@ -433,6 +433,12 @@ mod tests {
             "/loops/n",
             "/loops/chi2_ndf",
             "/entropy_production/value",
+            "/entropy_production/one_way",
+            "/lrt/components",
+            "/lrt/tested",
+            "/components/0/states",
+            "/components/0/p_value",
+            "/components/0/entropy/value",
         ] {
             assert!(v.pointer(path).is_some(), "{path}");
         }
@@ -476,6 +482,9 @@ mod tests {
         assert!(e.contains("claude4-word"), "{e}");
         let e = cli(&["analyze", "claude4-word", "--bundled", "--beta=-1"]).unwrap_err();
         assert!(e.contains("beta"), "{e}");
+        // Ten replicates under detailed balance could never reject at 5%.
+        let e = cli(&["analyze", "claude4-word", "--bundled", "--null", "10"]).unwrap_err();
+        assert!(e.contains("cannot reject at 5%"), "{e}");
         std::fs::remove_dir_all(dir).ok();
     }
 }

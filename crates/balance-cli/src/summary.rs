@@ -5,9 +5,12 @@ use std::fmt::Write;
 use balance_core::datasets::Dataset;
 use balance_core::potential::BoundKind;
 use balance_core::report::{Report, THINLY_ENTERED_NOTE};
+use balance_core::verdict::{component_name, entropy_sentences};
 
 /// Largest number of states listed one per line.
 const MAX_STATES: usize = 60;
+/// Largest number of components listed one per line.
+const MAX_COMPONENTS: usize = 20;
 
 fn opt(x: Option<f64>, digits: usize) -> String {
     x.map_or_else(|| "-".to_owned(), |v| format!("{v:.digits$}"))
@@ -49,10 +52,13 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
         // States entered once or twice: their intervals are those of a count of one or two.
         let thin = if st.thinly_entered() { " †" } else { "" };
         let status = match (st.potential, st.potential_bound) {
+            (Some(_), _) if st.reference => {
+                format!("reference of component {}", st.component.map_or(0, |c| c + 1))
+            }
             (Some(_), _) => match (st.potential_credible, st.potential_interval) {
                 (Some([lo, hi]), _) => format!("95% posterior [{lo:.3}, {hi:.3}]{thin}"),
                 (None, Some([lo, hi])) => format!("95% bootstrap [{lo:.3}, {hi:.3}]{thin}"),
-                (None, None) => format!("component {}", st.component.unwrap_or(0)),
+                (None, None) => format!("component {}", st.component.map_or(0, |c| c + 1)),
             },
             (None, Some(b)) => format!(
                 "unbounded, V {} {:.3}",
@@ -112,15 +118,41 @@ pub fn render(dataset: &Dataset, r: &Report) -> String {
     );
     let _ =
         writeln!(o, "loop test: {} triangles, chi2/ndf = {}", r.loops.n, opt(r.loops.chi2_ndf, 4));
-    let e = &r.entropy_production;
-    let _ = writeln!(
-        o,
-        "entropy production: {:.6} nats/step over {} two-way pairs{}{}",
-        e.value,
-        e.pairs,
-        e.credible.map_or(String::new(), |[lo, hi]| format!(", 95% credible [{lo:.4}, {hi:.4}]")),
-        e.interval.map_or(String::new(), |[lo, hi]| format!(", 95% bootstrap [{lo:.4}, {hi:.4}]"))
-    );
+    if r.components.len() > 1 {
+        let _ = writeln!(
+            o,
+            "\n{:<40} {:>7} {:>9} {:>10} {:>4} {:>10}",
+            "component", "states", "attempts", "G", "df", "p"
+        );
+        let labels: Vec<String> = r.states.iter().map(|s| s.label.clone()).collect();
+        for (k, c) in r.components.iter().enumerate().take(MAX_COMPONENTS) {
+            let name: String = component_name(&r.components, k, &labels).chars().take(40).collect();
+            let p = match (c.df, c.p()) {
+                (0, _) => "untested".to_owned(),
+                (_, Some(p)) => balance_core::format::p_value(p),
+                (_, None) => "-".to_owned(),
+            };
+            let _ = writeln!(
+                o,
+                "{name:<40} {:>7} {:>9} {:>10.4} {:>4} {p:>10}",
+                c.states.len(),
+                c.attempts,
+                c.statistic,
+                c.df
+            );
+        }
+        if r.components.len() > MAX_COMPONENTS {
+            let _ = writeln!(
+                o,
+                "... and {} more components (use --json for all)",
+                r.components.len() - MAX_COMPONENTS
+            );
+        }
+        let _ = writeln!(o);
+    }
+    for line in entropy_sentences(r) {
+        let _ = writeln!(o, "{line}");
+    }
     for cycle in r.cycles.iter().take(3) {
         let names: Vec<&str> = cycle.states.iter().map(|&i| r.states[i].label.as_str()).collect();
         let _ = writeln!(

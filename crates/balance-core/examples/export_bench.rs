@@ -58,7 +58,7 @@ fn main() {
     }
     std::fs::write(format!("{out}/action_v_newton.csv"), v).unwrap();
 
-    let cm = CountMatrix::from_counts(counts, Normalization::Observed, &w);
+    let cm = CountMatrix::classes(counts, Normalization::Observed, &w).swap_remove(0);
     let mut c = String::from("i,j,c\n");
     for (i, row) in cm.rows.iter().enumerate() {
         for &(j, x) in row {

@@ -225,7 +225,10 @@ mod tests {
         // between S2 and S4 is S3 (1.5), the one to S0 is S1 (2).
         let v = [0.0, 2.0, 0.5, 1.5, 0.2];
         let d = metropolis(&v, &[(0, 1), (1, 2), (2, 3), (3, 4)], 0.1, 1e7);
-        let report = analyze(&d, &Settings::default()).unwrap();
+        // The heights are in the report's gauge: the lowest state at 0, as the truth's.
+        let settings =
+            Settings { gauge: crate::potential::Gauge::LowestZero, ..Settings::default() };
+        let report = analyze(&d, &settings).unwrap();
         let tree = of_report(&report).unwrap();
         assert_eq!(tree.leaves, 3);
         let leaf = |label: &str| {

@@ -199,6 +199,25 @@ impl Counts {
         (0..self.len()).map(|f| self.attempts(f)).sum()
     }
 
+    /// The first count that is not a whole number, as `(source, outcome, count)`: the outcome is
+    /// the target of a transition (the source itself for a self-loop), or `None` for the
+    /// source's rejections. Replicates resample whole attempts, so such counts cannot be
+    /// resampled as they are.
+    pub fn first_fractional(&self) -> Option<(StateId, Option<StateId>, f64)> {
+        let whole = |c: f64| c.fract() == 0.0;
+        self.edges().find(|e| !whole(e.2)).map(|(f, g, c)| (f, Some(g), c)).or_else(|| {
+            (0..self.len()).find_map(|f| {
+                if !whole(self.self_loops[f]) {
+                    Some((f, Some(f), self.self_loops[f]))
+                } else if !whole(self.rejected[f]) {
+                    Some((f, None, self.rejected[f]))
+                } else {
+                    None
+                }
+            })
+        })
+    }
+
     /// Total number of recorded transitions between distinct states.
     pub fn total_transitions(&self) -> f64 {
         self.out_total.iter().sum()

@@ -23,11 +23,14 @@ pub struct StateReport {
     /// Index of its fitted component (0 is the largest; potentials of different components
     /// are not comparable).
     pub component: Option<usize>,
+    /// Whether it is its component's reference state (the one entered most often), which every
+    /// standard error and interval of the component is relative to.
+    pub reference: bool,
     /// Least-action potential `V` (the data fix `beta V`), or null when unbounded.
     pub potential: Option<f64>,
     /// For an unbounded state, the bound the data give, in the largest component's gauge.
     pub potential_bound: Option<Bound>,
-    /// Standard error of `V - V(reference)` (the lowest state of its component), by the
+    /// Standard error of `V - V(reference)` (its component's reference state), by the
     /// sandwich method; null for components beyond the dense size limit.
     pub potential_se: Option<f64>,
     /// 95% interval of `V` from the standard error, `V ± 1.96 SE`, widened to hold the exact
@@ -46,18 +49,20 @@ pub struct StateReport {
     /// prior: [`crate::replicates::Resampling::SmoothedBootstrap`]), pivoted about the estimate
     /// as the posterior's and shifted to the reported gauge.
     pub potential_interval: Option<[f64; 2]>,
-    /// Reversible-MLE stationary probability, on the connected set.
+    /// Reversible-MLE stationary probability within its strongly connected class.
     pub stationary: Option<f64>,
     /// Posterior 95% credible interval of the stationary probability.
     pub stationary_credible: Option<[f64; 2]>,
-    /// `-log(stationary)`, shifted so its minimum is 0: the likelihood-based potential.
+    /// `-log(stationary)`, shifted so its minimum over the class is 0: the likelihood-based
+    /// potential.
     pub free_energy: Option<f64>,
     /// Posterior 95% credible interval of the free energy (relative to the state of lowest free
-    /// energy).
+    /// energy of its class).
     pub free_energy_credible: Option<[f64; 2]>,
     /// Level in the condensation of strongly connected components (the paper's initial guess).
     pub level: usize,
-    /// Mean first-passage time to the state of lowest free energy (small state spaces).
+    /// Mean first-passage time to the state of lowest free energy of the largest class, for its
+    /// states (small classes only).
     pub mfpt_to_minimum: Option<f64>,
     /// Why the potential is not given, when it is not.
     pub reason: Option<String>,
@@ -108,17 +113,21 @@ pub struct ActionReport {
     pub converged: bool,
 }
 
-/// The likelihood-ratio test of detailed balance.
+/// The likelihood-ratio test of detailed balance on the whole dataset: every strongly
+/// connected class tested, `G` and the degrees of freedom summed over them (each class's own
+/// test is in [`Report::components`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LrtReport {
-    /// `G = 2 (log L_nonrev - log L_rev)`.
+    /// `G = 2 (log L_nonrev - log L_rev)`, summed over the classes.
     pub statistic: f64,
-    /// Degrees of freedom: the cycle rank of the symmetrised support (pairs seen either way).
+    /// Degrees of freedom: the cycle rank of the symmetrised support (pairs seen either way),
+    /// summed over the classes.
     pub df: usize,
     /// Chi-square p-value; null when `df = 0` (nothing to test).
     pub p_value: Option<f64>,
     /// Calibrated p-value: the chi-square p-value calibrated by replicates drawn under the
-    /// reversible estimate (the share whose own chi-square p-value is at most the observed one).
+    /// reversible estimate of every class (the share whose own chi-square p-value is at most
+    /// the observed one).
     pub p_value_null: Option<f64>,
     /// Replicates behind `p_value_null`.
     pub null_replicates: usize,
@@ -131,8 +140,13 @@ pub struct LrtReport {
     pub log_likelihood_nonrev: f64,
     /// Log-likelihood of the reversible MLE.
     pub log_likelihood_rev: f64,
-    /// States of the connected set the Markov estimators use.
+    /// States of the classes the Markov estimators use (every strongly connected class of two
+    /// or more states).
     pub states: usize,
+    /// Those classes.
+    pub components: usize,
+    /// The classes with something to test (`df > 0`).
+    pub tested: usize,
     /// Bootstrap 95% interval of `G` (biased upward under detailed balance: see `bias`).
     pub interval: Option<[f64; 2]>,
     /// Bootstrap mean of `G` less `G`: how far resampling pushes it up.
@@ -141,19 +155,79 @@ pub struct LrtReport {
     pub credible: Option<[f64; 2]>,
 }
 
-/// Entropy production on the two-way support.
+impl LrtReport {
+    /// Whether the test rejects detailed balance at 5% on the p-value the verdict rests on:
+    /// the calibrated one where computed, else the chi-square one unless the counts are too
+    /// sparse to trust it.
+    pub fn rejects(&self) -> bool {
+        match self.p_value_null {
+            Some(p) => p < 0.05,
+            None => !self.sparse && self.p_value.is_some_and(|p| p < 0.05),
+        }
+    }
+}
+
+/// Entropy production over the pairs seen both ways, of a class or of the whole (its classes
+/// weighted by their shares of the attempts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntropyReport {
-    /// Nats per step.
-    pub value: f64,
+    /// Nats per step; null when no pair was seen both ways (with transitions seen one way only
+    /// it is then unbounded: see `one_way`).
+    pub value: Option<f64>,
     /// Two-way pairs it sums over.
     pub pairs: usize,
-    /// Bootstrap 95% interval.
+    /// Transitions seen one way only. Each would add an unbounded amount if its reverse were
+    /// impossible, so with any of them the whole entropy production is at least `value`, not
+    /// `value`.
+    pub one_way: usize,
+    /// Bootstrap 95% interval of `value` ([`crate::replicates::entropy_interval`]: 0 below when
+    /// the test does not reject detailed balance, the replicates' 97.5% quantile above).
     pub interval: Option<[f64; 2]>,
     /// Bootstrap mean less the value (the plug-in estimate is biased upward).
     pub bias: Option<f64>,
-    /// Posterior 95% credible interval.
+    /// Posterior 95% interval of `value`, built as the bootstrap's.
     pub credible: Option<[f64; 2]>,
+}
+
+impl EntropyReport {
+    /// Whether the data give no finite estimate: transitions seen one way only and no pair
+    /// seen both ways (a cycle never reversed, say).
+    pub fn unbounded(&self) -> bool {
+        self.value.is_none() && self.one_way > 0
+    }
+}
+
+/// One strongly connected class of two or more states: the likelihood-ratio test and the
+/// entropy production on it alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentReport {
+    /// Its index among the fitted components of the potential ([`StateReport::component`]),
+    /// when it is one of them (always, unless majority voting dropped an edge).
+    pub component: Option<usize>,
+    /// Its states.
+    pub states: Vec<usize>,
+    /// Attempts from its states that stayed in it.
+    pub attempts: f64,
+    /// `G` on it.
+    pub statistic: f64,
+    /// Its degrees of freedom; 0 when its pairs form no cycle (nothing to test).
+    pub df: usize,
+    /// Its chi-square p-value (null when `df = 0`).
+    pub p_value: Option<f64>,
+    /// Its p-value calibrated by the replicates under detailed balance.
+    pub p_value_null: Option<f64>,
+    /// Whether its counts are too sparse for the chi-square law (Cochran's rule).
+    pub sparse: bool,
+    /// Its entropy production.
+    pub entropy: EntropyReport,
+}
+
+impl ComponentReport {
+    /// The p-value its own verdict would rest on: the calibrated one where computed, else the
+    /// chi-square one.
+    pub fn p(&self) -> Option<f64> {
+        self.p_value_null.or(self.p_value)
+    }
 }
 
 /// A cycle of the two-way graph and its affinity.
@@ -199,11 +273,13 @@ pub struct Report {
     pub loops: LoopResult,
     /// One-way pairs with their bounds.
     pub one_way: Vec<OneWayPair>,
-    /// Entropy production.
+    /// Entropy production of the whole.
     pub entropy_production: EntropyReport,
-    /// The most significant cycle affinities (at most 20).
+    /// Every strongly connected class of two or more states, tested alone, largest first.
+    pub components: Vec<ComponentReport>,
+    /// The most significant cycle affinities of every class (at most 20).
     pub cycles: Vec<CycleReport>,
-    /// Cycles of one-way transitions, most telling first (at most 10).
+    /// Cycles of one-way transitions of every class, most telling first (at most 10).
     pub one_way_cycles: Vec<OneWayCycleReport>,
     /// Histogram of `V` over identifiable states sampled at least twice, with its Gaussian fit.
     pub histogram: Option<Histogram>,

@@ -9,6 +9,7 @@ use crate::detailed_balance::PairRule;
 use crate::model::Counts;
 use crate::normalization::{Normalization, Weights};
 use crate::potential::{Gauge, Kernel, Solver};
+use crate::replicates::MIN_DRAWS;
 
 /// Majority voting applied to the measured kernel before the fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +70,7 @@ impl Default for Settings {
             kernel: Kernel::Softplus,
             beta: 1.0,
             solver: Solver::Newton,
-            gauge: Gauge::LowestZero,
+            gauge: Gauge::Reference,
             pair_rule: PairRule::Paper,
             loop_threshold: 0.0,
             majority: None,
@@ -104,6 +105,27 @@ impl Settings {
         if self.solver == Solver::MinorizeMaximize && self.kernel != Kernel::Softplus {
             return Err("the minorise-maximise solver needs the softplus kernel".into());
         }
+        if (1..MIN_NULL_REPLICATES).contains(&self.null_replicates) {
+            return Err(format!(
+                "{} replicates under detailed balance cannot reject at 5%: the smallest \
+                 calibrated p-value they give is 1/{} = {}; ask for at least \
+                 {MIN_NULL_REPLICATES} (200 is the default), or 0 for none",
+                self.null_replicates,
+                self.null_replicates + 1,
+                crate::format::number(1.0 / (self.null_replicates + 1) as f64)
+            ));
+        }
+        for (name, draws) in
+            [("posterior draws", self.posterior), ("bootstrap replicates", self.bootstrap)]
+        {
+            if (1..MIN_DRAWS).contains(&draws) {
+                return Err(format!(
+                    "{draws} {name} are too few for a 95% interval: its ends are the 2.5% and \
+                     97.5% quantiles, which need at least {MIN_DRAWS} (200 is the default), or \
+                     0 for none"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -130,6 +152,10 @@ impl Settings {
     }
 }
 
+/// Fewest replicates under detailed balance that can reject at 5%: the smallest calibrated
+/// p-value of `B` replicates is `1 / (B + 1)`, below 0.05 from `B = 20` on.
+pub const MIN_NULL_REPLICATES: usize = 20;
+
 /// Largest dataset (in states) the Balance Lab preset draws replicates for by default.
 pub const REPLICATED_STATES: usize = 300;
 
@@ -153,9 +179,12 @@ impl Preset {
 
     /// The settings of this preset for `dataset`: the paper's normalisation is high-reject for
     /// small state spaces (up to 50 states) and low-reject for large ones; Balance Lab observes
-    /// every attempt unless the data only give a total (the paper's own data).
+    /// every attempt unless the data only give a total (the paper's own data), and draws no
+    /// replicates of counts that are not whole numbers (replicates resample whole attempts).
     pub fn settings(self, dataset: &Dataset) -> Settings {
         let small = dataset.counts.len() <= 50;
+        let replicated = dataset.counts.len() <= REPLICATED_STATES
+            && dataset.counts.first_fractional().is_none();
         let paper_norm = if small { Normalization::HighReject } else { Normalization::LowReject };
         let base = Settings::default();
         match self {
@@ -163,6 +192,7 @@ impl Preset {
                 normalization: paper_norm,
                 kernel: Kernel::Exp,
                 solver: Solver::Lbfgs,
+                gauge: Gauge::LowestZero,
                 pair_rule: PairRule::Paper,
                 loop_threshold: 0.0,
                 ..base
@@ -182,8 +212,8 @@ impl Preset {
                 } else {
                     Normalization::Observed
                 },
-                posterior: if dataset.counts.len() <= REPLICATED_STATES { 200 } else { 0 },
-                null_replicates: if dataset.counts.len() <= REPLICATED_STATES { 200 } else { 0 },
+                posterior: if replicated { 200 } else { 0 },
+                null_replicates: if replicated { 200 } else { 0 },
                 ..base
             },
         }

@@ -372,7 +372,7 @@ mod tests {
         let d = Bundled::Gemini25FlashWord.load();
         let s = Settings {
             normalization: Normalization::HighReject,
-            bootstrap: 20,
+            bootstrap: 40,
             seed: 42,
             ..Settings::default()
         };
@@ -462,7 +462,7 @@ mod tests {
             .run(2, 5_000)
             .dataset;
         cold.name = "Cold run".into();
-        let settings = CompareSettings { bootstrap: 20, seed: 9, ..CompareSettings::default() };
+        let settings = CompareSettings { bootstrap: 40, seed: 9, ..CompareSettings::default() };
         let fragment = encode_comparison(
             &settings,
             &[

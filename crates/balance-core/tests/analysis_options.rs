@@ -40,7 +40,7 @@ fn bootstrap_intervals_cover_the_estimate_with_the_width_the_counts_imply() {
 #[test]
 fn progress_runs_through_the_stages_and_every_replicate_to_the_end() {
     let d = Bundled::Claude4Word.load();
-    let s = Settings { bootstrap: 5, ..high_reject() };
+    let s = Settings { bootstrap: 40, ..high_reject() };
     let mut seen: Vec<Progress> = Vec::new();
     let r = analyze_with_progress(&d, &s, &mut |p| seen.push(p)).unwrap();
     assert_eq!(r, analyze(&d, &s).unwrap());
@@ -51,9 +51,9 @@ fn progress_runs_through_the_stages_and_every_replicate_to_the_end() {
         stages[..4],
         [(Stage::Potential, 0), (Stage::Markov, 1), (Stage::Tests, 2), (Stage::Bootstrap, 3)]
     );
-    assert_eq!(stages.last(), Some(&(Stage::Bootstrap, 8)));
+    assert_eq!(stages.last(), Some(&(Stage::Bootstrap, 43)));
     assert!(stages.windows(2).all(|w| w[0].1 <= w[1].1), "{stages:?}");
-    assert!(seen.iter().all(|p| p.total == 8));
+    assert!(seen.iter().all(|p| p.total == 43));
 }
 
 #[test]
@@ -143,9 +143,14 @@ fn numbers(r: &balance_core::report::Report) -> Vec<(String, f64)> {
         ("lrt.statistic".to_owned(), r.lrt.statistic),
         ("lrt.log_likelihood_nonrev".to_owned(), r.lrt.log_likelihood_nonrev),
         ("lrt.log_likelihood_rev".to_owned(), r.lrt.log_likelihood_rev),
-        ("entropy_production.value".to_owned(), r.entropy_production.value),
     ];
     let mut opt = |name: &str, x: Option<f64>| out.extend(x.map(|v| (name.to_owned(), v)));
+    opt("entropy_production.value", r.entropy_production.value);
+    for c in &r.components {
+        opt("component.statistic", Some(c.statistic));
+        opt("component.p_value", c.p_value);
+        opt("component.entropy", c.entropy.value);
+    }
     opt("lrt.p_value", r.lrt.p_value);
     opt("pairwise.pearson_r", r.pairwise.pearson_r);
     opt("pairwise.chi2_ndf", r.pairwise.chi2_ndf);
@@ -243,7 +248,9 @@ proptest::proptest! {
             } else {
                 balance_core::potential::Kernel::Softplus
             },
-            bootstrap: 3,
+            bootstrap: 40,
+            posterior: 40,
+            null_replicates: 20,
             ..Settings::default()
         };
         let r = analyze(&d, &s).unwrap();

@@ -24,10 +24,11 @@ fn potential_se(d: &Dataset, s: &Settings, label: &str) -> (f64, f64) {
 
 #[test]
 fn standard_errors_follow_unequal_sampling_both_kernels_and_voting() {
-    // The audit's case: A sampled 20000 times, B 300 times.
+    // The audit's case: A sampled 20000 times, B 300 times. B, entered 1000 times, is the
+    // reference, and A's error is that of V(A) - V(B).
     let d = load("t.csv", "A,B,1000\nA,,19000\nB,A,15\nB,,285\n", Format::Csv).unwrap();
     for kernel in Kernel::ALL {
-        let (_, se) = potential_se(&d, &Settings { kernel, ..Settings::default() }, "B");
+        let (_, se) = potential_se(&d, &Settings { kernel, ..Settings::default() }, "A");
         let delta = ((1.0 - 0.05) / 1000.0 + (1.0 - 0.05) / 15.0f64).sqrt();
         assert!((se - delta).abs() < 1e-9, "{kernel:?}: {se} vs {delta} (the audit: 0.255)");
     }

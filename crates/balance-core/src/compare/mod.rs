@@ -28,7 +28,7 @@ use crate::normalization::Weights;
 use crate::parallel::map_replicates;
 use crate::potential::{PotentialFit, component_covariance, fit_potential, fit_potential_from};
 use crate::random::Random;
-use crate::replicates::{Resampling, percentile_interval, redraw};
+use crate::replicates::{MIN_DRAWS, Resampling, percentile_interval, redraw};
 use crate::settings::{Preset, Settings};
 use joint::{Block, JointFit};
 use petgraph::unionfind::UnionFind;
@@ -57,6 +57,22 @@ impl Default for CompareSettings {
     }
 }
 
+impl CompareSettings {
+    /// Why no comparison can use these settings, if none can: a bootstrap too small for the
+    /// 2.5% and 97.5% quantiles of its intervals (which also lets its p-value reach below 5%).
+    pub fn validate(&self) -> Result<(), String> {
+        if (1..MIN_DRAWS).contains(&self.bootstrap) {
+            return Err(format!(
+                "{} bootstrap replicates are too few for a 95% interval of the scales, whose \
+                 ends are their 2.5% and 97.5% quantiles: ask for at least {MIN_DRAWS} (200 is \
+                 the default), or 0 for none",
+                self.bootstrap
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One dataset fitted on its own.
 struct Separate<'a> {
     dataset: &'a Dataset,
@@ -80,8 +96,18 @@ pub fn compare_with_progress(
     settings: &CompareSettings,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Comparison, AnalyzeError> {
+    settings.validate().map_err(AnalyzeError)?;
     if datasets.len() < 2 {
         return Err(AnalyzeError("a comparison needs at least two datasets".into()));
+    }
+    if settings.bootstrap > 0
+        && let Some(d) = datasets.iter().find(|d| d.counts.first_fractional().is_some())
+    {
+        return Err(AnalyzeError(format!(
+            "{}: the bootstrap resamples whole attempts, but some counts are not whole numbers; \
+             give the counts as attempts, or ask for no bootstrap",
+            d.name
+        )));
     }
     if datasets.len() > MAX_DATASETS {
         return Err(AnalyzeError(format!(

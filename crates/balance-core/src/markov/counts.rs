@@ -28,29 +28,40 @@ impl CountMatrix {
         CountMatrix { states: (0..c.len()).collect(), rows }
     }
 
-    /// The count matrix of a dataset on its largest strongly connected set among the states the
-    /// normalisation keeps (as MSM estimators do: transient states, never re-entered, have no
-    /// stationary weight and would stall the reversible fixed point). The diagonal of a row
-    /// holds what did not leave the state: self-loops, and the rejections the normalisation
-    /// counts (observed: recorded rejections; high-reject: `N0(f)` less the recorded
-    /// transitions).
-    pub fn from_counts(
+    /// The count matrices of a dataset on each of its strongly connected classes of two or
+    /// more states among the states the normalisation keeps, largest first (ties: the one with
+    /// the smallest state), as the potential's components are ordered. Transient states, never
+    /// re-entered, have no stationary weight and would stall the reversible estimate, so each
+    /// class is analysed alone, as MSM estimators do; a state in no class is in none of them.
+    pub fn classes(
         counts: &Counts,
         normalization: Normalization,
         weights: &Weights,
-    ) -> CountMatrix {
+    ) -> Vec<CountMatrix> {
         let n = counts.len();
         let active_edges =
             counts.edges().filter(|&(f, g, _)| weights.active[f] && weights.active[g]);
         let comps = Components::new(n, active_edges.map(|(f, g, _)| (f, g)));
-        let Some(best) = (0..comps.len())
-            .filter(|&c| weights.active[comps.members[c][0]])
-            .max_by_key(|&c| (comps.members[c].len(), std::cmp::Reverse(comps.members[c][0])))
-        else {
-            return CountMatrix { states: Vec::new(), rows: Vec::new() };
-        };
-        let states: Vec<StateId> = comps.members[best].clone();
-        let mut local = vec![usize::MAX; n];
+        let mut order: Vec<usize> = comps.nontrivial().collect();
+        order.sort_by_key(|&c| (std::cmp::Reverse(comps.members[c].len()), comps.members[c][0]));
+        order
+            .into_iter()
+            .map(|c| CountMatrix::on_states(counts, normalization, weights, &comps.members[c]))
+            .collect()
+    }
+
+    /// The count matrix of a dataset on the given states: the transitions between them, and on
+    /// the diagonal of each row what did not leave the state, which are self-loops and the
+    /// rejections the normalisation counts (observed: recorded rejections; high-reject: `N0(f)`
+    /// less the recorded transitions). Transitions to other states are left out, so each row
+    /// is its source's attempts that stayed among `states`.
+    pub fn on_states(
+        counts: &Counts,
+        normalization: Normalization,
+        weights: &Weights,
+        states: &[StateId],
+    ) -> CountMatrix {
+        let mut local = vec![usize::MAX; counts.len()];
         for (i, &s) in states.iter().enumerate() {
             local[s] = i;
         }
@@ -72,7 +83,7 @@ impl CountMatrix {
             }
         }
         let rows = rows.into_iter().map(|r| r.into_iter().collect()).collect();
-        CountMatrix { states, rows }
+        CountMatrix { states: states.to_vec(), rows }
     }
 
     /// Number of states.
@@ -103,36 +114,44 @@ impl CountMatrix {
             .flat_map(|(i, r)| r.iter().filter(move |e| e.0 != i).map(move |&(j, c)| (i, j, c)))
     }
 
-    /// The matrix on its largest strongly connected class (ties: the one with the smallest
-    /// state), dropping the counts that leave it; `states` keeps the dataset's ids.
-    pub fn largest_class(&self) -> CountMatrix {
+    /// The matrix split into its strongly connected classes of two or more states, largest
+    /// first (ties: the one with the smallest state), dropping the counts that leave each;
+    /// `states` keeps the dataset's ids.
+    pub fn classes_of(&self) -> Vec<CountMatrix> {
         let comps = Components::new(self.len(), self.off_diagonal().map(|(i, j, _)| (i, j)));
-        let Some(best) = (0..comps.len())
-            .max_by_key(|&k| (comps.members[k].len(), std::cmp::Reverse(comps.members[k][0])))
-        else {
-            return self.clone();
-        };
-        if comps.members[best].len() == self.len() {
-            return self.clone();
+        let mut order: Vec<usize> = comps.nontrivial().collect();
+        if order.len() == 1 && comps.members[order[0]].len() == self.len() {
+            return vec![self.clone()];
         }
-        let members = &comps.members[best];
+        order.sort_by_key(|&k| (std::cmp::Reverse(comps.members[k].len()), comps.members[k][0]));
         let mut local = vec![usize::MAX; self.len()];
-        for (k, &i) in members.iter().enumerate() {
-            local[i] = k;
-        }
-        CountMatrix {
-            states: members.iter().map(|&i| self.states[i]).collect(),
-            rows: members
-                .iter()
-                .map(|&i| {
-                    self.rows[i]
+        order
+            .into_iter()
+            .map(|k| {
+                let members = &comps.members[k];
+                for (i, &s) in members.iter().enumerate() {
+                    local[s] = i;
+                }
+                CountMatrix {
+                    states: members.iter().map(|&i| self.states[i]).collect(),
+                    rows: members
                         .iter()
-                        .filter(|e| local[e.0] != usize::MAX)
-                        .map(|&(j, v)| (local[j], v))
-                        .collect()
-                })
-                .collect(),
-        }
+                        .map(|&i| {
+                            self.rows[i]
+                                .iter()
+                                .filter(|e| comps.of[e.0] == k)
+                                .map(|&(j, v)| (local[j], v))
+                                .collect()
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Sum of every count.
+    pub fn total(&self) -> f64 {
+        self.rows.iter().flatten().map(|e| e.1).sum()
     }
 
     /// A copy with every count multiplied by `factor`.

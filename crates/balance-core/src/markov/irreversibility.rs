@@ -270,6 +270,14 @@ pub fn entropy_production(c: &CountMatrix, pi: &[f64]) -> (f64, usize) {
     (sigma, used)
 }
 
+/// The transitions of `c` seen one way only (`C_ij > 0`, `C_ji = 0`). Along each, the plug-in
+/// entropy production is infinite; whether the reverse is impossible or only rare the data do
+/// not say, so the entropy production over the pairs seen both ways is a lower bound of the
+/// whole's wherever there are any.
+pub fn one_way_transitions(c: &CountMatrix) -> usize {
+    c.off_diagonal().filter(|&(i, j, _)| c.get(j, i) == 0.0).count()
+}
+
 /// The affinity of one cycle of the two-way graph.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CycleAffinity {

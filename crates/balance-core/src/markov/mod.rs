@@ -14,9 +14,12 @@ pub use counts::CountMatrix;
 pub use dense::{DenseChain, committor, mean_first_passage, stationary_dense};
 pub use irreversibility::{
     CycleAffinity, OneWayCycle, cycle_affinities, entropy_production, nonrev_stationary,
-    one_way_cycles,
+    one_way_cycles, one_way_transitions,
 };
-pub use lrt::{LikelihoodRatio, NullDistribution, likelihood_ratio, null_distribution, statistic};
+pub use lrt::{
+    LikelihoodRatio, NullDistribution, SMALL_SHARE, chi_square_p, class_test, likelihood_ratio,
+    null_distribution, statistic,
+};
 pub use reversible::{
     ReversibleFit, log_likelihood_nonrev, log_likelihood_rev, nonreversible_mle, reversible_mle,
 };

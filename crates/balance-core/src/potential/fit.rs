@@ -9,10 +9,15 @@ use crate::graph::Components;
 use crate::model::StateId;
 use crate::normalization::Weights;
 
-/// Where the arbitrary constant of `V` is fixed.
+/// Where the arbitrary constant of `V` is fixed. Whatever the gauge, standard errors and
+/// intervals are those of `V - V(reference)`, the difference from the component's reference
+/// state ([`FittedComponent::reference`]), moved with the estimate to where the gauge puts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Gauge {
+    /// Each component's reference state (the one entered most often) at 0: the gauge in which
+    /// every interval is of the difference it is drawn as.
+    Reference,
     /// The lowest state of each component at 0 (the paper's figures).
     LowestZero,
     /// Mean zero over each component (the paper's code).
@@ -43,7 +48,11 @@ pub struct Bound {
 pub struct FittedComponent {
     /// Its states.
     pub states: Vec<StateId>,
-    /// The state with the lowest potential: the pinned state of the standard errors.
+    /// The state entered most often from the rest of the component (ties: the one with the
+    /// most attempts, then the first): the pinned state of the standard errors, chosen from how
+    /// much data place each state and not from the estimates, whose noise would otherwise choose
+    /// it (the state whose estimate is lowest is often one whose own error is strongly
+    /// negative, and then every interval of the component shifts with it).
     pub reference: StateId,
     /// Solver iterations.
     pub iterations: usize,
@@ -173,20 +182,25 @@ pub fn fit_potential_from(
             .unwrap_or_else(|| members.iter().map(|&s| levels[s] as f64).collect());
         let sol = problem.solve(solver, &v0)?;
         total_action += problem.value(&sol.v);
-        let min_i = (0..members.len()).min_by(|&a, &b| sol.v[a].total_cmp(&sol.v[b])).unwrap_or(0);
-        let lowest = sol.v[min_i];
+        let pinned = reference_of(&problem, &noise);
+        let zero = match gauge {
+            Gauge::Reference => sol.v[pinned],
+            Gauge::LowestZero | Gauge::MeanZero => {
+                sol.v.iter().copied().fold(f64::INFINITY, f64::min)
+            }
+        };
         let se = (members.len() <= max_se_states)
-            .then(|| sandwich_se(&problem, &sol.v, min_i, &noise))
+            .then(|| sandwich_se(&problem, &sol.v, pinned, &noise))
             .flatten();
         let index = fit.components.len();
         for (i, &s) in members.iter().enumerate() {
-            fit.value[s] = Some(sol.v[i] - lowest);
+            fit.value[s] = Some(sol.v[i] - zero);
             fit.component[s] = Some(index);
             fit.se[s] = se.as_ref().map(|e| e[i]);
         }
         fit.components.push(FittedComponent {
             states: members.clone(),
-            reference: members[min_i],
+            reference: members[pinned],
             iterations: sol.iterations,
             converged: sol.converged,
             has_standard_errors: se.is_some(),
@@ -211,6 +225,25 @@ pub fn fit_potential_from(
         }
     }
     Ok(fit)
+}
+
+/// The reference of a component's `problem` (local index): the state entered most often by
+/// its edges, ties broken by the most trials, then the first. Entries and trials are counts the
+/// design and the agent's moves give, not the fitted values, so the choice does not follow the
+/// noise of the estimates.
+fn reference_of(problem: &Problem, noise: &EdgeNoise) -> usize {
+    let mut entries = vec![0.0; problem.m];
+    for (e, &(_, g, _)) in problem.edges.iter().enumerate() {
+        entries[g] += noise.counts[e];
+    }
+    (0..problem.m)
+        .max_by(|&a, &b| {
+            entries[a]
+                .total_cmp(&entries[b])
+                .then(noise.trials[a].total_cmp(&noise.trials[b]))
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0)
 }
 
 /// The sandwich covariance of `V - V(reference)` over the states of `fit`'s component

@@ -25,6 +25,34 @@ pub struct EdgeNoise {
     pub trials: Vec<f64>,
 }
 
+impl EdgeNoise {
+    /// The counts the covariance of the counts is computed from: the counts themselves, but
+    /// for a source whose every trial went along its one edge. Its share is exactly 1 and,
+    /// taken as it is, has no variance: a state placed by 3 of 3 attempts one way and 1 of 1
+    /// back would get a standard error of exactly 0. There the share is smoothed as by the
+    /// posterior's prior, `(N + 1/2) / (n + 1)` (the edge and the rest of the source's possible
+    /// outcomes sharing a weight of 1), and the count is `n` times it.
+    fn variance_counts(&self, problem: &Problem) -> Vec<f64> {
+        let mut edges_of = vec![0usize; problem.m];
+        for &(f, _, _) in &problem.edges {
+            edges_of[f] += 1;
+        }
+        problem
+            .edges
+            .iter()
+            .zip(&self.counts)
+            .map(|(&(f, _, _), &n)| {
+                let trials = self.trials[f];
+                if edges_of[f] == 1 && n >= trials && trials > 0.0 {
+                    trials * (n + 0.5) / (trials + 1.0)
+                } else {
+                    n
+                }
+            })
+            .collect()
+    }
+}
+
 /// The inverse Hessian of `problem` at `v` with the `pinned` state removed, as a dense matrix
 /// over all states (row and column of the pinned state 0). `None` when it is singular.
 fn inverse_hessian(problem: &Problem, v: &[f64], pinned: usize) -> Option<DMatrix<f64>> {
@@ -68,6 +96,7 @@ pub fn variance_shares(
         return Some(vec![vec![0.0; m]; m]);
     }
     let x = inverse_hessian(problem, v, pinned)?;
+    let counts = noise.variance_counts(problem);
     let mut by_source: Vec<Vec<usize>> = vec![Vec::new(); m];
     for (e, &(f, _, _)) in problem.edges.iter().enumerate() {
         by_source[f].push(e);
@@ -81,7 +110,7 @@ pub fn variance_shares(
                 let (_, g, _) = problem.edges[e];
                 let c = noise.slopes[e] * problem.kernel.d1(v[f] - v[g], problem.beta);
                 let d = x[(i, f)] - x[(i, g)];
-                let n = noise.counts[e];
+                let n = counts[e];
                 own += n * c * c * d * d;
                 sum += n * c * d;
             }
@@ -117,6 +146,7 @@ pub fn sandwich_covariance(
 ) -> Option<DMatrix<f64>> {
     let m = problem.m;
     let x = inverse_hessian(problem, v, pinned)?;
+    let counts = noise.variance_counts(problem);
     let mut cov = DMatrix::<f64>::zeros(m, m);
     let mut by_source: Vec<Vec<usize>> = vec![Vec::new(); m];
     for (e, &(f, _, _)) in problem.edges.iter().enumerate() {
@@ -129,7 +159,7 @@ pub fn sandwich_covariance(
             let (_, g, _) = problem.edges[e];
             let c = noise.slopes[e] * problem.kernel.d1(v[f] - v[g], problem.beta);
             let d = (x.column(f) - x.column(g)) * c;
-            let n = noise.counts[e];
+            let n = counts[e];
             cov.syger(n, &d, &d, 1.0);
             s.axpy(n, &d, 1.0);
         }
@@ -165,6 +195,28 @@ mod tests {
             assert!((se[1] - expected).abs() < 1e-12, "{kernel:?}: {} vs {expected}", se[1]);
             assert_eq!(se[0], 0.0);
         }
+    }
+
+    #[test]
+    fn a_state_placed_by_single_outcomes_is_not_certain() {
+        // A -> B 3 of 3 attempts, B -> A 1 of 1: every attempt of each source went one way, so
+        // unsmoothed shares (exactly 1) have no variance and B's error was exactly 0.
+        let problem = Problem {
+            m: 2,
+            edges: vec![(0, 1, 1.0), (1, 0, 1.0)],
+            kernel: Kernel::Softplus,
+            beta: 1.0,
+        };
+        let noise = EdgeNoise {
+            counts: vec![3.0, 1.0],
+            slopes: vec![1.0 / 3.0, 1.0],
+            trials: vec![3.0, 1.0],
+        };
+        let se = sandwich_se(&problem, &[0.0, 0.0], 0, &noise).unwrap();
+        // Each count's variance n p (1 - p) with p = (N + 1/2) / (n + 1), through the delta
+        // method's 1/N: 3 * (3.5/4)(0.5/4) / 9 and 1 * (1.5/2)(0.5/2) / 1.
+        let expected = (3.0 * 0.875 * 0.125 / 9.0 + 0.75 * 0.25f64).sqrt();
+        assert!((se[1] - expected).abs() < 1e-12, "{se:?} vs {expected}");
     }
 
     #[test]
