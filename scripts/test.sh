@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs every check and test of Balance Lab, installing whatever is missing first:
-# formatting, clippy (native and wasm32), native tests, wasm-bindgen tests in headless Chromium,
-# the release build, and the end-to-end tests against that build in headless Chromium and then
-# in headless Firefox ESR (scripts/e2e-firefox.sh, which installs Firefox and geckodriver).
+# formatting, clippy (native and wasm32), native tests, a real language model's run from the
+# command line (llama.cpp's server with SmolLM2, which scripts/real-model.sh installs), wasm-bindgen
+# tests in headless Chromium, the release build, and the end-to-end tests against that build in
+# headless Chromium and then in headless Firefox ESR (scripts/e2e-firefox.sh, which installs
+# Firefox and geckodriver); the end-to-end suites run the real model from the browser too.
 # Ends with one summary line: "summary: N passed, N failed".
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
 bash scripts/setup.sh || { echo "summary: 0 passed, 1 failed"; exit 1; }
+bash scripts/real-model.sh || { echo "summary: 0 passed, 1 failed"; exit 1; }
 
 LOGS="$ROOT/target/test-logs"
 mkdir -p "$LOGS"
@@ -44,6 +47,7 @@ run fmt check cargo fmt --all --check
 run clippy check cargo clippy --workspace --all-targets --locked -- -D warnings
 run clippy-wasm check cargo clippy --target wasm32-unknown-unknown -p balance-lab -p balance-worker -p balance-agent --all-targets --locked -- -D warnings
 run native tests cargo test --workspace --locked
+run real-model tests cargo test -p balance-cli --test real_model --locked -- --ignored
 run wasm tests cargo test --target wasm32-unknown-unknown -p balance-lab --tests --locked
 run build check trunk build --release --offline
 run e2e tests cargo test -p balance-lab --test e2e --locked -- --ignored --test-threads=1

@@ -94,7 +94,7 @@ pub fn page(cx: Context<'_>, report: &Report, figures: &[Figure]) -> String {
     if !summary.components.is_empty() {
         h.push_str(&format!(
             "<table><caption>Each component tested on its own{}</caption><thead><tr>\
-             <th>Component</th><th>States</th><th>Attempts</th><th>G</th><th>df</th><th>p</th>\
+             <th>Component</th><th>States / attempts</th><th>G on df</th><th>p</th>\
              </tr></thead><tbody>",
             if summary.components.len() < summary.component_count {
                 format!(
@@ -109,12 +109,10 @@ pub fn page(cx: Context<'_>, report: &Report, figures: &[Figure]) -> String {
         for r in &summary.components {
             h.push_str(&format!(
                 "<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                 <td>{}</td></tr>",
                 text(&r.name),
-                r.states,
-                r.attempts,
+                r.size,
                 r.g,
-                r.df,
                 text(&r.p)
             ));
         }

@@ -377,10 +377,8 @@ fn ComponentsTable(rows: Vec<ComponentRow>, of: usize) -> impl IntoView {
             <thead>
                 <tr>
                     <th>"Component"</th>
-                    <th>"States"</th>
-                    <th>"Attempts"</th>
-                    <th>"G"</th>
-                    <th>"df"</th>
+                    <th class="num">"States / attempts"</th>
+                    <th class="num">"G on df"</th>
                     <th>"p"</th>
                 </tr>
             </thead>
@@ -391,10 +389,8 @@ fn ComponentsTable(rows: Vec<ComponentRow>, of: usize) -> impl IntoView {
                         view! {
                             <tr>
                                 <th>{r.name}</th>
-                                <td class="num">{r.states}</td>
-                                <td class="num">{r.attempts}</td>
+                                <td class="num">{r.size}</td>
                                 <td class="num">{r.g}</td>
-                                <td class="num">{r.df}</td>
                                 <td>{r.p}</td>
                             </tr>
                         }

@@ -1,23 +1,19 @@
 //! The report in words: what the verdict card says and the HTML report repeats.
 
 use balance_core::report::Report;
-use balance_core::verdict::{component_name, entropy_sentences};
+use balance_core::verdict::entropy_sentences;
 
 use crate::format;
 
 /// One strongly connected component's own test, as a row of text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComponentRow {
-    /// "component 2 of 3 (D, E, F)".
+    /// Its number and first states: "2: D, E, F and 4 more".
     pub name: String,
-    /// Its states.
-    pub states: usize,
-    /// Its attempts.
-    pub attempts: String,
-    /// `G`, or "–" when it has nothing to test.
+    /// Its states and attempts: "7 / 2100".
+    pub size: String,
+    /// `G` on its degrees of freedom ("178.34 on 1"), or "–" when it has nothing to test.
     pub g: String,
-    /// Its degrees of freedom.
-    pub df: usize,
     /// Its p-value (calibrated where computed), or why it has none.
     pub p: String,
 }
@@ -91,7 +87,6 @@ fn component_rows(report: &Report) -> Vec<ComponentRow> {
     if components.len() < 2 {
         return Vec::new();
     }
-    let labels: Vec<String> = report.states.iter().map(|s| s.label.clone()).collect();
     let mut order: Vec<usize> = (0..components.len()).collect();
     order.sort_by(|&a, &b| {
         let p =
@@ -103,11 +98,13 @@ fn component_rows(report: &Report) -> Vec<ComponentRow> {
         .take(COMPONENT_ROWS)
         .map(|k| (k, &components[k]))
         .map(|(k, c)| ComponentRow {
-            name: component_name(components, k, &labels),
-            states: c.states.len(),
-            attempts: format::count(c.attempts),
-            g: if c.df > 0 { format::number(c.statistic, 2) } else { "–".into() },
-            df: c.df,
+            name: format!("{}: {}", k + 1, state_list(report, &c.states)),
+            size: format!("{} / {}", c.states.len(), format::count(c.attempts)),
+            g: if c.df > 0 {
+                format!("{} on {}", format::number(c.statistic, 2), c.df)
+            } else {
+                "–".into()
+            },
             p: match (c.df, c.p_value_null, c.p_value) {
                 (0, _, _) => "no cycle to test".into(),
                 (_, Some(p), _) => format!("{} (calibrated)", balance_core::format::p_value(p)),
@@ -116,6 +113,16 @@ fn component_rows(report: &Report) -> Vec<ComponentRow> {
             },
         })
         .collect()
+}
+
+/// The first states of a component by name, "D, E, F and 4 more".
+fn state_list(report: &Report, states: &[usize]) -> String {
+    let names: Vec<&str> =
+        states.iter().take(3).map(|&s| report.states[s].label.as_str()).collect();
+    match states.len().saturating_sub(3) {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names.join(", ")),
+    }
 }
 
 /// Most unplaced states listed one by one; beyond this they are grouped by reason.

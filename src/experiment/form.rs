@@ -464,6 +464,15 @@ pub fn TaskForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl I
                 />
                 " reject answers that repeat the prompt's state"
             </label>
+            <label>
+                <input
+                    type="checkbox"
+                    id="strip-markup"
+                    prop:checked=move || spec.with(|s| s.task.markup)
+                    on:change=move |ev| spec.update(|s| s.task.markup = event_target_checked(&ev))
+                />
+                " take off markup and punctuation around one word (**Attitude**., \"ATTITUDE\")"
+            </label>
         </fieldset>
     }
 }

@@ -235,6 +235,22 @@ pub fn RunPanel(
                     .into_any()
                 }
             }}
+            {move || snap.with(|s| (!s.notices.is_empty()).then(|| view! {
+                <ul class="notices" id="run-notices">
+                    {s.notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}
+                </ul>
+            }))}
+            {move || snap.with(|s| (!s.unread.is_empty()).then(|| view! {
+                <h4>"Answers that became no state"</h4>
+                <p class="muted">
+                    "By reason, with answers as the model wrote them (text, never markup). Many \
+                     of one reason point at the task's parser (an extraction pattern), the prompt \
+                     or the model."
+                </p>
+                <ul class="unread" id="unread-answers">
+                    {s.unread.iter().map(|u| view! { <li>{u.clone()}</li> }).collect_view()}
+                </ul>
+            }))}
             <h4>"Latest attempts"</h4>
             <div class="table-scroll">
             <table class="data" id="attempt-log">

@@ -5,10 +5,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
+use balance_agent::answers::Answers;
 use balance_agent::call::Retry;
 use balance_agent::errors::advice;
 use balance_agent::http::Transport;
-use balance_agent::runner::{Experiment, run};
+use balance_agent::runner::{Events, Experiment, Notice, run};
 use balance_agent::schedule::{Scheduler, Stop};
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::{ApiKey, ProviderKind, Spec};
@@ -80,6 +81,10 @@ pub struct Snapshot {
     pub outcomes: [usize; 5],
     /// The newest attempts first.
     pub log: Vec<LogRow>,
+    /// The answers that became no state, by reason with examples (one line each).
+    pub unread: Vec<String>,
+    /// What the run noticed about the provider and did about it.
+    pub notices: Vec<String>,
 }
 
 /// A run and everything it has recorded.
@@ -98,6 +103,8 @@ pub struct Session {
     spent: Cell<f64>,
     retried: RefCell<BTreeMap<String, usize>>,
     outcomes: Cell<[usize; 5]>,
+    answers: RefCell<Answers>,
+    notices: RefCell<Vec<String>>,
     log: RefCell<VecDeque<LogRow>>,
     /// (time, attempts recorded) when this page's part of the run began.
     started: Cell<(f64, usize)>,
@@ -163,6 +170,7 @@ impl Session {
         let file = file_of(&record, saved);
         let price = record.spec.plan.price;
         let outcomes = tally(&file.attempts);
+        let answers = Answers::of(&file.attempts);
         let spent =
             file.attempts.iter().filter_map(|a| a.usage.as_ref()).map(|u| price.cost(u)).sum();
         Rc::new(Session {
@@ -177,6 +185,8 @@ impl Session {
             ending: Cell::new(None),
             spent: Cell::new(spent),
             outcomes: Cell::new(outcomes),
+            answers: RefCell::new(answers),
+            notices: RefCell::new(Vec::new()),
             log: RefCell::new(VecDeque::new()),
             started: Cell::new((browser::now_ms(), 0)),
         })
@@ -205,6 +215,8 @@ impl Session {
             retried: self.retried.borrow().clone(),
             outcomes: self.outcomes.get(),
             log: self.log.borrow().iter().cloned().collect(),
+            unread: self.answers.borrow().lines(),
+            notices: self.notices.borrow().clone(),
         }
     }
 
@@ -223,6 +235,7 @@ impl Session {
         let mut outcomes = self.outcomes.get();
         outcomes[slot(&attempt.outcome)] += 1;
         self.outcomes.set(outcomes);
+        self.answers.borrow_mut().add(attempt);
         let mut log = self.log.borrow_mut();
         log.push_front(LogRow {
             index: attempt.index.unwrap_or_default(),
@@ -321,10 +334,19 @@ impl Session {
                 "the budget (${:.2}) could be passed by the next attempt",
                 spec.plan.budget.unwrap_or(0.0)
             )),
-            (None, Some(Stop::CutOff { cut, of })) => Status::CutOff(format!(
-                "{cut} of the last {of} answers were cut off by the token limit: {}",
-                spec.cut_off_advice()
-            )),
+            // A model that rambles is not helped by a higher limit: no offer to raise it.
+            (None, Some(Stop::CutOff { cut, rambling, of, example })) if 2 * rambling > cut => {
+                Status::Stopped(format!(
+                    "{}. A changed prompt or pattern is another experiment: start a new one",
+                    spec.cut_off_message(cut, rambling, of, example.as_deref())
+                ))
+            }
+            (None, Some(Stop::CutOff { cut, rambling, of, example })) => {
+                Status::CutOff(spec.cut_off_message(cut, rambling, of, example.as_deref()))
+            }
+            (None, Some(Stop::Empty { empty, of })) => {
+                Status::Stopped(spec.empty_message(empty, of))
+            }
             (None, Some(Stop::Failed(error))) => {
                 Status::Stopped(match advice(&spec.provider, &error, Some(&browser::origin())) {
                     Some(hint) => format!("{error}. {hint}"),
@@ -354,8 +376,10 @@ impl Session {
             Experiment { config: &spec.provider, key, task: &spec.task, policy: spec.retry };
         let me = self.clone();
         let mut on_attempt = move |_: usize, a: &Attempt, r: &[Retry]| me.take(a, r);
+        let mut on_notice = |n: &Notice| self.notices.borrow_mut().push(n.to_string());
+        let events = Events { attempt: &mut on_attempt, notice: &mut on_notice };
         let ending = || self.ending.get().is_some();
-        run(scheduler, &experiment, transport, &BrowserClock, &mut on_attempt, &ending).await
+        run(scheduler, &experiment, transport, &BrowserClock, events, &ending).await
     }
 }
 

@@ -6,12 +6,14 @@
 //! the sampling protocol with the run's bookkeeping ([`schedule`]). The
 //! HTTP transport is a trait ([`http::Transport`]): the browser and native tools each bring
 //! their own. What each model accepts (token field, temperature, reasoning) is its
-//! [`profile`]; [`models`] lists a provider's models.
+//! [`profile`]; [`models`] lists a provider's models; [`answers`] sums up what a run's answers
+//! were, the ones that became no state by reason.
 //!
 //! API keys are an [`ApiKey`]: it cannot be serialised and prints as `***`, so it never reaches
 //! a share link, an export or a log; it only goes into the request to its provider.
 #![warn(missing_docs)]
 
+pub mod answers;
 pub mod call;
 pub mod errors;
 pub mod http;

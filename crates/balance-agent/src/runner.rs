@@ -47,10 +47,15 @@ pub fn attempt_of(task: &Task, source: &str, text: &str) -> Attempt {
 }
 
 /// The attempt `answer` to the prompt about `source` makes: judged by the task when the model
-/// finished it, else an attempt with no answer (cut off, blocked) that moves nothing.
+/// finished it (or when the token limit cut it off after what the task's extraction pattern
+/// reads: [`Task::reads_cut_off`]), else an attempt with no answer (cut off, blocked) that moves
+/// nothing.
 pub fn attempt_of_answer(task: &Task, source: &str, answer: &Answer) -> Attempt {
     let mut attempt = match &answer.finish {
         Finish::Done => attempt_of(task, source, &answer.text),
+        Finish::CutOff if task.reads_cut_off(&answer.text) => {
+            attempt_of(task, source, &answer.text)
+        }
         other => Attempt {
             outcome: Outcome::NoAnswer,
             state: None,
@@ -66,24 +71,61 @@ pub fn attempt_of_answer(task: &Task, source: &str, answer: &Answer) -> Attempt 
     attempt
 }
 
-/// Runs `scheduler`'s plan until it is finished or stopped: `on_attempt` gets each recorded
-/// attempt with its index and the failures retried on its way; `cancelled` is asked between
-/// answers. Returns why the run stopped early, if it did.
+/// Something the run noticed about the provider and did something about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A call asked for `asked` answers and got `got`: the server does not give several answers
+    /// per call (llama.cpp's and others ignore `n`), so the run asks for `got` from now on.
+    FewerAnswers {
+        /// Answers asked of one call.
+        asked: usize,
+        /// Answers it gave.
+        got: usize,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::FewerAnswers { asked, got } => write!(
+                f,
+                "the server gave {got} answer(s) to a call that asked for {asked} (it ignores \
+                 the number of answers per call): asking for {got} per call from now on"
+            ),
+        }
+    }
+}
+
+/// What a run tells its caller as it goes.
+pub struct Events<'a> {
+    /// Each recorded attempt with its index and the failures retried on its way.
+    pub attempt: &'a mut dyn FnMut(usize, &Attempt, &[Retry]),
+    /// What the run noticed and did about it.
+    pub notice: &'a mut dyn FnMut(&Notice),
+}
+
+/// Runs `scheduler`'s plan until it is finished or stopped, telling `events` what happens;
+/// `cancelled` is asked between answers. Returns why the run stopped early, if it did.
 pub async fn run(
     scheduler: &mut Scheduler,
     experiment: &Experiment<'_>,
     transport: &impl Transport,
     sleeper: &impl Sleep,
-    on_attempt: &mut dyn FnMut(usize, &Attempt, &[Retry]),
+    events: Events<'_>,
     cancelled: &dyn Fn() -> bool,
 ) -> Option<Stop> {
+    let Events { attempt: on_attempt, notice: on_notice } = events;
     let mut running = FuturesUnordered::new();
+    // The configuration calls are made with: the number of answers per call drops to what the
+    // server gives.
+    let mut config = std::rc::Rc::new(experiment.config.clone());
     loop {
         if cancelled() {
             scheduler.cancel();
         }
-        while let Some(job) = scheduler.next_call(experiment.config.answers() as usize) {
+        while let Some(job) = scheduler.next_call(config.answers() as usize) {
             let prompt = experiment.task.prompt(&job.source);
+            let config = config.clone();
             running.push(async move {
                 let started = sleeper.now_ms();
                 // Backoff jitter drawn from the call's first index and try, so runs repeat.
@@ -96,7 +138,7 @@ pub async fn run(
                 let result = call(
                     transport,
                     sleeper,
-                    experiment.config,
+                    &config,
                     experiment.key,
                     &prompt,
                     &experiment.policy,
@@ -109,6 +151,13 @@ pub async fn run(
         let Some((job, result, elapsed)) = running.next().await else { break };
         match result {
             Ok(answered) => {
+                let got = answered.completion.answers.len();
+                if (1..job.indices.len()).contains(&got) && got < config.answers() as usize {
+                    on_notice(&Notice::FewerAnswers { asked: job.indices.len(), got });
+                    let fewer =
+                        ProviderConfig { answers_per_call: got as u32, ..(*config).clone() };
+                    config = std::rc::Rc::new(fewer);
+                }
                 let mut answers = answered.completion.answers.iter();
                 let mut usage = answered.completion.usage;
                 // The call's retries are counted once, with its first answer.

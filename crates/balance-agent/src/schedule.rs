@@ -14,10 +14,24 @@ use crate::errors::ProviderError;
 
 /// The reason recorded for an answer the token limit cut off.
 pub const CUT_OFF: &str = "cut off by the token limit";
-/// Recent attempts watched for cut-off answers.
-const CUT_OFF_WINDOW: usize = 20;
-/// Cut-off answers among them that pause the run (most of them).
-const CUT_OFF_LIMIT: usize = CUT_OFF_WINDOW / 2 + 1;
+/// Recent attempts watched for cut-off and empty answers.
+const WATCH_WINDOW: usize = 20;
+/// Cut-off (or empty) answers among them that pause the run: most of them.
+const WATCH_LIMIT: usize = WATCH_WINDOW / 2 + 1;
+/// Words from which a cut-off answer rambles (it would not have been one state however long the
+/// limit).
+const RAMBLING_WORDS: usize = 3;
+
+/// What one recorded attempt tells the watch of recent answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Watched {
+    /// Cut off by the token limit.
+    cut: bool,
+    /// Cut off after several words: the model rambles.
+    rambling: bool,
+    /// The model gave nothing at all.
+    empty: bool,
+}
 
 /// Where each attempt starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +129,18 @@ pub enum Stop {
     CutOff {
         /// Cut-off answers among the recent ones.
         cut: usize,
+        /// Those of them cut off after several words (the model rambles: a higher limit would
+        /// not make them one state).
+        rambling: usize,
+        /// Recent answers watched.
+        of: usize,
+        /// The latest answer cut off after several words, as the model wrote it.
+        example: Option<String>,
+    },
+    /// Most recent answers were empty (`empty` of the last `of`): the model answers nothing.
+    Empty {
+        /// Empty answers among the recent ones.
+        empty: usize,
         /// Recent answers watched.
         of: usize,
     },
@@ -140,8 +166,10 @@ pub struct Scheduler {
     in_flight: BTreeMap<usize, (String, usize)>,
     /// Calls made so far (their ids).
     calls: usize,
-    /// Whether each of the latest recorded attempts was cut off.
-    recent: VecDeque<bool>,
+    /// What each of the latest recorded attempts tells the watch.
+    recent: VecDeque<Watched>,
+    /// The latest answer cut off after several words.
+    rambled: Option<String>,
     recorded: BTreeSet<usize>,
     /// The smallest index never started.
     fresh: usize,
@@ -198,6 +226,7 @@ impl Scheduler {
             in_flight: BTreeMap::new(),
             calls: 0,
             recent: VecDeque::new(),
+            rambled: None,
             recorded: BTreeSet::new(),
             fresh: 0,
             lost: BTreeSet::new(),
@@ -348,16 +377,7 @@ impl Scheduler {
             self.dearest = self.dearest.max(cost);
             self.priced = true;
         }
-        let cut =
-            attempt.outcome == Outcome::NoAnswer && attempt.reason.as_deref() == Some(CUT_OFF);
-        self.recent.push_back(cut);
-        if self.recent.len() > CUT_OFF_WINDOW {
-            self.recent.pop_front();
-        }
-        let cut_recently = self.recent.iter().filter(|c| **c).count();
-        if cut_recently >= CUT_OFF_LIMIT {
-            self.stop.get_or_insert(Stop::CutOff { cut: cut_recently, of: self.recent.len() });
-        }
+        self.watch(attempt);
         match (&attempt.outcome, &attempt.state) {
             (Outcome::Transition | Outcome::Invalid, Some(state)) => {
                 self.counts.add_transition(&attempt.source, state, 1.0)
@@ -379,6 +399,35 @@ impl Scheduler {
             _ => {}
         }
         true
+    }
+
+    /// Watches the recent answers: the run stops when most were cut off by the token limit, or
+    /// most were empty.
+    fn watch(&mut self, attempt: &Attempt) {
+        let raw = attempt.raw.as_deref().unwrap_or("");
+        let cut =
+            attempt.outcome == Outcome::NoAnswer && attempt.reason.as_deref() == Some(CUT_OFF);
+        let rambling = cut && raw.split_whitespace().count() >= RAMBLING_WORDS;
+        if rambling {
+            self.rambled = Some(raw.to_owned());
+        }
+        self.recent.push_back(Watched {
+            cut,
+            rambling,
+            empty: attempt.raw.is_some() && raw.trim().is_empty(),
+        });
+        if self.recent.len() > WATCH_WINDOW {
+            self.recent.pop_front();
+        }
+        let count = |f: fn(&Watched) -> bool| self.recent.iter().filter(|w| f(w)).count();
+        let (cut, rambling, empty) = (count(|w| w.cut), count(|w| w.rambling), count(|w| w.empty));
+        let of = self.recent.len();
+        if cut >= WATCH_LIMIT {
+            let example = (rambling > 0).then(|| self.rambled.clone()).flatten();
+            self.stop.get_or_insert(Stop::CutOff { cut, rambling, of, example });
+        } else if empty >= WATCH_LIMIT {
+            self.stop.get_or_insert(Stop::Empty { empty, of });
+        }
     }
 
     /// Attempt `index` could not be made (its call failed for good): the run stops.

@@ -223,6 +223,63 @@ impl Spec {
             / 1e6
     }
 
+    /// Why the run paused when `cut` of the last `of` answers were cut off by the token limit,
+    /// `rambling` of them after several words (`example`, the latest of those), and what would
+    /// help. A model that rambles is not helped by a higher limit: it needs to be asked for one
+    /// state, a pattern that reads the state from the start of its answer, or another model.
+    pub fn cut_off_message(
+        &self,
+        cut: usize,
+        rambling: usize,
+        of: usize,
+        example: Option<&str>,
+    ) -> String {
+        let head = format!("{cut} of the last {of} answers were cut off by the token limit");
+        if 2 * rambling <= cut {
+            return format!("{head}: {}", self.cut_off_advice());
+        }
+        let example = example.map_or(String::new(), |e| {
+            let short: String = e.chars().take(60).collect();
+            let more = if e.chars().count() > 60 { "…" } else { "" };
+            format!(" (such as {:?})", format!("{short}{more}"))
+        });
+        let mut help = vec![format!(
+            "ask for the state alone in a system prompt (now {})",
+            match self.provider.system_prompt.as_deref().map(str::trim) {
+                Some(p) if !p.is_empty() => format!("{p:?}"),
+                _ => "none; try \"Answer with one word only.\"".to_owned(),
+            }
+        )];
+        if self.task.extract.is_none() {
+            help.push(format!(
+                "read the state from the start of each answer with an extraction pattern (such \
+                 as \"{FIRST_WORD}\": an answer cut off after it is then read)"
+            ));
+        }
+        help.push("try another model".to_owned());
+        format!(
+            "{head}, {rambling} of them after several words{example}: the model rambles, and a \
+             higher limit would only let it ramble longer. To go on, {}",
+            join_or(&help)
+        )
+    }
+
+    /// Why the run paused when `empty` of the last `of` answers were empty, and what to check.
+    pub fn empty_message(&self, empty: usize, of: usize) -> String {
+        let mut text = format!(
+            "{empty} of the last {of} answers were empty: {} answers nothing to this prompt. \
+             Check the model's name and that the server applies its chat template",
+            self.provider.model
+        );
+        if !matches!(self.provider.reasoning, Reasoning::Off) {
+            text.push_str(
+                ", or lower Reasoning (a reasoning model may spend its answer on thinking)",
+            );
+        }
+        text.push_str("; then run again to go on");
+        text
+    }
+
     /// What to change when most answers are cut off by the token limit.
     pub fn cut_off_advice(&self) -> String {
         let p = &self.provider;
@@ -236,6 +293,19 @@ impl Spec {
             text.push_str(", or lower Reasoning");
         }
         text
+    }
+}
+
+/// An extraction pattern that reads the first word of an answer, for models that go on after
+/// it: the word when something follows it.
+pub const FIRST_WORD: &str = r"^\W*([A-Za-z]+)\b";
+
+/// "a, b or c".
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 

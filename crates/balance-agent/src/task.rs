@@ -8,6 +8,13 @@ use serde::{Deserialize, Serialize};
 /// The placeholder the template's state replaces.
 pub const STATE: &str = "{state}";
 
+/// What [`Task::markup`] takes off either end of an answer, besides whitespace: emphasis,
+/// quotes, brackets and punctuation.
+pub const AROUND: &[char] = &[
+    '*', '_', '"', '\'', '`', '.', '!', '?', ',', ';', ':', '(', ')', '[', ']', '\u{201c}',
+    '\u{201d}', '\u{2018}', '\u{2019}',
+];
+
 /// Letter case applied by the parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -54,6 +61,10 @@ pub struct Task {
     pub template: String,
     /// Trim surrounding whitespace (and a final full stop) from answers.
     pub trim: bool,
+    /// Also take off the markup and punctuation models put around a one-word answer
+    /// (`**Attitude**.`, `"ATTITUDE"`, `Attitude!`): the characters of [`AROUND`] at either end.
+    #[serde(default)]
+    pub markup: bool,
     /// Letter case applied to answers.
     pub case: Case,
     /// A regular expression picking the state out of the answer: its first group if it has
@@ -88,9 +99,11 @@ pub enum Outcome {
 
 impl Task {
     /// The paper's word task (docs/experiments.md): the prompt with its worked examples, answers
-    /// trimmed and upper-cased, non-words and repeats rejected, wrong sums into `INVALID00`.
+    /// trimmed (with the markup and punctuation real models put around one word) and
+    /// upper-cased, non-words and repeats rejected, wrong sums into `INVALID00`.
     pub fn word_sum_100() -> Task {
         Task {
+            markup: true,
             template: "Let the letters A to Z be worth 1% to 26%: A = 1%, B = 2%, ..., Z = 26%. A \
                 word is worth the sum of its letters. For example, KNOWLEDGE adds up to 96%, \
                 HARDWORK to 98%, LUCK to 47%, LOVE to 54% and MONEY to 72%. An example word is \
@@ -109,6 +122,7 @@ impl Task {
     /// A blank task to fill in: the state as the whole prompt, any answer valid.
     pub fn blank() -> Task {
         Task {
+            markup: false,
             template: STATE.to_owned(),
             trim: true,
             case: Case::Keep,
@@ -162,6 +176,9 @@ impl Task {
         if self.trim {
             text = text.trim().trim_end_matches('.').trim().to_owned();
         }
+        if self.markup {
+            text = text.trim_matches(|c: char| c.is_whitespace() || AROUND.contains(&c)).to_owned();
+        }
         text = match self.case {
             Case::Keep => text,
             Case::Upper => text.to_uppercase(),
@@ -176,9 +193,12 @@ impl Task {
         match &self.validator {
             Validator::Any => Outcome::State(text),
             Validator::LetterSum { target } => match letter_sum(&text) {
+                None if text.split_whitespace().count() > 1 => reject("not one word"),
                 None => reject("not a word of letters only"),
                 Some(s) if s == *target => Outcome::State(text),
-                Some(s) => self.invalid_answer(&format!("letters add up to {s}, not {target}")),
+                Some(s) => self.invalid_answer(&format!(
+                    "letters do not add up to {target} (they add up to {s})"
+                )),
             },
             Validator::Regex(x) => match Regex::new(&format!("^(?:{x})$")) {
                 Ok(re) if re.is_match(&text) => Outcome::State(text),
@@ -193,6 +213,18 @@ impl Task {
                 }
             }
         }
+    }
+
+    /// Whether an answer cut off by the token limit still holds what the task reads from it:
+    /// the task has an extraction pattern, which matches, and the answer goes on after the match
+    /// (a state cut off in the middle is not read).
+    pub fn reads_cut_off(&self, answer: &str) -> bool {
+        let Some(re) = self.extract.as_deref().and_then(|x| Regex::new(x).ok()) else {
+            return false;
+        };
+        re.captures(answer)
+            .and_then(|c| c.get(1).or_else(|| c.get(0)))
+            .is_some_and(|m| m.end() < answer.len())
     }
 
     /// An invalid answer, as the task treats them.

@@ -227,8 +227,55 @@ fn a_run_whose_answers_are_mostly_cut_off_pauses() {
         let job = next_job(&mut s).unwrap();
         assert!(s.record(job.index, &cut(&job.source)));
     }
-    assert_eq!(s.stopped(), Some(&Stop::CutOff { cut: 11, of: 20 }));
+    // The answers cut off were one word each: a higher limit is what helps.
+    assert_eq!(s.stopped(), Some(&Stop::CutOff { cut: 11, rambling: 0, of: 20, example: None }));
     assert!(next_job(&mut s).is_none());
+}
+
+#[test]
+fn a_model_that_rambles_or_answers_nothing_pauses_with_what_would_help() {
+    use balance_agent::Spec;
+    let spec = Spec::simulated_word_task();
+    // Cut off after many words: raising the limit would not help, and the message says what
+    // would.
+    let mut s = Scheduler::new(plan(100, 4)).unwrap();
+    let ramble = "Here's a possible solution to the word BUZZY:\n\nBU";
+    while s.stopped().is_none() {
+        let job = next_job(&mut s).unwrap();
+        let a = Attempt {
+            outcome: Outcome::NoAnswer,
+            state: None,
+            reason: Some(CUT_OFF.to_owned()),
+            raw: Some(ramble.to_owned()),
+            ..answer(&job.source, &mut Lcg(0))
+        };
+        assert!(s.record(job.index, &a));
+    }
+    let Some(Stop::CutOff { cut, rambling, of, example }) = s.stopped().cloned() else {
+        panic!("{:?}", s.stopped());
+    };
+    assert_eq!((cut, rambling, of), (11, 11, 11));
+    let message = spec.cut_off_message(cut, rambling, of, example.as_deref());
+    assert!(message.contains("the model rambles"), "{message}");
+    assert!(
+        message.contains("system prompt") && message.contains("extraction pattern"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"Here's a possible solution to the word BUZZY:\\n\\nBU\""),
+        "{message}"
+    );
+    assert!(!message.contains("raise Max tokens"), "{message}");
+    // Empty answers, attempt after attempt: it stops and says so.
+    let mut s = Scheduler::new(plan(100, 4)).unwrap();
+    let task = Task::word_sum_100();
+    while s.stopped().is_none() {
+        let job = next_job(&mut s).unwrap();
+        assert!(s.record(job.index, &attempt_of(&task, &job.source, "")));
+    }
+    assert_eq!(s.stopped(), Some(&Stop::Empty { empty: 11, of: 11 }));
+    let message = spec.empty_message(11, 11);
+    assert!(message.starts_with("11 of the last 11 answers were empty"), "{message}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use balance_agent::retry::RetryPolicy;
-use balance_agent::runner::{Experiment, run};
+use balance_agent::runner::{Events, Experiment, run};
 use balance_agent::schedule::{Plan, Price, Protocol, Scheduler};
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::task::Task;
@@ -54,9 +54,12 @@ fn run_simulated(temperature: f64, attempts: usize, seed: u64) -> Vec<(usize, At
         &experiment,
         &transport,
         &clock,
-        &mut |index, attempt, retried| {
-            assert!(retried.is_empty());
-            recorded.push((index, attempt.clone()));
+        Events {
+            attempt: &mut |index, attempt, retried| {
+                assert!(retried.is_empty());
+                recorded.push((index, attempt.clone()));
+            },
+            notice: &mut |n| panic!("the simulated agent gives every answer asked: {n}"),
         },
         &|| false,
     ));

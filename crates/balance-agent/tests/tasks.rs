@@ -28,13 +28,19 @@ fn the_word_task_prompts_parses_and_judges_as_the_paper() {
     assert_eq!(task.judge("BUZZY", "  attitude.\n"), Outcome::State("ATTITUDE".into()));
     assert_eq!(
         task.judge("BUZZY", "LOVE"),
-        Outcome::Sink { state: "INVALID00".into(), reason: "letters add up to 54, not 100".into() }
+        Outcome::Sink {
+            state: "INVALID00".into(),
+            reason: "letters do not add up to 100 (they add up to 54)".into()
+        }
     );
     assert!(
         matches!(task.judge("BUZZY", "buzzy"), Outcome::Rejected { reason } if reason.contains("repeats"))
     );
     assert!(
-        matches!(task.judge("BUZZY", "Sure! TURKEY"), Outcome::Rejected { reason } if reason.contains("letters only"))
+        matches!(task.judge("BUZZY", "Sure! TURKEY"), Outcome::Rejected { reason } if reason == "not one word")
+    );
+    assert!(
+        matches!(task.judge("BUZZY", "TURK3Y"), Outcome::Rejected { reason } if reason.contains("letters only"))
     );
     assert!(matches!(task.judge("BUZZY", "   "), Outcome::Rejected { .. }));
 }
@@ -44,6 +50,7 @@ fn extraction_regex_validation_lists_and_rejections() {
     let task = Task {
         template: "State {state}. Answer as <answer>X</answer>.".into(),
         trim: true,
+        markup: false,
         case: Case::Lower,
         extract: Some("<answer>(.*?)</answer>".into()),
         validator: Validator::Regex("[a-z]+".into()),

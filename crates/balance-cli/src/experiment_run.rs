@@ -9,12 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use balance_agent::Spec;
+use balance_agent::answers::Answers;
 use balance_agent::call::Sleep;
 use balance_agent::errors::advice;
 use balance_agent::http::Transport;
 use balance_agent::provider::{ApiKey, ProviderConfig, ProviderKind};
 use balance_agent::retry::RetryPolicy;
-use balance_agent::runner::{Experiment, run};
+use balance_agent::runner::{Events, Experiment, Notice, run};
 use balance_agent::schedule::{Plan, Scheduler, Stop};
 use balance_agent::simulated::SimulatedTransport;
 use balance_agent::spec::Arm;
@@ -263,9 +264,18 @@ impl Job<'_> {
             }
         };
         let is_cancelled = || cancelled.load(Ordering::SeqCst);
+        let mut notices = Vec::new();
+        let quiet = self.quiet;
+        let label = self.label.clone();
+        let mut on_notice = |n: &Notice| {
+            if !quiet {
+                eprintln!("balance run{label}: {n}");
+            }
+            notices.push(n.to_string());
+        };
+        let events = Events { attempt: &mut on_attempt, notice: &mut on_notice };
         let stop =
-            run(&mut self.scheduler, &experiment, transport, clock, &mut on_attempt, &is_cancelled)
-                .await;
+            run(&mut self.scheduler, &experiment, transport, clock, events, &is_cancelled).await;
         if let Some(e) = error {
             return Err(e);
         }
@@ -279,6 +289,21 @@ impl Job<'_> {
             started.elapsed().as_secs_f64(),
             self.scheduler.spent(),
         );
+        for n in &notices {
+            summary.push_str(&format!("noticed: {n}\n"));
+        }
+        // What the answers that became no state were, so that a parser a real model's answers
+        // slip past is seen at once.
+        let answers = Answers::of(&attempts);
+        if answers.states < answers.attempts {
+            summary.push_str(&format!(
+                "{} of {} answers became a state; the others:\n",
+                answers.states, answers.attempts
+            ));
+            for line in answers.lines() {
+                summary.push_str(&format!("  {line}\n"));
+            }
+        }
         match stop {
             None => Ok(summary),
             Some(Stop::Cancelled) => {
@@ -289,12 +314,21 @@ impl Job<'_> {
                 summary.push_str("stopped: the next attempt could pass the budget\n");
                 Ok(summary)
             }
-            Some(Stop::CutOff { cut, of }) => Err(format!(
-                "{summary}paused: {cut} of the last {of} answers were cut off by the token limit: \
-                 {} in the run file, then run the same command again to go on (answers cut off \
-                 are kept in the file but not counted)",
-                self.spec.cut_off_advice()
+            Some(Stop::CutOff { cut, rambling, of, example }) if 2 * rambling > cut => {
+                Err(format!(
+                    "{summary}paused: {}. A changed prompt or pattern is another experiment: write \
+                 it to a new --out (answers cut off are kept in the file but not counted)",
+                    self.spec.cut_off_message(cut, rambling, of, example.as_deref())
+                ))
+            }
+            Some(Stop::CutOff { cut, rambling, of, example }) => Err(format!(
+                "{summary}paused: {} in the run file, then run the same command again to go on \
+                 (answers cut off are kept in the file but not counted)",
+                self.spec.cut_off_message(cut, rambling, of, example.as_deref())
             )),
+            Some(Stop::Empty { empty, of }) => {
+                Err(format!("{summary}paused: {}", self.spec.empty_message(empty, of)))
+            }
             Some(Stop::Failed(error)) => {
                 let mut message = format!("{summary}stopped: {error}");
                 if let Some(hint) = advice(&self.spec.provider, &error, None) {

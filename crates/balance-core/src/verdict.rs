@@ -149,9 +149,12 @@ pub fn entropy_sentences(report: &Report) -> Vec<String> {
     let components = &report.components;
     let mut out = Vec::new();
     if components.len() > 1 {
+        let all = match components.len() {
+            2 => "both components".to_owned(),
+            n => format!("all {n} components"),
+        };
         out.push(format!(
-            "Over all {} components, each weighted by its share of the attempts: {}.",
-            components.len(),
+            "Over {all}, each weighted by its share of the attempts: {}.",
             entropy_sentence(&report.entropy_production)
         ));
         let mut order: Vec<usize> = (0..components.len()).collect();

@@ -86,7 +86,7 @@ fn a_driven_component_beside_a_reversible_one_is_found_and_named() {
     assert!(lo > 0.0 && lo <= truth && truth <= hi, "{lo} {truth} {hi}");
     assert_eq!(landscape.entropy.credible.unwrap()[0], 0.0);
     let lines = entropy_sentences(&r);
-    assert!(lines[0].starts_with("Over all 2 components"), "{lines:?}");
+    assert!(lines[0].starts_with("Over both components"), "{lines:?}");
     assert!(lines[1].starts_with("Component 2 of 2 (X, Y, Z): entropy production"), "{lines:?}");
 }
 

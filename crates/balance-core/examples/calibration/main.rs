@@ -373,8 +373,8 @@ fn reversible(datasets: u64, full: &Settings) {
     design("4 reversible components of 5 states, Zipf 3,000 to 100", datasets, full, &components);
 }
 
-/// A driven design: `chain(seed)` with `attempts`, whose component holding state `driven` (if
-/// any) is the one driven.
+/// A driven design: `chain(seed)` with `attempts`; where it has components that are not driven,
+/// `driven` is a state of the one that is (the verdict should name it).
 fn driven_design(
     name: &str,
     datasets: u64,
@@ -401,7 +401,7 @@ fn entropy(datasets: u64, full: &Settings) {
             datasets,
             full,
             vec![500.0; 3],
-            Some(0),
+            None,
             |_| ring(3, 0.3, drive),
         );
     }
@@ -411,7 +411,7 @@ fn entropy(datasets: u64, full: &Settings) {
             datasets,
             full,
             vec![300.0; 8],
-            Some(0),
+            None,
             |_| ring(8, 0.4, drive),
         );
     }
@@ -426,7 +426,7 @@ fn entropy(datasets: u64, full: &Settings) {
             datasets,
             full,
             vec![300.0; 20],
-            Some(0),
+            None,
             graph,
         );
         driven_design(
@@ -434,7 +434,7 @@ fn entropy(datasets: u64, full: &Settings) {
             datasets,
             full,
             zipf(20, 3000.0, 150.0),
-            Some(0),
+            None,
             graph,
         );
     }
