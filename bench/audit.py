@@ -197,13 +197,13 @@ def run(name, datasets, make):
                 lrt_rejected += (r["lrt"]["p_value_null"] or 1.0) < 0.05
             if r["verdict"]["decision"] in ("rejected", "irreversible"):
                 rejected += 1
-                if driven is not None:
-                    k = next(i for i, c in enumerate(r["components"])
-                             if any(index[s] == driven for s in c["states"]))
+                k = next((i for i, c in enumerate(r["components"])
+                          if any(index[s] == driven for s in c["states"])), None)
+                if k is not None:
                     n = len(r["components"])
                     named += n == 1 or f"component {k + 1} of {n} " in r["verdict"]["headline"]
     size = f"{100 * lrt_rejected / tested:.1f}%" if tested else "-"
-    names = f"{named} of {rejected}" if driven_design(name) and rejected else "-"
+    names = f"{named} of {rejected}" if driven_design(name) and "components" in name else "-"
     print(f"| {name} | {datasets} | {v[0]} | {v[1]} | {v[2]} | {whole[0]} | {whole[1]} | "
           f"{each[0]} | {each[1]} | {size} | {names} |", flush=True)
 
@@ -217,7 +217,8 @@ def designs():
         def make(rng):
             energy = rng.standard_normal(n)
             p = kernel(n, graph_pairs(n, chords, rng), energy, rng, kind, drive, symmetric)
-            return p, attempts, (energy if drive == 0 else None), (0 if drive else None)
+            # Every pair is driven: no one component to name.
+            return p, attempts, (energy if drive == 0 else None), None
         return make
 
     def components(count, size, drive, attempts_each):

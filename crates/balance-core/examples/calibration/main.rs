@@ -129,6 +129,8 @@ struct Results {
     /// those among them that name the driven component.
     rejected: usize,
     named: usize,
+    /// Whether the design has one driven component among others to name.
+    nameable: bool,
     datasets: usize,
     /// Sum of the true entropy production of the whole, for its mean.
     truth: f64,
@@ -155,6 +157,7 @@ impl Results {
                 self.component_entropy[1].add(e.interval, t);
             }
         }
+        self.nameable |= truth.driven.is_some();
         if matches!(r.verdict.decision, Decision::Rejected | Decision::Irreversible) {
             self.rejected += 1;
             let named = truth.driven.and_then(|s| {
@@ -223,7 +226,7 @@ fn design(name: &str, datasets: u64, settings: &Settings, make: &dyn Fn(u64) -> 
             let (g, h) = (results.component_entropy[0].show(), results.component_entropy[1].show());
             let rejects =
                 format!("{:.1}%", 100.0 * results.rejected as f64 / results.datasets as f64);
-            let named = if results.rejected > 0 {
+            let named = if results.nameable && results.rejected > 0 {
                 format!("{} of {}", results.named, results.rejected)
             } else {
                 "-".into()
@@ -458,7 +461,7 @@ fn entropy(datasets: u64, full: &Settings) {
             datasets,
             full,
             [vec![2000.0; 6], vec![300.0; 3]].concat(),
-            Some(6),
+            (drive > 0.0).then_some(6),
             beside(1, drive),
         );
     }
@@ -468,7 +471,7 @@ fn entropy(datasets: u64, full: &Settings) {
             datasets,
             full,
             vec![400.0; 69],
-            Some(66),
+            (drive > 0.0).then_some(66),
             beside(11, drive),
         );
     }
