@@ -37,25 +37,41 @@ impl Transport for Fetch {
                 })
             };
             let signal = controller.signal();
-            let mut builder = match request.method {
-                Method::Get => gloo_net::http::Request::get(&request.url),
-                Method::Post => gloo_net::http::Request::post(&request.url),
-            }
-            .abort_signal(Some(&signal));
+            let init = web_sys::RequestInit::new();
+            init.set_method(match request.method {
+                Method::Get => "GET",
+                Method::Post => "POST",
+            });
+            init.set_signal(Some(&signal));
+            let headers = web_sys::Headers::new()
+                .map_err(|_| network("the browser cannot make requests here".into()))?;
             for (name, value) in &request.headers {
                 // A GET has no body to describe.
                 if request.method == Method::Get && name.eq_ignore_ascii_case("content-type") {
                     continue;
                 }
-                builder = builder.header(name, value);
+                headers
+                    .set(name, value)
+                    .map_err(|_| network(format!("the header {name} cannot be sent")))?;
+            }
+            init.set_headers(&headers);
+            if request.method == Method::Post {
+                init.set_body(&wasm_bindgen::JsValue::from_str(&request.body));
+            }
+            // A server on this machine or its network, called from a page that is not: the
+            // browser asks the person for the permission (Local Network Access), where without
+            // the request's address space it refuses the call.
+            if let Some(space) = balance_agent::errors::address_space(&request.url) {
+                let _ = js_sys::Reflect::set(&init, &"targetAddressSpace".into(), &space.into());
             }
             let failed = |e: gloo_net::Error| {
                 if timed_out.get() { TransportError::Timeout } else { network(e.to_string()) }
             };
-            let ready = match request.method {
-                Method::Get => builder.build(),
-                Method::Post => builder.body(request.body),
-            };
+            let raw =
+                web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(|_| {
+                    network(format!("{} is not an address a page can call", request.url))
+                })?;
+            let ready: Result<gloo_net::http::Request, gloo_net::Error> = Ok(raw.into());
             let response = ready.map_err(failed)?.send().await.map_err(failed)?;
             // Only the headers the runner reads (a CORS answer exposes little else).
             let headers = ["retry-after"]

@@ -227,11 +227,22 @@ pub fn ProviderForm(
                     />
                 </label>
                 <datalist id="model-list">
-                    <For each=move || listing.models() key=|m| m.id.clone() let:m>
+                    <For each=move || listing.suggestions(kind()) key=|m| m.id.clone() let:m>
                         <option value=m.id.clone()>{m.name.clone().unwrap_or_default()}</option>
                     </For>
                 </datalist>
                 <button type="button" id="load-models" class="small" on:click=move |_| listing.load(spec.get_untracked())>"Load models"</button>
+                <Show when=move || spec.with(|s| s.provider.is_openrouter())>
+                    <label>
+                        <input
+                            type="checkbox"
+                            id="pin-route"
+                            prop:checked=move || spec.with(|s| s.provider.pin_route)
+                            on:change=move |ev| spec.update(|s| s.provider.pin_route = event_target_checked(&ev))
+                        />
+                        " keep one provider for the whole run (OpenRouter: no fallbacks, every parameter honoured)"
+                    </label>
+                </Show>
                 {move || listing.message().map(|t| view! { <p class="muted" id="model-listing">{t}</p> })}
             </Show>
             {field(spec, error, "temperature", "Temperature ", |s| s.provider.temperature.to_string(), |s, t| {

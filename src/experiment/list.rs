@@ -331,6 +331,7 @@ mod tests {
             finish: Some("stop".into()),
             logprob: None,
             elapsed_ms: None,
+            served_by: None,
         }
     }
 

@@ -43,6 +43,23 @@ impl ModelListing {
         })
     }
 
+    /// The picker's suggestions for `kind`: the listed models once loaded, else a current model
+    /// of the provider beside the paper's ([`balance_agent::models::suggested`]).
+    pub fn suggestions(self, kind: balance_agent::ProviderKind) -> Vec<ModelInfo> {
+        let loaded = self.models();
+        if !loaded.is_empty() {
+            return loaded;
+        }
+        balance_agent::models::suggested(kind)
+            .iter()
+            .map(|(id, name)| ModelInfo {
+                id: (*id).to_owned(),
+                name: Some((*name).to_owned()),
+                price: None,
+            })
+            .collect()
+    }
+
     /// What the listing says: "Loading the models…" while it runs, then how many came or why
     /// none did.
     pub fn message(self) -> Option<String> {

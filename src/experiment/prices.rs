@@ -10,13 +10,17 @@ use crate::browser::{self, Keep};
 const ENTRY: &str = "balance-lab-prices";
 
 /// List prices (input, output per million tokens) the table starts from.
-const LIST: [(&str, f64, f64); 10] = [
+const LIST: [(&str, f64, f64); 14] = [
     ("gpt-5-nano", 0.05, 0.40),
     ("gpt-5-mini", 0.25, 2.00),
     ("gpt-4o-mini", 0.15, 0.60),
     ("gpt-4o", 2.50, 10.00),
     ("gpt-4.1-mini", 0.40, 1.60),
     ("claude-sonnet-4-20250514", 3.00, 15.00),
+    ("claude-sonnet-5-5", 2.00, 10.00),
+    ("claude-sonnet-5", 2.00, 10.00),
+    ("claude-opus-5-5", 4.00, 20.00),
+    ("claude-haiku-4-5-20251001", 1.00, 5.00),
     ("claude-3-5-haiku-latest", 0.80, 4.00),
     ("gemini-2.5-flash", 0.30, 2.50),
     ("gemini-2.5-pro", 1.25, 10.00),

@@ -239,6 +239,7 @@ mod tests {
             finish: Some("stop".into()),
             logprob: Some(-0.5),
             elapsed_ms: Some(3.0),
+            served_by: None,
         }
     }
 

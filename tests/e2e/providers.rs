@@ -134,7 +134,7 @@ async fn a_refused_parameter_names_the_setting_and_models_can_be_listed() {
     // The compatible server's model list.
     b.find("#load-models").await.click().await.unwrap();
     let listing = b.wait_for_text("#model-listing", |t| !t.starts_with("Loading")).await;
-    assert_eq!(listing, "8 models: type to pick one.");
+    assert_eq!(listing, "9 models: type to pick one.");
     // OpenRouter's list carries prices, which fill the price table.
     b.fill("#base-url", &format!("http://{}/api/v1", server.addr())).await;
     b.find("#load-models").await.click().await.unwrap();
@@ -145,7 +145,7 @@ async fn a_refused_parameter_names_the_setting_and_models_can_be_listed() {
     assert_eq!(b.find("#price-out").await.prop("value").await.unwrap().as_deref(), Some("0.4"));
     // Anthropic's paged list and Gemini's (embedding models left out), with their keys.
     for (kind, path, expected) in
-        [("anthropic", "v1", "3 models"), ("gemini", "v1beta", "5 models")]
+        [("anthropic", "v1", "9 models"), ("gemini", "v1beta", "6 models")]
     {
         b.find("#provider-kind").await.select_by_value(kind).await.unwrap();
         b.fill("#base-url", &format!("http://{}/{path}", server.addr())).await;
@@ -154,5 +154,15 @@ async fn a_refused_parameter_names_the_setting_and_models_can_be_listed() {
         let listing = b.wait_for_text("#model-listing", |t| t.starts_with(expected)).await;
         assert!(listing.starts_with(expected), "{kind}: {listing}");
     }
+    // A temperature sweep on a model that takes no temperature is refused before any call.
+    b.find("#provider-kind").await.select_by_value("anthropic").await.unwrap();
+    b.fill("#base-url", &format!("http://{}/v1", server.addr())).await;
+    b.fill("#model", "claude-sonnet-5").await;
+    b.fill("#arm-temperatures", "1, 0.5").await;
+    let calls = server.log().len();
+    b.find("#start-run").await.click().await.unwrap();
+    let refused = b.text("#form-error").await;
+    assert!(refused.contains("takes only its default temperature"), "{refused}");
+    assert_eq!(server.log().len(), calls, "nothing was sent");
     b.finish_expecting(&["400 (Bad Request)"]).await;
 }

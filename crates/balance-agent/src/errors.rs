@@ -201,6 +201,34 @@ pub fn is_loopback(base_url: &str) -> bool {
     host == "localhost" || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The address space a browser puts `base_url` in, for Local Network Access (Chrome 142 and
+/// later): `loopback` for this machine (localhost, 127.0.0.0/8, [::1]), `local` for the private
+/// network (10/8, 172.16/12, 192.168/16, link-local 169.254/16, `.local` names), `None` for the
+/// public internet. A page fetches the first two with `targetAddressSpace` set to it, so that
+/// the browser asks the person for the permission rather than refusing the call.
+pub fn address_space(base_url: &str) -> Option<&'static str> {
+    let rest = base_url.trim().split("://").nth(1).unwrap_or("");
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return Some("loopback");
+    }
+    if host.to_ascii_lowercase().ends_with(".local") {
+        return Some("local");
+    }
+    let ip = host.parse::<std::net::Ipv4Addr>().ok()?;
+    if ip.is_loopback() {
+        Some("loopback")
+    } else if ip.is_private() || ip.is_link_local() {
+        Some("local")
+    } else {
+        None
+    }
+}
+
 /// What to do about `error`, for a call to `config`'s server from a page at `origin` (or, with
 /// `None`, from the command line, where CORS and the page's policy play no part): the likely
 /// cause and its fix, beyond what the error itself says.
@@ -236,6 +264,15 @@ pub fn advice(
             "This page may call only https:// addresses and this machine's own (127.0.0.1, \
              localhost): {base} is neither. Use https, or run the model locally."
         )),
+        // A page not on this machine reaching one of its servers needs the person's permission.
+        ProviderError::Network(_) if local && !origin.is_empty() && !is_loopback(origin) => {
+            Some(format!(
+                "Is the server running at {base}? This page ({origin}) is not on this machine, so \
+                 the browser asks for the permission to reach apps on this device (Chrome's Local \
+                 Network Access, from Chrome 142): allow it when asked, or in the site's settings \
+                 (\"Apps on device\" / local network). {local_cors}"
+            ))
+        }
         ProviderError::Network(_) if local => {
             Some(format!("Is the server running at {base}? {local_cors}"))
         }

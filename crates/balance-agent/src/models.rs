@@ -21,6 +21,30 @@ pub struct ModelInfo {
     pub price: Option<Price>,
 }
 
+/// Models the picker offers before a provider's list is loaded: a current model of each
+/// provider (late 2026) beside the paper's, with the family the profile gives it.
+pub fn suggested(kind: ProviderKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        ProviderKind::OpenAi => &[
+            ("gpt-5.1", "GPT-5.1 (reasoning none by default)"),
+            ("gpt-5-mini", "GPT-5 mini"),
+            ("gpt-5-nano", "GPT-5 Nano (the paper's)"),
+        ],
+        ProviderKind::Anthropic => &[
+            ("claude-sonnet-5-5", "Claude Sonnet 5.5 (no temperature)"),
+            ("claude-opus-5-5", "Claude Opus 5.5 (no temperature, always thinks)"),
+            ("claude-haiku-4-5-20251001", "Claude Haiku 4.5"),
+            ("claude-sonnet-4-20250514", "Claude Sonnet 4 (the paper's)"),
+        ],
+        ProviderKind::Gemini => &[
+            ("gemini-3-flash-preview", "Gemini 3 Flash (one answer per call)"),
+            ("gemini-2.5-flash", "Gemini 2.5 Flash (the paper's)"),
+            ("gemini-2.5-pro", "Gemini 2.5 Pro"),
+        ],
+        ProviderKind::OpenAiCompatible | ProviderKind::Simulated => &[],
+    }
+}
+
 /// Most pages read from a paged list.
 const MAX_PAGES: usize = 20;
 

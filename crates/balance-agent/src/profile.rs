@@ -121,6 +121,15 @@ pub enum Control {
     PassThrough,
     /// Anthropic's extended thinking (`thinking.budget_tokens`), off unless asked.
     Thinking,
+    /// Anthropic's adaptive thinking (`thinking: {type: "adaptive"}` with
+    /// `output_config.effort`), the only thinking of Claude Opus 4.7 and later and the Claude 5
+    /// family, which refuse `budget_tokens`; how it is turned off differs by model.
+    Adaptive {
+        /// What `off` sends.
+        off: AdaptiveOff,
+        /// The effort the model uses when nothing is sent (0 low, 1 medium, 2 high).
+        default: usize,
+    },
     /// Gemini 2.5's `thinkingConfig.thinkingBudget` in tokens.
     Budget {
         /// The smallest budget that is not 0.
@@ -139,6 +148,22 @@ pub enum Control {
         /// The values for low, medium and high.
         levels: [&'static str; 3],
     },
+}
+
+/// How a model with adaptive thinking is made not to think.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdaptiveOff {
+    /// It thinks only when asked: nothing is sent (Claude Opus 4.7 and 4.8, which refuse both
+    /// `enabled` and `disabled`).
+    Omit,
+    /// It thinks by default; `thinking: {type: "disabled"}` turns it off (Claude Opus 5 and
+    /// Sonnet 5, at the default effort or below).
+    Disabled,
+    /// It thinks by default; `thinking: {type: "between_tools"}`, no thinking before the answer,
+    /// is the least (Claude Sonnet 5.5 and later, which refuse `disabled`).
+    BetweenTools,
+    /// It always thinks: `off` takes the least effort (Claude Opus 5.5 and later, Fable, Mythos).
+    Never,
 }
 
 /// What a model accepts.
@@ -172,6 +197,11 @@ pub struct Resolved {
     pub effort: Option<&'static str>,
     /// Anthropic `thinking.budget_tokens` to send (thinking enabled).
     pub thinking_budget: Option<u32>,
+    /// Anthropic `thinking.type` to send other than `enabled` (`adaptive`, `disabled`,
+    /// `between_tools`).
+    pub thinking_type: Option<&'static str>,
+    /// Anthropic `output_config.effort` to send.
+    pub output_effort: Option<&'static str>,
     /// Gemini `thinkingConfig.thinkingBudget` to send.
     pub gemini_budget: Option<u32>,
     /// Gemini `thinkingConfig.thinkingLevel` to send.
@@ -180,6 +210,9 @@ pub struct Resolved {
     pub allowance: u32,
     /// Whether the temperature is sent.
     pub send_temperature: bool,
+    /// Whether log-probabilities may be asked for (GPT-5.1 and later give them only at effort
+    /// `none`, as they take a temperature only there).
+    pub logprobs: bool,
     /// What the mapping could not do as asked, for people.
     pub note: Option<String>,
 }
@@ -246,6 +279,90 @@ fn openai_reasoning(m: &str) -> Option<(&'static str, Control, Temperature)> {
     ))
 }
 
+/// A Claude model's family and version from its name: `claude-opus-4-1-20250805` is
+/// `("opus", 4, 1)`, `claude-sonnet-5` `("sonnet", 5, 0)`, `claude-opus-5-5` `("opus", 5, 5)`, the
+/// older `claude-3-7-sonnet-latest` `("sonnet", 3, 7)`; a family without a number
+/// (`claude-mythos-preview`) is version 0.
+fn claude_version(m: &str) -> Option<(&str, u32, u32)> {
+    let parts: Vec<&str> = m.strip_prefix("claude-")?.split('-').collect();
+    let small = |p: Option<&&str>| {
+        p.filter(|p| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    if let Some(major) = small(parts.first()) {
+        // The older order: claude-3-7-sonnet, claude-3-5-haiku.
+        let minor = small(parts.get(1));
+        let family = parts.iter().find(|p| p.chars().all(|c| c.is_ascii_alphabetic()))?;
+        return Some((family, major, minor.unwrap_or(0)));
+    }
+    let family = parts.first()?;
+    let major = small(parts.get(1)).unwrap_or(0);
+    Some((family, major, small(parts.get(2)).unwrap_or(0)))
+}
+
+/// The profile of a Claude model `m` (bare, lower case), from Anthropic's documentation and its
+/// users' reports (late 2026): Claude Opus 4.7 and later and the Claude 5 family think only
+/// adaptively (`budget_tokens` is refused) and refuse any temperature, `top_p` or `top_k` but the
+/// default ("`temperature` is deprecated for this model"); Opus 4.7 and 4.8 think only when asked,
+/// Opus 5 and Sonnet 5 by default (off with `disabled`), Sonnet 5.5 and later by default (the least
+/// is `between_tools`), Opus 5.5 and later, Fable and Mythos always. Earlier Claude 3.7 and 4
+/// models take extended thinking with a budget, and temperatures from 0 to 1.
+fn claude(m: &str) -> Profile {
+    let version = claude_version(m);
+    let adaptive = |family: &'static str, off: AdaptiveOff, default: usize| Profile {
+        family,
+        token_field: TokenField::MaxTokens,
+        temperature: Temperature::DefaultOnly,
+        control: Control::Adaptive { off, default },
+        logprobs: false,
+        max_answers_per_call: 1,
+    };
+    match version {
+        Some(("fable" | "mythos", _, _)) => adaptive(
+            "Anthropic Claude Fable / Mythos (adaptive thinking, always on; no temperature)",
+            AdaptiveOff::Never,
+            2,
+        ),
+        Some(("opus", 5, minor)) if minor >= 5 => adaptive(
+            "Anthropic Claude Opus 5.5 and later (adaptive thinking, always on; no temperature)",
+            AdaptiveOff::Never,
+            1,
+        ),
+        Some(("sonnet", 5, minor)) if minor >= 5 => adaptive(
+            "Anthropic Claude Sonnet 5.5 and later (adaptive thinking on by default; between_tools \
+             is the least; no temperature)",
+            AdaptiveOff::BetweenTools,
+            2,
+        ),
+        Some((_, major, _)) if major >= 5 => adaptive(
+            "Anthropic Claude 5 (adaptive thinking on by default, off when disabled; no temperature)",
+            AdaptiveOff::Disabled,
+            2,
+        ),
+        Some(("opus", 4, minor)) if minor >= 7 => adaptive(
+            "Anthropic Claude Opus 4.7 / 4.8 (adaptive thinking only when asked; no temperature)",
+            AdaptiveOff::Omit,
+            2,
+        ),
+        _ => {
+            let thinks =
+                matches!(version, Some((_, 3, 7)) | Some((_, 4, _))) || m.starts_with("claude-4");
+            Profile {
+                family: if thinks {
+                    "Anthropic Claude (extended thinking off unless asked)"
+                } else {
+                    "Anthropic Claude (no extended thinking)"
+                },
+                token_field: TokenField::MaxTokens,
+                temperature: Temperature::Range(1.0),
+                control: if thinks { Control::Thinking } else { Control::Nothing },
+                logprobs: false,
+                max_answers_per_call: 1,
+            }
+        }
+    }
+}
+
 /// The profile of `model` at a provider of `kind`; unknown models get a safe generic profile.
 pub fn profile(kind: ProviderKind, model: &str) -> Profile {
     let m = bare(model);
@@ -256,7 +373,8 @@ pub fn profile(kind: ProviderKind, model: &str) -> Profile {
                 token_field: TokenField::MaxCompletionTokens,
                 temperature,
                 control,
-                logprobs: false,
+                // GPT-5.1 and later give them at effort `none`, where they take a temperature.
+                logprobs: temperature == Temperature::WhenReasoningOff,
                 max_answers_per_call: 128,
             },
             None => Profile {
@@ -296,24 +414,7 @@ pub fn profile(kind: ProviderKind, model: &str) -> Profile {
                 },
             }
         }
-        ProviderKind::Anthropic => {
-            let thinks = m.starts_with("claude-3-7")
-                || ["claude-sonnet-4", "claude-opus-4", "claude-haiku-4", "claude-4"]
-                    .iter()
-                    .any(|p| m.starts_with(p));
-            Profile {
-                family: if thinks {
-                    "Anthropic Claude (extended thinking off unless asked)"
-                } else {
-                    "Anthropic Claude (no extended thinking)"
-                },
-                token_field: TokenField::MaxTokens,
-                temperature: Temperature::Range(1.0),
-                control: if thinks { Control::Thinking } else { Control::Nothing },
-                logprobs: false,
-                max_answers_per_call: 1,
-            }
-        }
+        ProviderKind::Anthropic => claude(&m),
         ProviderKind::Gemini => {
             let control = if m.starts_with("gemini-3") {
                 if m.contains("pro") {
@@ -332,7 +433,10 @@ pub fn profile(kind: ProviderKind, model: &str) -> Profile {
             };
             Profile {
                 family: match control {
-                    Control::Level { .. } => "Google Gemini 3 (thinking levels)",
+                    Control::Level { .. } => {
+                        "Google Gemini 3 (thinking levels; one answer per call: the Gemini API \
+                         refuses candidateCount above 1 on it)"
+                    }
                     Control::Budget { can_off: false, .. } => {
                         "Google Gemini 2.5 Pro (always thinks; a budget of 128 is the least)"
                     }
@@ -345,7 +449,7 @@ pub fn profile(kind: ProviderKind, model: &str) -> Profile {
                 temperature: Temperature::Range(2.0),
                 control,
                 logprobs: false,
-                max_answers_per_call: 8,
+                max_answers_per_call: if matches!(control, Control::Level { .. }) { 1 } else { 8 },
             }
         }
     }
@@ -365,7 +469,9 @@ impl Profile {
             Temperature::DefaultOnly => false,
             Temperature::WhenReasoningOff => reasoning == Reasoning::Off,
         };
-        let mut r = Resolved { send_temperature, ..Resolved::default() };
+        let logprobs = self.logprobs
+            && (self.temperature != Temperature::WhenReasoningOff || reasoning == Reasoning::Off);
+        let mut r = Resolved { send_temperature, logprobs, ..Resolved::default() };
         match self.control {
             Control::Nothing => {
                 if level.is_some() {
@@ -408,6 +514,27 @@ impl Profile {
                     r.send_temperature = false;
                 }
             }
+            Control::Adaptive { off, default } => match level {
+                Some(k) => {
+                    r.thinking_type = Some("adaptive");
+                    r.output_effort = Some(["low", "medium", "high"][k]);
+                    r.allowance = ALLOWANCE[k];
+                }
+                None if reasoning == Reasoning::Off => match off {
+                    AdaptiveOff::Omit => {}
+                    AdaptiveOff::Disabled => r.thinking_type = Some("disabled"),
+                    AdaptiveOff::BetweenTools => r.thinking_type = Some("between_tools"),
+                    AdaptiveOff::Never => {
+                        r.output_effort = Some("low");
+                        r.allowance = ALLOWANCE[0];
+                        r.note = Some(format!(
+                            "{}: thinking cannot be turned off; effort \"low\" is the least",
+                            self.family
+                        ));
+                    }
+                },
+                None => r.allowance = if off == AdaptiveOff::Omit { 0 } else { ALLOWANCE[default] },
+            },
             Control::Budget { min, max, can_off, thinks_by_default } => match level {
                 Some(k) => {
                     let budget = ALLOWANCE[k].clamp(min, max);
@@ -453,7 +580,9 @@ impl Profile {
                 Ok(())
             } else {
                 Err(format!(
-                    "{} takes only the default temperature 1 here: set Temperature to 1",
+                    "{} takes only its default temperature here (the API refuses any other, so a \
+                     sweep over temperatures cannot run on it): set Temperature to 1, for which \
+                     none is sent",
                     self.family
                 ))
             }
@@ -505,6 +634,62 @@ mod tests {
     }
 
     #[test]
+    fn claude_versions_are_read_from_their_names() {
+        assert_eq!(claude_version("claude-opus-4-1-20250805"), Some(("opus", 4, 1)));
+        assert_eq!(claude_version("claude-sonnet-4-20250514"), Some(("sonnet", 4, 0)));
+        assert_eq!(claude_version("claude-sonnet-5"), Some(("sonnet", 5, 0)));
+        assert_eq!(claude_version("claude-opus-5-5"), Some(("opus", 5, 5)));
+        assert_eq!(claude_version("claude-3-7-sonnet-latest"), Some(("sonnet", 3, 7)));
+        assert_eq!(claude_version("claude-haiku-4-5-20251001"), Some(("haiku", 4, 5)));
+        assert_eq!(claude_version("claude-mythos-preview"), Some(("mythos", 0, 0)));
+        assert_eq!(claude_version("gpt-5"), None);
+    }
+
+    #[test]
+    fn claude_5_and_opus_4_7_think_adaptively_and_take_no_temperature() {
+        let claude = |m: &str| profile(ProviderKind::Anthropic, m);
+        // Opus 4.7: no thinking unless asked, and then adaptive with an effort.
+        let opus47 = claude("claude-opus-4-7");
+        let off = opus47.resolve(Reasoning::Off).unwrap();
+        assert_eq!(
+            (off.thinking_type, off.output_effort, off.send_temperature),
+            (None, None, false)
+        );
+        let low = opus47.resolve(Reasoning::Low).unwrap();
+        assert_eq!((low.thinking_type, low.output_effort), (Some("adaptive"), Some("low")));
+        assert_eq!(low.thinking_budget, None, "budget_tokens is refused");
+        // Claude 5 thinks by default: off sends disabled; Sonnet 5.5 between_tools; Opus 5.5 has
+        // no off, and says so.
+        assert_eq!(
+            claude("claude-sonnet-5").resolve(Reasoning::Off).unwrap().thinking_type,
+            Some("disabled")
+        );
+        assert_eq!(
+            claude("claude-opus-5").resolve(Reasoning::Off).unwrap().thinking_type,
+            Some("disabled")
+        );
+        assert_eq!(
+            claude("claude-sonnet-5-5").resolve(Reasoning::Off).unwrap().thinking_type,
+            Some("between_tools")
+        );
+        let never = claude("claude-opus-5-5").resolve(Reasoning::Off).unwrap();
+        assert_eq!((never.thinking_type, never.output_effort), (None, Some("low")));
+        assert!(never.note.unwrap().contains("cannot be turned off"));
+        assert!(never.allowance > 0, "its thinking shares max_tokens");
+        // No temperature on any of them; a sweep is refused before the first call.
+        for m in ["claude-opus-4-7", "claude-sonnet-5", "claude-opus-5-5", "claude-fable-5-1"] {
+            let p = claude(m);
+            assert!(!p.resolve(Reasoning::Off).unwrap().send_temperature, "{m}");
+            assert!(p.check_temperature(0.5, Reasoning::Off).is_err(), "{m}");
+            assert_eq!(p.check_temperature(1.0, Reasoning::Off), Ok(()), "{m}");
+        }
+        // Earlier models keep their temperature and budgets.
+        let haiku45 = claude("claude-haiku-4-5-20251001");
+        assert_eq!(haiku45.control, Control::Thinking);
+        assert_eq!(haiku45.check_temperature(0.5, Reasoning::Off), Ok(()));
+    }
+
+    #[test]
     fn families_are_told_apart_by_name() {
         let openai = |m: &str| profile(ProviderKind::OpenAi, m);
         assert_eq!(openai("gpt-4o-mini").control, Control::Nothing);
@@ -524,7 +709,7 @@ mod tests {
         let generic = profile(ProviderKind::OpenAiCompatible, "llama3.2");
         assert_eq!(
             generic.resolve(Reasoning::Off).unwrap(),
-            Resolved { send_temperature: true, ..Resolved::default() }
+            Resolved { send_temperature: true, logprobs: true, ..Resolved::default() }
         );
         assert_eq!(generic.resolve(Reasoning::High).unwrap().effort, Some("high"));
         let pro = profile(ProviderKind::Gemini, "models/gemini-2.5-pro");
@@ -533,6 +718,10 @@ mod tests {
         assert_eq!(three.resolve(Reasoning::Off).unwrap().gemini_level, Some("minimal"));
         let old = profile(ProviderKind::Gemini, "gemini-2.0-flash");
         assert!(old.resolve(Reasoning::Low).unwrap_err().contains("Reasoning off"));
+        assert_eq!(three.max_answers_per_call, 1, "Gemini 3 refuses candidateCount above 1");
+        // GPT-5.1 and later: log-probabilities only at effort none.
+        assert!(five_one.logprobs && five_one.resolve(Reasoning::Off).unwrap().logprobs);
+        assert!(!five_one.resolve(Reasoning::Low).unwrap().logprobs);
         let haiku = profile(ProviderKind::Anthropic, "claude-3-5-haiku-latest");
         assert_eq!(haiku.control, Control::Nothing);
     }

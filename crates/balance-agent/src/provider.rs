@@ -147,10 +147,20 @@ pub struct ProviderConfig {
     /// How long to wait for an answer, in seconds, before counting the call as timed out.
     #[serde(default = "default_timeout")]
     pub timeout_s: f64,
+    /// At OpenRouter, keep one provider for the whole run: routing preferences `{allow_fallbacks:
+    /// false, require_parameters: true}`, so that the router neither moves a call to another
+    /// provider of the model nor drops a parameter the provider cannot take (on by default: an
+    /// experiment must not mix providers silently). Other servers ignore it.
+    #[serde(default = "yes")]
+    pub pin_route: bool,
 }
 
 fn default_timeout() -> f64 {
     60.0
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn one() -> u32 {
@@ -189,9 +199,20 @@ pub struct Completion {
     pub answers: Vec<Answer>,
     /// Token usage of the whole call, when the provider reports it.
     pub usage: Option<Usage>,
+    /// The provider that served the call, when a router says (OpenRouter's `provider`).
+    pub served_by: Option<String>,
 }
 
 impl ProviderConfig {
+    /// Whether calls go to OpenRouter (its routing preferences and accounting are sent).
+    pub fn is_openrouter(&self) -> bool {
+        self.kind == ProviderKind::OpenAiCompatible && {
+            let rest = self.base().split("://").nth(1).unwrap_or("");
+            let host = rest.split(['/', ':']).next().unwrap_or("");
+            host == "openrouter.ai" || host.ends_with(".openrouter.ai")
+        }
+    }
+
     /// The base URL in use.
     pub fn base(&self) -> &str {
         let base = self.base_url.trim().trim_end_matches('/');
@@ -241,6 +262,12 @@ impl ProviderConfig {
         }
         if let Some(b) = r.thinking_budget {
             parts.push(format!("thinking with budget_tokens {b}"));
+        }
+        if let Some(t) = r.thinking_type {
+            parts.push(format!("thinking {t}"));
+        }
+        if let Some(e) = r.output_effort {
+            parts.push(format!("output_config.effort {e}"));
         }
         if let Some(b) = r.gemini_budget {
             parts.push(format!("thinkingBudget {b}"));
@@ -330,8 +357,16 @@ impl ProviderConfig {
                 if n > 1 {
                     body["n"] = json!(n);
                 }
-                if self.logprobs && self.profile().logprobs {
+                if self.logprobs && r.logprobs {
                     body["logprobs"] = json!(true);
+                }
+                if self.is_openrouter() {
+                    // The call's cost in the answer, and (by default) one provider throughout.
+                    body["usage"] = json!({ "include": true });
+                    if self.pin_route {
+                        body["provider"] =
+                            json!({ "allow_fallbacks": false, "require_parameters": true });
+                    }
                 }
                 (format!("{}/chat/completions", self.base()), body)
             }
@@ -349,6 +384,11 @@ impl ProviderConfig {
                 }
                 if let Some(budget) = r.thinking_budget {
                     body["thinking"] = json!({ "type": "enabled", "budget_tokens": budget });
+                } else if let Some(kind) = r.thinking_type {
+                    body["thinking"] = json!({ "type": kind });
+                }
+                if let Some(effort) = r.output_effort {
+                    body["output_config"] = json!({ "effort": effort });
                 }
                 (format!("{}/messages", self.base()), body)
             }
@@ -406,8 +446,10 @@ impl ProviderConfig {
                     input_tokens: number(&u["prompt_tokens"]),
                     output_tokens: number(&u["completion_tokens"]),
                     reasoning_tokens: number(&u["completion_tokens_details"]["reasoning_tokens"]),
+                    cost: u["cost"].as_f64().filter(|c| c.is_finite() && *c >= 0.0),
                 });
-                Ok(Completion { answers, usage })
+                let served_by = v["provider"].as_str().map(str::to_owned);
+                Ok(Completion { answers, usage, served_by })
             }
             ProviderKind::Anthropic => {
                 let text: String = v["content"]
@@ -428,9 +470,10 @@ impl ProviderConfig {
                     input_tokens: number(&u["input_tokens"]),
                     output_tokens: number(&u["output_tokens"]),
                     reasoning_tokens: 0,
+                    cost: None,
                 });
                 let answer = Answer { text, finish, finish_reason: reason, logprob: None };
-                Ok(Completion { answers: vec![answer], usage })
+                Ok(Completion { answers: vec![answer], usage, served_by: None })
             }
             ProviderKind::Gemini => {
                 let u = &v["usageMetadata"];
@@ -440,6 +483,7 @@ impl ProviderConfig {
                     output_tokens: number(&u["candidatesTokenCount"])
                         + number(&u["thoughtsTokenCount"]),
                     reasoning_tokens: number(&u["thoughtsTokenCount"]),
+                    cost: None,
                 });
                 let answers = match v["candidates"].as_array().filter(|c| !c.is_empty()) {
                     Some(candidates) => candidates.iter().map(gemini_answer).collect(),
@@ -459,7 +503,7 @@ impl ProviderConfig {
                         ]
                     }
                 };
-                Ok(Completion { answers, usage })
+                Ok(Completion { answers, usage, served_by: None })
             }
         }
     }

@@ -43,6 +43,7 @@ pub fn attempt_of(task: &Task, source: &str, text: &str) -> Attempt {
         finish: None,
         logprob: None,
         elapsed_ms: None,
+        served_by: None,
     }
 }
 
@@ -171,6 +172,7 @@ pub async fn run(
                     let mut attempt = attempt_of_answer(experiment.task, &job.source, answer);
                     // The whole call's usage goes with its first answer.
                     attempt.usage = usage.take();
+                    attempt.served_by.clone_from(&answered.completion.served_by);
                     attempt.index = Some(index as u64);
                     attempt.elapsed_ms = Some(elapsed);
                     if scheduler.record(index, &attempt) {

@@ -85,11 +85,14 @@ pub struct Price {
 }
 
 impl Price {
-    /// The cost of one call, in dollars.
+    /// The cost of one call, in dollars: what the provider billed where it says, else the
+    /// tokens at these prices.
     pub fn cost(&self, usage: &Usage) -> f64 {
-        (usage.input_tokens as f64 * self.input_per_million
-            + usage.output_tokens as f64 * self.output_per_million)
-            / 1e6
+        usage.cost.unwrap_or(
+            (usage.input_tokens as f64 * self.input_per_million
+                + usage.output_tokens as f64 * self.output_per_million)
+                / 1e6,
+        )
     }
 }
 

@@ -64,6 +64,7 @@ impl Spec {
                 system_prompt: None,
                 latency_ms: 20.0,
                 timeout_s: 60.0,
+                pin_route: true,
             },
             task: Task::word_sum_100(),
             plan: Plan {
@@ -172,7 +173,7 @@ impl Spec {
             return Err("the answer needs at least one token (max tokens)".to_owned());
         }
         let profile = p.profile();
-        profile.resolve(p.reasoning)?;
+        let resolved = profile.resolve(p.reasoning)?;
         profile.check_temperature(p.temperature, p.reasoning)?;
         let most = profile.max_answers_per_call;
         if p.answers_per_call == 0 || p.answers_per_call > most {
@@ -188,6 +189,13 @@ impl Spec {
         if p.logprobs && !profile.logprobs {
             return Err(format!(
                 "{} returns no log-probabilities: turn Log-probabilities off",
+                profile.family
+            ));
+        }
+        if p.logprobs && !resolved.logprobs {
+            return Err(format!(
+                "{} returns log-probabilities only with reasoning off: turn Log-probabilities \
+                 off, or Reasoning off",
                 profile.family
             ));
         }

@@ -63,6 +63,7 @@ fn config() -> ProviderConfig {
         system_prompt: None,
         latency_ms: 0.0,
         timeout_s: 60.0,
+        pin_route: true,
     }
 }
 

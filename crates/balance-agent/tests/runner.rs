@@ -61,6 +61,7 @@ fn a_server_that_ignores_n_is_asked_one_answer_at_a_time_and_each_attempt_record
         system_prompt: None,
         latency_ms: 0.0,
         timeout_s: 60.0,
+        pin_route: true,
     };
     // The first word is read from answers cut off after it.
     let task = Task { extract: Some(FIRST_WORD.into()), ..Task::word_sum_100() };

@@ -24,7 +24,8 @@ const WORDS: [&str; 6] = ["ATTITUDE", "TURKEY", "PERSONAL", "LOVE", "BUZZY", "PR
 fn answer(source: &str, rng: &mut Lcg) -> Attempt {
     let raw = WORDS[rng.below(WORDS.len())];
     let mut attempt = attempt_of(&Task::word_sum_100(), source, raw);
-    attempt.usage = Some(Usage { input_tokens: 100, output_tokens: 5, reasoning_tokens: 0 });
+    attempt.usage =
+        Some(Usage { input_tokens: 100, output_tokens: 5, reasoning_tokens: 0, cost: None });
     attempt
 }
 

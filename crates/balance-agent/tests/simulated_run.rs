@@ -42,6 +42,7 @@ fn run_simulated(temperature: f64, attempts: usize, seed: u64) -> Vec<(usize, At
         system_prompt: None,
         latency_ms: 0.0,
         timeout_s: 60.0,
+        pin_route: true,
     };
     let task = Task::word_sum_100();
     let experiment =

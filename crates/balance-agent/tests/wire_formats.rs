@@ -19,6 +19,7 @@ fn config(kind: ProviderKind) -> ProviderConfig {
         system_prompt: Some("Be brief.".into()),
         latency_ms: 0.0,
         timeout_s: 60.0,
+        pin_route: true,
     }
 }
 
@@ -43,7 +44,12 @@ fn body(c: &ProviderConfig) -> Value {
 }
 
 fn usage(input: u64, output: u64, reasoning: u64) -> Option<Usage> {
-    Some(Usage { input_tokens: input, output_tokens: output, reasoning_tokens: reasoning })
+    Some(Usage {
+        input_tokens: input,
+        output_tokens: output,
+        reasoning_tokens: reasoning,
+        cost: None,
+    })
 }
 
 #[test]
@@ -166,6 +172,37 @@ fn openai_compatible_servers_use_their_base_url_and_may_need_no_key() {
     let answer = ok(json!({ "choices": [{ "message": { "content": "LOVE" } }] }));
     assert_eq!(c.parse(&answer).unwrap().usage, None);
     assert!(!ProviderKind::OpenAiCompatible.needs_key());
+}
+
+#[test]
+fn openrouter_keeps_one_provider_and_says_which_served_and_what_it_cost() {
+    let mut c = with_model(ProviderKind::OpenAiCompatible, "anthropic/claude-sonnet-4");
+    c.base_url = "https://openrouter.ai/api/v1".into();
+    assert!(c.is_openrouter());
+    let b = body(&c);
+    assert_eq!(b["provider"], json!({ "allow_fallbacks": false, "require_parameters": true }));
+    assert_eq!(b["usage"], json!({ "include": true }));
+    // Off on request; another server never gets OpenRouter's fields.
+    c.pin_route = false;
+    assert!(body(&c).get("provider").is_none());
+    let mut other = c.clone();
+    other.base_url = "http://127.0.0.1:11434/v1".into();
+    other.pin_route = true;
+    assert!(!other.is_openrouter());
+    assert!(body(&other).get("provider").is_none() && body(&other).get("usage").is_none());
+    // The answer names the provider and the call's cost, which the cost meter takes.
+    let answer = ok(json!({
+        "provider": "Anthropic",
+        "choices": [{ "message": { "content": "ATTITUDE" }, "finish_reason": "stop" }],
+        "usage": { "prompt_tokens": 150, "completion_tokens": 3, "cost": 0.000495 }
+    }));
+    let completion = c.parse(&answer).unwrap();
+    assert_eq!(completion.served_by.as_deref(), Some("Anthropic"));
+    let u = completion.usage.unwrap();
+    assert_eq!(u.cost, Some(0.000495));
+    let price =
+        balance_agent::schedule::Price { input_per_million: 100.0, output_per_million: 100.0 };
+    assert_eq!(price.cost(&u), 0.000495, "what the provider billed, not the price table's guess");
 }
 
 #[test]
@@ -360,6 +397,20 @@ fn errors_are_classified_with_what_to_do() {
 }
 
 #[test]
+fn servers_on_this_machine_and_its_network_have_their_address_space() {
+    use balance_agent::errors::address_space;
+    for url in ["http://127.0.0.1:11434/v1", "http://localhost:1234/v1", "http://[::1]:8080/v1"] {
+        assert_eq!(address_space(url), Some("loopback"), "{url}");
+    }
+    for url in ["https://192.168.1.5/v1", "http://10.0.0.2:8000/v1", "https://gpu.local/v1"] {
+        assert_eq!(address_space(url), Some("local"), "{url}");
+    }
+    for url in ["https://api.openai.com/v1", "https://8.8.8.8/v1", "http://127.example.com/v1"] {
+        assert_eq!(address_space(url), None, "{url}");
+    }
+}
+
+#[test]
 fn advice_names_the_fix_for_the_usual_failures() {
     use balance_agent::errors::{advice, is_loopback};
     let origin = Some("http://127.0.0.1:8080");
@@ -372,6 +423,13 @@ fn advice_names_the_fix_for_the_usual_failures() {
     let network = ProviderError::Network("Failed to fetch".into());
     let a = advice(&ollama, &network, origin).unwrap();
     assert!(a.contains("OLLAMA_ORIGINS=http://127.0.0.1:8080") && a.contains("LM Studio"), "{a}");
+    assert!(!a.contains("Local Network Access"), "a page on this machine needs no permission");
+    // From a hosted page, the browser's permission to reach this machine is named too.
+    let hosted = advice(&ollama, &network, Some("https://balance.example")).unwrap();
+    assert!(
+        hosted.contains("Local Network Access") && hosted.contains("OLLAMA_ORIGINS"),
+        "{hosted}"
+    );
     let forbidden = ProviderError::Forbidden(String::new());
     assert!(advice(&ollama, &forbidden, origin).unwrap().contains("OLLAMA_ORIGINS"));
     let mut lan = ollama.clone();

@@ -515,3 +515,39 @@ async fn answers_cut_off_by_thinking_pause_the_run_and_a_raised_limit_goes_on() 
     let result = output(balance(&file, &out, "")).await;
     assert!(String::from_utf8_lossy(&result.stderr).contains("holds another experiment"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_temperature_sweep_on_a_model_without_a_temperature_is_refused_before_any_call() {
+    let server = server(Faults::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = run_file(dir.path(), &server, 20, 2);
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("kind = \"openai-compatible\"", "kind = \"anthropic\"")
+        .replace("model = \"mock\"", "model = \"claude-sonnet-5\"");
+    let arms = "[[arms]]\nname = \"T 1\"\n[[arms]]\nname = \"T 0.5\"\ntemperature = 0.5\n";
+    std::fs::write(&file, format!("{text}{arms}")).unwrap();
+    let out = dir.path().join("sweep.json");
+    let result = output(balance(&file, &out, "k")).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("arm T 0.5") && stderr.contains("takes only its default temperature"),
+        "{stderr}"
+    );
+    assert!(server.log().is_empty(), "nothing was sent: {:?}", server.log());
+    // One run at the default temperature goes: Claude Sonnet 5 thinks unless told not to, and
+    // the run tells it not to.
+    std::fs::write(&file, text).unwrap();
+    let result = output(balance(&file, &out, "k")).await;
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let sent = &server.log()[0].body;
+    assert_eq!(sent["thinking"]["type"], "disabled");
+    assert!(sent.get("temperature").is_none(), "{sent}");
+    assert!(
+        read(&out)
+            .attempts
+            .iter()
+            .all(|a| a.outcome != balance_core::experiment::Outcome::NoAnswer)
+    );
+}

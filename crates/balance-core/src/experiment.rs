@@ -45,8 +45,8 @@ pub enum Outcome {
     NoAnswer,
 }
 
-/// Tokens an LLM call used.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Tokens an LLM call used, and what it cost where the provider says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// Prompt tokens.
     pub input_tokens: u64,
@@ -55,6 +55,10 @@ pub struct Usage {
     /// The part of `output_tokens` the model spent reasoning (thinking) before it answered.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub reasoning_tokens: u64,
+    /// What the provider billed for the call, in dollars, where it says (OpenRouter's
+    /// `usage.cost`); otherwise the cost is the tokens at the price table's prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
 }
 
 fn is_zero(x: &u64) -> bool {
@@ -95,6 +99,9 @@ pub struct Attempt {
     /// Wall time of the call in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<f64>,
+    /// The provider that served the call, where a router says (OpenRouter's `provider`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served_by: Option<String>,
 }
 
 /// A whole experiment file.
@@ -257,10 +264,16 @@ mod tests {
             state: state.map(Into::into),
             reason: None,
             raw: Some("<b>x</b>".into()),
-            usage: Some(Usage { input_tokens: 10, output_tokens: 2, reasoning_tokens: 0 }),
+            usage: Some(Usage {
+                input_tokens: 10,
+                output_tokens: 2,
+                reasoning_tokens: 0,
+                cost: None,
+            }),
             finish: Some("stop".into()),
             logprob: Some(-1.5),
             elapsed_ms: Some(5.0),
+            served_by: None,
         };
         ExperimentFile {
             format: FORMAT.into(),

@@ -96,7 +96,7 @@ impl MockServer {
         });
         let app = Router::new()
             .route("/v1/chat/completions", post(openai))
-            .route("/api/v1/chat/completions", post(openai))
+            .route("/api/v1/chat/completions", post(router))
             .route("/v1/messages", post(anthropic))
             .route("/v1/models", get(list_v1))
             .route("/api/v1/models", get(list_router))
@@ -170,11 +170,47 @@ async fn cors(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
 }
 
 async fn openai(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
-    answer(&s, Api::OpenAi, None, &headers, &body).await
+    answer(&s, Api::OpenAi, None, &headers, &body, &body).await
+}
+
+/// OpenRouter's chat endpoint: OpenAI's request with OpenRouter's own `provider` (routing
+/// preferences) and `usage` (accounting) fields, checked here; the answer says which provider
+/// served it and what the call cost (`usage.cost`, in dollars, from the model's prices).
+async fn router(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
+    let mut sent: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let (provider, usage) = match sent.as_object_mut() {
+        Some(o) => (o.remove("provider"), o.remove("usage")),
+        None => (None, None),
+    };
+    if let Some(refusal) = wire::router_fields(provider.as_ref(), usage.as_ref()) {
+        return refusal.response();
+    }
+    // OpenRouter normalises the token limit: `max_tokens` reaches a reasoning model as the
+    // `max_completion_tokens` it takes.
+    let model = sent["model"].as_str().unwrap_or_default().to_owned();
+    if let (Some(o), models::Behaviour::OpenAiReasoning { .. }) =
+        (sent.as_object_mut(), models::behaviour(Api::OpenAi, &model))
+        && let Some(limit) = o.remove("max_tokens")
+    {
+        o.insert("max_completion_tokens".into(), limit);
+    }
+    let response = answer(&s, Api::OpenAi, None, &headers, &sent.to_string(), &body).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
+    let mut answered: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    answered["provider"] = serde_json::json!("Mock Inference");
+    answered["usage"]["cost"] = serde_json::json!(models::router_cost(
+        &model,
+        answered["usage"]["prompt_tokens"].as_u64().unwrap_or(0),
+        answered["usage"]["completion_tokens"].as_u64().unwrap_or(0),
+    ));
+    axum::Json(answered).into_response()
 }
 
 async fn anthropic(State(s): State<Arc<Shared>>, headers: HeaderMap, body: String) -> Response {
-    answer(&s, Api::Anthropic, None, &headers, &body).await
+    answer(&s, Api::Anthropic, None, &headers, &body, &body).await
 }
 
 async fn gemini(
@@ -184,7 +220,7 @@ async fn gemini(
     body: String,
 ) -> Response {
     match model.strip_suffix(":generateContent") {
-        Some(m) => answer(&s, Api::Gemini, Some(m), &headers, &body).await,
+        Some(m) => answer(&s, Api::Gemini, Some(m), &headers, &body, &body).await,
         None => wire::error(Api::Gemini, StatusCode::NOT_FOUND, "unknown method"),
     }
 }
@@ -284,17 +320,19 @@ fn refuse_key(shared: &Shared, api: Api, headers: &HeaderMap) -> Option<wire::Re
         .then(|| wire::Refusal::new(api, StatusCode::UNAUTHORIZED, "invalid API key"))
 }
 
-/// Answers one call to the simulated LLM, or fails it as the faults say, and logs it.
+/// Answers one call to the simulated LLM, or fails it as the faults say, and logs it (as
+/// `received`, which `body` is what the API reads of).
 async fn answer(
     shared: &Shared,
     api: Api,
     model_in_path: Option<&str>,
     headers: &HeaderMap,
     body: &str,
+    received: &str,
 ) -> Response {
     let n = shared.requests.fetch_add(1, Ordering::SeqCst) + 1;
     let faults = lock(&shared.faults).clone();
-    let sent: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let sent: serde_json::Value = serde_json::from_str(received).unwrap_or_default();
     let mut entry = LogEntry {
         n,
         api,

@@ -9,7 +9,15 @@
 //! - Gemini 2.5 Flash thinks by default and `thinkingBudget: 0` turns it off; 2.5 Pro cannot
 //!   turn it off; Gemini 3 takes `thinkingLevel`; older models take no thinking setting.
 //!   Thought tokens count against `maxOutputTokens`.
-//! - Claude takes extended thinking only when asked, on Claude 3.7 and 4 models.
+//! - Claude takes extended thinking only when asked, on Claude 3.7 and 4 models up to 4.6. Claude
+//!   Opus 4.7 and 4.8 and the Claude 5 family think only adaptively (`thinking: {type:
+//!   "adaptive"}` with `output_config.effort`), refuse `budget_tokens` and any temperature, `top_p`
+//!   or `top_k` but the default ("`temperature` is deprecated for this model."); Opus 4.7 and 4.8
+//!   think only when asked and refuse `disabled`; Opus 5 and Sonnet 5 think by default and take
+//!   `disabled` (at effort high or below); Sonnet 5.5 takes `between_tools` instead of
+//!   `disabled`; Opus 5.5 and later, Fable and Mythos always think.
+//! - Gemini 3 refuses `candidateCount` above 1 ("Multiple candidates is not enabled for this
+//!   model").
 
 use crate::wire::Api;
 
@@ -36,10 +44,19 @@ pub enum Behaviour {
         /// Whether it thinks when nothing is sent.
         thinks: bool,
     },
-    /// A Claude model; `thinking` when it offers extended thinking.
+    /// A Claude model with a thinking budget; `thinking` when it offers extended thinking.
     Claude {
         /// Whether extended thinking can be asked for.
         thinking: bool,
+    },
+    /// A Claude model that thinks only adaptively and takes no sampling parameters.
+    ClaudeAdaptive {
+        /// Whether it thinks when no `thinking` is sent.
+        by_default: bool,
+        /// The `thinking.type` values it takes besides `adaptive`.
+        also: &'static [&'static str],
+        /// The effort it uses when none is sent.
+        default_effort: &'static str,
     },
     /// Gemini 2.5: a thinking budget.
     GeminiBudget {
@@ -59,16 +76,32 @@ pub enum Behaviour {
 }
 
 /// The models listed at each API, and whether each answers prompts.
-pub const OPENAI_MODELS: [&str; 8] =
-    ["gpt-5-nano", "gpt-5-mini", "gpt-5", "gpt-5.1", "gpt-4o-mini", "gpt-4.1", "o4-mini", "mock"];
+pub const OPENAI_MODELS: [&str; 9] = [
+    "gpt-5-nano",
+    "gpt-5-mini",
+    "gpt-5",
+    "gpt-5.1",
+    "gpt-5.2",
+    "gpt-4o-mini",
+    "gpt-4.1",
+    "o4-mini",
+    "mock",
+];
 /// Claude models listed.
-pub const ANTHROPIC_MODELS: [(&str, &str); 3] = [
+pub const ANTHROPIC_MODELS: [(&str, &str); 9] = [
+    ("claude-sonnet-5-5", "Claude Sonnet 5.5"),
+    ("claude-opus-5-5", "Claude Opus 5.5"),
+    ("claude-sonnet-5", "Claude Sonnet 5"),
+    ("claude-opus-5", "Claude Opus 5"),
+    ("claude-opus-4-7", "Claude Opus 4.7"),
+    ("claude-haiku-4-5-20251001", "Claude Haiku 4.5"),
     ("claude-sonnet-4-20250514", "Claude Sonnet 4"),
     ("claude-opus-4-1-20250805", "Claude Opus 4.1"),
     ("claude-3-5-haiku-20241022", "Claude Haiku 3.5"),
 ];
 /// Gemini models listed, with whether they answer `generateContent`.
-pub const GEMINI_MODELS: [(&str, bool); 6] = [
+pub const GEMINI_MODELS: [(&str, bool); 7] = [
+    ("gemini-3-flash-preview", true),
     ("gemini-2.5-flash", true),
     ("gemini-2.5-flash-lite", true),
     ("gemini-2.5-pro", true),
@@ -82,6 +115,16 @@ pub const ROUTER_MODELS: [(&str, &str, &str); 3] = [
     ("anthropic/claude-sonnet-4", "0.000003", "0.000015"),
     ("google/gemini-2.5-flash", "0.0000003", "0.0000025"),
 ];
+
+/// The cost in dollars of a call to `model` at the OpenRouter-style endpoint with these tokens,
+/// from its listed prices (0 for a model it does not list).
+pub fn router_cost(model: &str, prompt_tokens: u64, completion_tokens: u64) -> f64 {
+    let price = |p: &str| p.parse::<f64>().unwrap_or(0.0);
+    ROUTER_MODELS
+        .iter()
+        .find(|m| m.0 == model)
+        .map_or(0.0, |m| prompt_tokens as f64 * price(m.1) + completion_tokens as f64 * price(m.2))
+}
 
 /// How `model` behaves at `api`.
 pub fn behaviour(api: Api, model: &str) -> Behaviour {
@@ -97,9 +140,16 @@ pub fn behaviour(api: Api, model: &str) -> Behaviour {
                     default: "medium",
                     temperature_at_none: false,
                 }
-            } else if m.starts_with("gpt-5.") {
+            } else if m == "gpt-5.1" || m.starts_with("gpt-5.1-") {
                 Behaviour::OpenAiReasoning {
                     efforts: &["none", "low", "medium", "high"],
+                    default: "none",
+                    temperature_at_none: true,
+                }
+            } else if m.starts_with("gpt-5.") {
+                // From GPT-5.2: xhigh too.
+                Behaviour::OpenAiReasoning {
+                    efforts: &["none", "low", "medium", "high", "xhigh"],
                     default: "none",
                     temperature_at_none: true,
                 }
@@ -117,12 +167,7 @@ pub fn behaviour(api: Api, model: &str) -> Behaviour {
                 Behaviour::Compatible { thinks }
             }
         }
-        Api::Anthropic => Behaviour::Claude {
-            thinking: m.starts_with("claude-3-7")
-                || m.starts_with("claude-sonnet-4")
-                || m.starts_with("claude-opus-4")
-                || m.starts_with("claude-haiku-4"),
-        },
+        Api::Anthropic => claude(&m),
         Api::Gemini => {
             if m.starts_with("gemini-3") {
                 Behaviour::GeminiLevels(if m.contains("pro") {
@@ -155,6 +200,40 @@ pub fn behaviour(api: Api, model: &str) -> Behaviour {
                 Behaviour::GeminiPlain
             }
         }
+    }
+}
+
+/// How the Claude model `m` behaves, by its name's family and version.
+fn claude(m: &str) -> Behaviour {
+    let version = |family: &str| -> Option<(u32, u32)> {
+        let rest = m.strip_prefix(&format!("claude-{family}-"))?;
+        let mut numbers = rest.split('-').map(|p| p.parse::<u32>().ok().filter(|n| *n < 100));
+        let major = numbers.next().flatten()?;
+        Some((major, numbers.next().flatten().unwrap_or(0)))
+    };
+    let adaptive = |by_default, also, default_effort| Behaviour::ClaudeAdaptive {
+        by_default,
+        also,
+        default_effort,
+    };
+    if m.starts_with("claude-fable") || m.starts_with("claude-mythos") {
+        return adaptive(true, &[], "high");
+    }
+    match (version("opus"), version("sonnet"), version("haiku")) {
+        (Some((5, minor)), _, _) if minor >= 5 => adaptive(true, &[], "medium"),
+        (_, Some((5, minor)), _) if minor >= 5 => adaptive(true, &["between_tools"], "high"),
+        (Some((major, _)), _, _) | (_, Some((major, _)), _) | (_, _, Some((major, _)))
+            if major >= 5 =>
+        {
+            adaptive(true, &["disabled"], "high")
+        }
+        (Some((4, minor)), _, _) if minor >= 7 => adaptive(false, &[], "high"),
+        _ => Behaviour::Claude {
+            thinking: m.starts_with("claude-3-7")
+                || m.starts_with("claude-sonnet-4")
+                || m.starts_with("claude-opus-4")
+                || m.starts_with("claude-haiku-4"),
+        },
     }
 }
 

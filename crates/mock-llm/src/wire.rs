@@ -90,7 +90,7 @@ const OPENAI_FIELDS: [&str; 37] = [
     "web_search_options",
 ];
 /// Fields of Anthropic's Messages request.
-const ANTHROPIC_FIELDS: [&str; 14] = [
+const ANTHROPIC_FIELDS: [&str; 15] = [
     "model",
     "messages",
     "max_tokens",
@@ -104,6 +104,7 @@ const ANTHROPIC_FIELDS: [&str; 14] = [
     "tools",
     "tool_choice",
     "thinking",
+    "output_config",
     "service_tier",
 ];
 /// Top-level fields of Gemini's `generateContent` request.
@@ -357,11 +358,32 @@ fn read_anthropic(v: &Map<String, Value>) -> Result<Request, Refusal> {
     {
         return Err(bad(api, "temperature: range: 0..1"));
     }
-    let think = match v.get("thinking") {
-        None => Think::Off,
-        Some(t) if t["type"] == "disabled" => Think::Off,
+    let think = match behaviour(api, &model) {
+        Behaviour::ClaudeAdaptive { by_default, also, default_effort } => {
+            read_adaptive(v, by_default, also, default_effort)?
+        }
+        _ => read_budget(v, &model, temperature, limit)?,
+    };
+    Ok(Request { model, prompt, n: 1, logprobs: false, limit, think })
+}
+
+/// The thinking of a Claude model with extended thinking: off unless `thinking.type` is
+/// `enabled` with a budget of at least 1,024 tokens, below `max_tokens`, at temperature 1.
+fn read_budget(
+    v: &Map<String, Value>,
+    model: &str,
+    temperature: Option<f64>,
+    limit: u64,
+) -> Result<Think, Refusal> {
+    let api = Api::Anthropic;
+    if v.contains_key("output_config") {
+        return Err(bad(api, "output_config: Extra inputs are not permitted"));
+    }
+    match v.get("thinking") {
+        None => Ok(Think::Off),
+        Some(t) if t["type"] == "disabled" => Ok(Think::Off),
         Some(t) => {
-            let Behaviour::Claude { thinking: true } = behaviour(api, &model) else {
+            let Behaviour::Claude { thinking: true } = behaviour(api, model) else {
                 return Err(bad(api, &format!("'{model}' does not support thinking.")));
             };
             let budget = t["budget_tokens"]
@@ -382,10 +404,121 @@ fn read_anthropic(v: &Map<String, Value>) -> Result<Request, Refusal> {
                     "`temperature` may only be set to 1 when thinking is enabled",
                 ));
             }
-            Think::Budget(budget as u32)
+            Ok(Think::Budget(budget as u32))
+        }
+    }
+}
+
+/// Efforts a Claude model with adaptive thinking takes.
+const CLAUDE_EFFORTS: [&str; 5] = ["low", "medium", "high", "xhigh", "max"];
+
+/// The thinking of a Claude model that thinks only adaptively: no sampling parameter but the
+/// default; `thinking.type` `adaptive`, or one of `also` (`disabled`, `between_tools`), or none
+/// (thinking `by_default` or not); the effort from `output_config.effort`, else `default_effort`.
+fn read_adaptive(
+    v: &Map<String, Value>,
+    by_default: bool,
+    also: &[&str],
+    default_effort: &str,
+) -> Result<Think, Refusal> {
+    let api = Api::Anthropic;
+    for (field, default) in [("temperature", Some(1.0)), ("top_p", None), ("top_k", None)] {
+        if let Some(x) = v.get(field)
+            && x.as_f64() != default
+        {
+            return Err(bad(api, &format!("`{field}` is deprecated for this model.")));
+        }
+    }
+    let effort = match v.get("output_config") {
+        None => default_effort.to_owned(),
+        Some(config) => {
+            if let Some(field) = config.as_object().and_then(|c| c.keys().find(|k| *k != "effort"))
+            {
+                return Err(bad(
+                    api,
+                    &format!("output_config.{field}: Extra inputs are not permitted"),
+                ));
+            }
+            let e = config["effort"].as_str().unwrap_or_default();
+            if !CLAUDE_EFFORTS.contains(&e) {
+                return Err(bad(
+                    api,
+                    "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'",
+                ));
+            }
+            e.to_owned()
         }
     };
-    Ok(Request { model, prompt, n: 1, logprobs: false, limit, think })
+    let kind = v.get("thinking").map(|t| t["type"].as_str().unwrap_or_default());
+    match kind {
+        None if by_default => Ok(Think::Effort(effort)),
+        None => Ok(Think::Off),
+        Some("adaptive") => Ok(Think::Effort(effort)),
+        Some(k) if also.contains(&k) => {
+            if k == "disabled" && matches!(effort.as_str(), "xhigh" | "max") {
+                return Err(bad(
+                    api,
+                    &format!(
+                        "output_config.effort \"{effort}\" cannot be used with thinking disabled"
+                    ),
+                ));
+            }
+            Ok(Think::Off)
+        }
+        Some(k @ ("enabled" | "disabled" | "between_tools")) => Err(bad(
+            api,
+            &format!(
+                "\"thinking.type.{k}\" is not supported for this model. Use \
+                 \"thinking.type.adaptive\" and \"output_config.effort\" to control thinking behavior."
+            ),
+        )),
+        Some(k) => Err(bad(
+            api,
+            &format!(
+                "thinking.type: Input tag '{k}' found using 'type' does not match any of the \
+                 expected tags: 'adaptive', 'disabled', 'enabled'"
+            ),
+        )),
+    }
+}
+
+/// Fields of OpenRouter's `provider` routing preferences.
+const ROUTER_PROVIDER_FIELDS: [&str; 10] = [
+    "order",
+    "allow_fallbacks",
+    "require_parameters",
+    "data_collection",
+    "zdr",
+    "only",
+    "ignore",
+    "quantizations",
+    "sort",
+    "max_price",
+];
+
+/// Why OpenRouter's own fields of a request are refused, if they are: `provider` must be an
+/// object of routing preferences (booleans where they are flags), `usage` `{include: bool}`.
+pub fn router_fields(provider: Option<&Value>, usage: Option<&Value>) -> Option<Refusal> {
+    let refuse = |m: String| Some(Refusal::new(Api::OpenAi, StatusCode::BAD_REQUEST, &m));
+    if let Some(p) = provider {
+        let Some(p) = p.as_object() else { return refuse("provider: Expected object".into()) };
+        if let Some(f) = p.keys().find(|k| !ROUTER_PROVIDER_FIELDS.contains(&k.as_str())) {
+            return refuse(format!("provider.{f}: Unrecognized key"));
+        }
+        for flag in ["allow_fallbacks", "require_parameters"] {
+            if p.get(flag).is_some_and(|v| !v.is_boolean()) {
+                return refuse(format!("provider.{flag}: Expected boolean"));
+            }
+        }
+    }
+    if let Some(u) = usage
+        && !(u.is_object()
+            && u.as_object()?.keys().all(|k| k == "include")
+            && u["include"].is_boolean())
+    {
+        return refuse("usage: Expected { include: boolean }".into());
+    }
+    None
 }
 
 /// Checks a Gemini `generateContent` request for `model`.
@@ -423,6 +556,9 @@ fn read_gemini(v: &Map<String, Value>, model: &str) -> Result<Request, Refusal> 
         ));
     }
     let n = number("candidateCount").unwrap_or(1.0) as u32;
+    if n > 1 && matches!(behaviour(api, model), Behaviour::GeminiLevels(_)) {
+        return Err(bad(api, "Multiple candidates is not enabled for this model"));
+    }
     if !(1..=8).contains(&n) {
         return Err(bad(
             api,
