@@ -2,9 +2,10 @@
 # Runs the end-to-end suite in headless Firefox ESR against the release build in dist/ (build it
 # with `make test` or `trunk build --release`), installing firefox-esr (Debian) and geckodriver
 # (crates.io) first if they are missing. Each test module runs in a test process of its own.
-# `make test` runs it after the Chromium run. A fresh Firefox now and then never asks for the app's
-# WebAssembly on its first page; the harness records that and opens the page again (README,
-# "Developing").
+# `make test` runs it after the Chromium run. A first page that never asks for the app's
+# WebAssembly (Firefox's old stall, README "Developing") fails its test and is recorded in
+# target/e2e-artifacts/firefox/stalls.log; BALANCE_MOZ_LOG=<MOZ_LOG modules> keeps each Firefox's
+# own log beside its driver's.
 # Usage: scripts/e2e-firefox.sh [module...]  (the modules of tests/e2e/ to run; default all)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

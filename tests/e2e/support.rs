@@ -69,7 +69,7 @@ static HOLD_BACK_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64
 /// Makes the test server answer its next request for a WebAssembly file only after `held` (on a
 /// thread of its own, so that the page's other requests are answered meanwhile, whichever the
 /// browser asks first), as a browser that holds back that request would: the harness's own check
-/// of [`Browser::open`]'s answer to such a stall.
+/// of [`Browser::try_open`]'s answer to such a stall.
 pub fn hold_back_the_next_webassembly(held: Duration) {
     let ms = u64::try_from(held.as_millis()).unwrap_or(u64::MAX);
     HOLD_BACK_MS.store(ms, std::sync::atomic::Ordering::SeqCst);
@@ -125,7 +125,7 @@ fn epoch_millis() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis())
 }
 
-/// Where [`Browser::open`] records each first page it found stalled and opened again.
+/// Where [`Browser::open`] records each first page it found stalled.
 pub fn stalls_log() -> PathBuf {
     artifacts().join("stalls.log")
 }
@@ -266,8 +266,15 @@ pub struct Browser {
 
 impl Browser {
     /// Starts the WebDriver server and a fresh headless browser (1280x900), and opens the app
-    /// at `path`.
+    /// at `path`; fails the test if that first page never asks for the app's WebAssembly
+    /// ([`Browser::try_open`]).
     pub async fn open(path: &str) -> Browser {
+        Browser::try_open(path).await.unwrap_or_else(|stall| panic!("{stall}"))
+    }
+
+    /// [`Browser::open`], with a first page that never asked for the app's WebAssembly returned
+    /// as its report (also appended to [`stalls_log`]) instead of failing the test.
+    pub async fn try_open(path: &str) -> Result<Browser, String> {
         let engine = Engine::current();
         let port = free_port();
         // Its own process group, so that dropping the driver also stops the browser it started.
@@ -276,8 +283,11 @@ impl Browser {
         let log = artifacts().join("drivers").join(format!("{port}.log"));
         std::fs::create_dir_all(log.parent().unwrap()).expect("create the drivers' log folder");
         let output = std::fs::File::create(&log).expect("create the driver's log");
-        let driver = engine
-            .driver(port)
+        let mut driver = engine.driver(port);
+        if let Ok(modules) = std::env::var("BALANCE_MOZ_LOG") {
+            driver.env("MOZ_LOG", modules).env("MOZ_LOG_FILE", log.with_extension("moz"));
+        }
+        let driver = driver
             .process_group(0)
             .stdout(output.try_clone().expect("share the driver's log"))
             .stderr(output)
@@ -306,18 +316,18 @@ impl Browser {
             log_read: std::cell::Cell::new(0),
         };
         browser.goto(path).await;
-        browser.reopen_a_held_back_first_page(path).await;
-        browser
+        browser.first_page_asks_for_the_webassembly(path).await?;
+        Ok(browser)
     }
 
-    /// Headless Firefox now and then never asks for the app's WebAssembly on a fresh browser's
-    /// first page (README, "Developing"): the document completes, the request is not made until
-    /// something repaints the window 20 s later. When, 10 s after the first page was opened, the
-    /// document is complete, the app's bindings are absent and no WebAssembly has arrived, this
-    /// records the stall in [`stalls_log`] and opens the page once more. A page that fails any
-    /// other way (a script error, a failed fetch, an app that loads and then breaks) is left for
-    /// the test to fail on.
-    async fn reopen_a_held_back_first_page(&self, path: &str) {
+    /// Headless Firefox used to leave a fresh browser's first page blank now and then: the
+    /// document completed, its preload of the app's WebAssembly never went out, and the loader's
+    /// fetch waited on that preload (README, "Developing"; the app no longer preloads it). When,
+    /// 10 s after the first page was opened, the document is complete, the app's bindings are
+    /// absent and no WebAssembly has arrived, this records the stall with its evidence in
+    /// [`stalls_log`] and returns that report. A page that fails any other way (a script error, a
+    /// failed fetch, an app that loads and then breaks) is left for the test to fail on.
+    async fn first_page_asks_for_the_webassembly(&self, path: &str) -> Result<(), String> {
         let started = Instant::now();
         loop {
             let state = self
@@ -332,22 +342,22 @@ impl Browser {
             let Some([complete, loaded, fetched]) =
                 state.ok().and_then(|v| serde_json::from_value::<[bool; 3]>(v).ok())
             else {
-                return;
+                return Ok(());
             };
             if loaded || fetched {
-                return;
+                return Ok(());
             }
             if started.elapsed() >= Duration::from_secs(10) {
                 if complete {
                     break;
                 }
-                return;
+                return Ok(());
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         let evidence = self.evidence("stall").await;
         let line = format!(
-            "{} {} first page {path} held back its WebAssembly for 10 s; opened again\n{evidence}\n",
+            "{} {} first page {path} held back its WebAssembly for 10 s\n{evidence}\n",
             epoch_millis(),
             std::thread::current().name().unwrap_or("?"),
         );
@@ -357,8 +367,7 @@ impl Browser {
         {
             let _ = log.write_all(line.as_bytes());
         }
-        eprintln!("{line}");
-        self.goto(path).await;
+        Err(format!("a blank first page (README, \"Developing\"): {line}"))
     }
 
     /// Navigates to `path` (with its fragment) on the app.

@@ -238,15 +238,48 @@ async fn each_api_lists_its_models() {
     let s = server().await;
     let openai = get(&s, "/v1/models", false).await;
     assert!(openai["data"].as_array().unwrap().iter().any(|m| m["id"] == "gpt-5-nano"));
-    let page = get(&s, "/v1/models?limit=2", true).await;
-    assert_eq!(page["data"].as_array().unwrap().len(), 2);
-    assert_eq!(page["has_more"], true);
-    let last = page["last_id"].as_str().unwrap();
-    let rest = get(&s, &format!("/v1/models?limit=2&after_id={last}"), true).await;
-    assert_eq!((rest["data"].as_array().unwrap().len(), &rest["has_more"]), (1, &json!(false)));
-    let gemini = get(&s, "/v1beta/models?pageSize=4", false).await;
-    assert_eq!(gemini["nextPageToken"], "4");
-    assert_eq!(gemini["models"][0]["name"], "models/gemini-2.5-flash");
+    let all = get(&s, "/v1/models?limit=1000", true).await;
+    let all: Vec<_> = all["data"].as_array().unwrap().iter().map(|m| m["id"].clone()).collect();
+    assert!(all.len() > 2, "enough models to page through");
+    let (mut paged, mut after) = (Vec::new(), String::new());
+    loop {
+        let path = match after.as_str() {
+            "" => "/v1/models?limit=2".to_string(),
+            id => format!("/v1/models?limit=2&after_id={id}"),
+        };
+        let page = get(&s, &path, true).await;
+        let data = page["data"].as_array().unwrap();
+        assert!(!data.is_empty() && data.len() <= 2, "{page}");
+        paged.extend(data.iter().map(|m| m["id"].clone()));
+        assert_eq!(page["has_more"], json!(paged.len() < all.len()), "{page}");
+        if page["has_more"] == json!(false) {
+            break;
+        }
+        after = page["last_id"].as_str().unwrap().to_string();
+    }
+    assert_eq!(paged, all, "pages of two walk the whole list once, in order");
+    let (mut gemini, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let path = match &token {
+            None => "/v1beta/models?pageSize=4".to_string(),
+            Some(t) => format!("/v1beta/models?pageSize=4&pageToken={t}"),
+        };
+        let page = get(&s, &path, false).await;
+        let models = page["models"].as_array().unwrap();
+        assert!(!models.is_empty() && models.len() <= 4, "{page}");
+        gemini.extend(models.iter().cloned());
+        match page["nextPageToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    let names: Vec<_> = gemini.iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert!(names.len() > 4 && names.contains(&"models/gemini-2.5-flash"), "{names:?}");
+    let unique: std::collections::BTreeSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "no model on two pages");
+    let answers =
+        |m: &Value| m["supportedGenerationMethods"].to_string().contains("generateContent");
+    assert!(gemini.iter().any(|m| !answers(m)), "a model that cannot answer is listed as such");
     let router = get(&s, "/api/v1/models", false).await;
     assert_eq!(router["data"][0]["pricing"]["prompt"], "0.00000005");
 }
