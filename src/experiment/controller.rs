@@ -7,7 +7,7 @@ use std::rc::Rc;
 use balance_agent::call::call;
 use balance_agent::errors::advice;
 use balance_agent::retry::RetryPolicy;
-use balance_agent::simulated::SimulatedTransport;
+use balance_agent::simulated::{SimulatedTransport, Simulator};
 use balance_agent::spec::Arm;
 use balance_agent::{ApiKey, ProviderKind, Spec};
 use balance_core::Preset;
@@ -612,7 +612,9 @@ async fn probe(s: Spec, key: Option<ApiKey>) -> Result<String, String> {
     let once = RetryPolicy { max_attempts: 1, ..RetryPolicy::default() };
     let started = browser::now_ms();
     let result = if s.provider.kind == ProviderKind::Simulated {
-        let llm = SimulatedTransport::new(s.plan.seed, BrowserClock, s.provider.latency_ms);
+        let simulator = Simulator::for_task(&s.task)?;
+        let llm =
+            SimulatedTransport::new(simulator, s.plan.seed, BrowserClock, s.provider.latency_ms);
         call(&llm, &BrowserClock, &s.provider, None, &prompt, &once, &mut || 0.5).await
     } else {
         let fetch = Fetch { timeout_ms: s.provider.timeout_s * 1000.0 };

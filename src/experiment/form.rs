@@ -3,7 +3,7 @@
 
 use balance_agent::schedule::{Price, Protocol};
 use balance_agent::spec::PaperModel;
-use balance_agent::task::{Case, Invalid, Task, Validator};
+use balance_agent::task::{Case, Invalid, PRESETS, Preset, Validator};
 use balance_agent::{ProviderKind, Reasoning, Spec};
 use leptos::prelude::*;
 
@@ -31,7 +31,11 @@ fn list(text: &str) -> Vec<String> {
 /// A labelled text field bound to the spec.
 /// The name an experiment gets from its task and model.
 fn automatic_name(s: &Spec) -> String {
-    let task = if s.task == Task::word_sum_100() { "Word task" } else { "Own task" };
+    let task = match Preset::of(&s.task) {
+        Some(p) if p.id == "word-sum-100" => "Word task".to_owned(),
+        Some(Preset { paper_id: Some(id), .. }) => format!("{id} task"),
+        _ => "Own task".to_owned(),
+    };
     let who = match s.provider.kind {
         ProviderKind::Simulated => "simulated agent",
         _ if s.provider.model.is_empty() => s.provider.kind.label(),
@@ -117,18 +121,33 @@ fn validator_id(s: &Spec) -> &'static str {
     match s.task.validator {
         Validator::Any => "any",
         Validator::LetterSum { .. } => "letter-sum",
+        Validator::LetterSumDivisible { .. } => "letter-sum-divisible",
+        Validator::Word { .. } => "word",
+        Validator::Number { .. } => "number",
         Validator::Regex(_) => "regex",
         Validator::OneOf(_) => "one-of",
     }
 }
 
+/// The one parameter of the validators that have one text parameter (K, pattern, list, D).
 fn validator_param(s: &Spec) -> String {
     match &s.task.validator {
-        Validator::Any => String::new(),
         Validator::LetterSum { target } => target.to_string(),
+        Validator::LetterSumDivisible { divisor } => divisor.to_string(),
         Validator::Regex(x) => x.clone(),
         Validator::OneOf(l) => l.join(", "),
+        Validator::Any | Validator::Word { .. } | Validator::Number { .. } => String::new(),
     }
+}
+
+/// An optional whole number typed in a field: empty is none.
+fn optional(text: &str, what: &str) -> Result<Option<u32>, String> {
+    if text.trim().is_empty() { Ok(None) } else { number(text, what).map(Some) }
+}
+
+/// Shows an optional number in a field.
+fn shown(n: Option<u32>) -> String {
+    n.map_or_else(String::new, |n| n.to_string())
 }
 
 fn protocol_id(s: &Spec) -> &'static str {
@@ -382,39 +401,66 @@ fn KeyForm(
 /// The task: prompt, parser, validator, invalid answers.
 #[component]
 pub fn TaskForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl IntoView {
-    let presets =
-        vec![("word-sum-100", "The paper's word task (letters sum to 100)"), ("blank", "Blank")];
-    let preset_id = |s: &Spec| {
-        if s.task == Task::word_sum_100() {
-            "word-sum-100"
-        } else if s.task == Task::blank() {
-            "blank"
-        } else {
-            "custom"
-        }
-    };
+    let presets: Vec<(&'static str, &'static str)> =
+        PRESETS.iter().map(|p| (p.id, p.name)).collect();
+    let preset_id = |s: &Spec| Preset::of(&s.task).map_or("custom", |p| p.id);
     let set_preset = |s: &mut Spec, v: &str| {
-        s.task = if v == "blank" { Task::blank() } else { Task::word_sum_100() };
+        let Some(preset) = Preset::find(v) else { return };
+        let before = s.clone();
+        s.task = preset.task();
+        if !preset.seed.is_empty() {
+            s.plan.seeds = vec![preset.seed.to_owned()];
+            if let Protocol::Fixed(_) = s.plan.protocol {
+                s.plan.protocol = Protocol::Fixed(s.plan.seeds.clone());
+            }
+        }
+        follow_name(&before, s);
+    };
+    let checks = move || {
+        spec.with(|s| match Preset::of(&s.task) {
+            Some(p) => format!("Checks: {}.", p.checks),
+            None => "Own task: the settings below say what is checked.".to_owned(),
+        })
     };
     let cases = vec![("keep", "as answered"), ("upper", "UPPER case"), ("lower", "lower case")];
     let validators = vec![
         ("any", "any answer"),
         ("letter-sum", "letters sum to K"),
+        ("letter-sum-divisible", "letter sum divisible by D"),
+        ("word", "a word of N letters"),
+        ("number", "a number of N digits"),
         ("regex", "matches a pattern"),
         ("one-of", "one of a list"),
     ];
     let set_validator = |s: &mut Spec, v: &str| {
         s.task.validator = match v {
             "letter-sum" => Validator::LetterSum { target: 100 },
+            "letter-sum-divisible" => Validator::LetterSumDivisible { divisor: 10 },
+            "word" => Validator::Word { letters: 5, starts_with: None },
+            "number" => Validator::Number { digits: 3, digit_sum: None, divisible_by: None },
             "regex" => Validator::Regex("[A-Z]+".into()),
             "one-of" => Validator::OneOf(Vec::new()),
             _ => Validator::Any,
         };
     };
+    let one_param = move || {
+        spec.with(|s| {
+            matches!(
+                s.task.validator,
+                Validator::LetterSum { .. }
+                    | Validator::LetterSumDivisible { .. }
+                    | Validator::Regex(_)
+                    | Validator::OneOf(_)
+            )
+        })
+    };
+    let is_word = move || spec.with(|s| matches!(s.task.validator, Validator::Word { .. }));
+    let is_number = move || spec.with(|s| matches!(s.task.validator, Validator::Number { .. }));
     view! {
         <fieldset class="form-group wide">
             <legend>"Task"</legend>
             {choice(spec, "task-preset", "Preset ", presets, preset_id, set_preset)}
+            <p class="muted wide" id="task-checks">{checks}</p>
             <label class="wide">
                 "Prompt ({state} is replaced by the state) "
                 <textarea
@@ -448,14 +494,66 @@ pub fn TaskForm(spec: RwSignal<Spec>, error: RwSignal<Option<String>>) -> impl I
                 Ok(())
             })}
             {choice(spec, "validator", "Valid when ", validators, validator_id, set_validator)}
-            <Show when=move || spec.with(|s| s.task.validator != Validator::Any)>
-                {field(spec, error, "validator-param", "K / pattern / list ", validator_param, |s, t| {
-                    s.task.validator = match s.task.validator {
+            <Show when=one_param>
+                {field(spec, error, "validator-param", "K / D / pattern / list ", validator_param, |s, t| {
+                    s.task.validator = match &s.task.validator {
                         Validator::LetterSum { .. } => Validator::LetterSum { target: number(t, "K")? },
+                        Validator::LetterSumDivisible { .. } => {
+                            Validator::LetterSumDivisible { divisor: number(t, "D")? }
+                        }
                         Validator::Regex(_) => Validator::Regex(t.trim().to_owned()),
                         Validator::OneOf(_) => Validator::OneOf(list(t)),
-                        Validator::Any => Validator::Any,
+                        other => other.clone(),
                     };
+                    Ok(())
+                })}
+            </Show>
+            <Show when=is_word>
+                {field(spec, error, "validator-letters", "Letters ", |s| match &s.task.validator {
+                    Validator::Word { letters, .. } => letters.to_string(),
+                    _ => String::new(),
+                }, |s, t| {
+                    if let Validator::Word { letters, .. } = &mut s.task.validator {
+                        *letters = number(t, "Letters")?;
+                    }
+                    Ok(())
+                })}
+                {field(spec, error, "validator-starts", "Begins with (optional) ", |s| match &s.task.validator {
+                    Validator::Word { starts_with, .. } => starts_with.clone().unwrap_or_default(),
+                    _ => String::new(),
+                }, |s, t| {
+                    if let Validator::Word { starts_with, .. } = &mut s.task.validator {
+                        *starts_with = (!t.trim().is_empty()).then(|| t.trim().to_owned());
+                    }
+                    Ok(())
+                })}
+            </Show>
+            <Show when=is_number>
+                {field(spec, error, "validator-digits", "Digits ", |s| match &s.task.validator {
+                    Validator::Number { digits, .. } => digits.to_string(),
+                    _ => String::new(),
+                }, |s, t| {
+                    if let Validator::Number { digits, .. } = &mut s.task.validator {
+                        *digits = number(t, "Digits")?;
+                    }
+                    Ok(())
+                })}
+                {field(spec, error, "validator-digit-sum", "Digit sum (optional) ", |s| match &s.task.validator {
+                    Validator::Number { digit_sum, .. } => shown(*digit_sum),
+                    _ => String::new(),
+                }, |s, t| {
+                    if let Validator::Number { digit_sum, .. } = &mut s.task.validator {
+                        *digit_sum = optional(t, "Digit sum")?;
+                    }
+                    Ok(())
+                })}
+                {field(spec, error, "validator-divisible", "Divisible by (optional) ", |s| match &s.task.validator {
+                    Validator::Number { divisible_by, .. } => shown(*divisible_by),
+                    _ => String::new(),
+                }, |s, t| {
+                    if let Validator::Number { divisible_by, .. } = &mut s.task.validator {
+                        *divisible_by = optional(t, "Divisible by")?;
+                    }
                     Ok(())
                 })}
             </Show>

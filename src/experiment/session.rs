@@ -11,7 +11,7 @@ use balance_agent::errors::advice;
 use balance_agent::http::Transport;
 use balance_agent::runner::{Events, Experiment, Notice, run};
 use balance_agent::schedule::{Scheduler, Stop};
-use balance_agent::simulated::SimulatedTransport;
+use balance_agent::simulated::{SimulatedTransport, Simulator};
 use balance_agent::{ApiKey, ProviderKind, Spec};
 use balance_core::datasets::Dataset;
 use balance_core::experiment::{Attempt, ExperimentFile, FORMAT, Outcome, VERSION};
@@ -314,7 +314,12 @@ impl Session {
         }
         let clock = BrowserClock;
         let stop = if spec.provider.kind == ProviderKind::Simulated {
-            let llm = SimulatedTransport::new(spec.plan.seed, clock, spec.provider.latency_ms);
+            let simulator = match Simulator::for_task(&spec.task) {
+                Ok(s) => s,
+                Err(e) => return Status::Stopped(format!("the run cannot go on: {e}")),
+            };
+            let llm =
+                SimulatedTransport::new(simulator, spec.plan.seed, clock, spec.provider.latency_ms);
             self.run_with(&mut scheduler, &spec, key.as_ref(), &llm).await
         } else {
             let fetch = Fetch { timeout_ms: spec.provider.timeout_s * 1000.0 };

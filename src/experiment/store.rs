@@ -62,12 +62,11 @@ impl Record {
     /// The hidden potential the run should recover, when the simulated LLM answered it (at the
     /// run's temperature).
     pub fn truth(&self) -> Option<std::collections::BTreeMap<String, f64>> {
-        (!self.data_only && self.spec.provider.kind == balance_agent::ProviderKind::Simulated).then(
-            || {
-                let temperature = self.spec.provider.temperature.max(0.05);
-                balance_core::simulate::WordTask { temperature, ..Default::default() }.truth()
-            },
-        )
+        if self.data_only || self.spec.provider.kind != balance_agent::ProviderKind::Simulated {
+            return None;
+        }
+        let simulator = balance_agent::simulated::Simulator::for_task(&self.spec.task).ok()?;
+        Some(simulator.truth(self.spec.provider.temperature.max(0.05)))
     }
 }
 

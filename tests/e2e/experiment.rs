@@ -342,6 +342,65 @@ async fn the_simulated_agent_runs_without_a_key_and_its_potential_is_recovered()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "end-to-end"]
+async fn the_authors_tasks_are_presets_and_a_number_task_runs_on_the_simulated_agent() {
+    let b = Browser::open("/").await;
+    b.find("#nav-experiment").await.click().await.unwrap();
+    // A task the simulated agent cannot answer is refused before any call, saying why.
+    b.find("#task-preset").await.select_by_value("five-letter-s").await.unwrap();
+    let checks = b.text("#task-checks").await;
+    assert!(checks.contains("five letters, the first S; not checked: that it is"), "{checks}");
+    b.find("#test-connection").await.click().await.unwrap();
+    let refused = b.wait_for_text("#connection-result", |t| t.starts_with("Not called")).await;
+    assert!(refused.contains("needs a real model"), "{refused}");
+    // The number task: its seed, its validator's fields, its name.
+    b.find("#task-preset").await.select_by_value("digit-sum-15").await.unwrap();
+    assert_eq!(b.find("#seeds").await.prop("value").await.unwrap().as_deref(), Some("159"));
+    assert_eq!(b.find("#validator").await.prop("value").await.unwrap().as_deref(), Some("number"));
+    assert_eq!(
+        b.find("#validator-digit-sum").await.prop("value").await.unwrap().as_deref(),
+        Some("15")
+    );
+    assert_eq!(
+        b.find("#name").await.prop("value").await.unwrap().as_deref(),
+        Some("digit_sum_15 task, simulated agent")
+    );
+    b.shoot("fieldset:has(#task-checks)", "experiment-number-task-form").await;
+    b.fill("#attempts", "3000").await;
+    b.fill("#latency", "0").await;
+    b.find("#start-run").await.click().await.unwrap();
+    wait_status(&b, 120, |s| s == "finished").await;
+    b.find("#experiment-list tbody tr .analyse-button").await.click().await.unwrap();
+    b.wait_for_text("#stat-states", |t| t.parse::<usize>().is_ok_and(|n| n > 10)).await;
+    // The analysis (with its posterior draws) may run in the worker: wait for its table.
+    b.wait_for_text("#potentials-table thead", |t| t.contains("True βV")).await;
+    let rows: Value = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#potentials-table tbody tr')].map(r => \
+             [...r.querySelectorAll('th, td')].map(c => c.textContent))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() > 10, "{rows:?}");
+    for r in rows {
+        let state = r[0].as_str().unwrap().trim();
+        let digits: Vec<u32> = state.chars().filter_map(|c| c.to_digit(10)).collect();
+        assert!(
+            state == "INVALID00" || (digits.len() == 3 && digits.iter().sum::<u32>() == 15),
+            "{state}"
+        );
+    }
+    // The hidden potential of the number agent is shown beside the recovered one.
+    let header = b.text("#potentials-table thead").await;
+    assert!(header.contains("True βV"), "{header}");
+    b.screenshot("experiment-number-task").await;
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "end-to-end"]
 async fn the_planned_protocol_is_chosen_in_the_form_favours_some_sources_and_says_where_next() {
     let b = Browser::open("/").await;
     b.find("#nav-experiment").await.click().await.unwrap();

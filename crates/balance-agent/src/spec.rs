@@ -166,6 +166,9 @@ impl Spec {
         if p.kind.is_remote() && p.model.trim().is_empty() {
             return Err("the provider needs a model name".to_owned());
         }
+        if p.kind == ProviderKind::Simulated {
+            crate::simulated::Simulator::for_task(&self.task)?;
+        }
         if !(p.temperature.is_finite() && (0.0..=2.0).contains(&p.temperature)) {
             return Err("the temperature must be between 0 and 2".to_owned());
         }

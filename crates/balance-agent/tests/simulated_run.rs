@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use balance_agent::retry::RetryPolicy;
 use balance_agent::runner::{Events, Experiment, run};
 use balance_agent::schedule::{Plan, Price, Protocol, Scheduler};
-use balance_agent::simulated::SimulatedTransport;
-use balance_agent::task::Task;
+use balance_agent::simulated::{SimulatedTransport, Simulator};
+use balance_agent::task::{Outcome as Judged, Preset, Task};
 use balance_agent::{ProviderConfig, ProviderKind};
 use balance_core::compare::{CompareSettings, compare};
 use balance_core::experiment::{Attempt, ExperimentFile, Outcome};
@@ -18,10 +18,21 @@ use balance_core::simulate::{WORDS, WordTask};
 use balance_core::{Settings, analyze};
 use common::{FakeClock, block_on};
 
-/// The attempts of a run of the simulated LLM at `temperature`, by the runner.
+/// The attempts of a run of the simulated word LLM at `temperature`, by the runner.
 fn run_simulated(temperature: f64, attempts: usize, seed: u64) -> Vec<(usize, Attempt)> {
+    run_task(&Task::word_sum_100(), "BUZZY", temperature, attempts, seed)
+}
+
+/// The attempts of a run of the simulated LLM that answers `task`, from `start`.
+fn run_task(
+    task: &Task,
+    start: &str,
+    temperature: f64,
+    attempts: usize,
+    seed: u64,
+) -> Vec<(usize, Attempt)> {
     let plan = Plan {
-        seeds: vec!["BUZZY".into()],
+        seeds: vec![start.into()],
         protocol: Protocol::Uniform,
         attempts,
         concurrency: 8,
@@ -44,11 +55,11 @@ fn run_simulated(temperature: f64, attempts: usize, seed: u64) -> Vec<(usize, At
         timeout_s: 60.0,
         pin_route: true,
     };
-    let task = Task::word_sum_100();
     let experiment =
-        Experiment { config: &config, key: None, task: &task, policy: RetryPolicy::default() };
+        Experiment { config: &config, key: None, task, policy: RetryPolicy::default() };
     let clock = FakeClock::default();
-    let transport = SimulatedTransport::new(seed + 6, FakeClock::default(), 0.0);
+    let simulator = Simulator::for_task(task).unwrap();
+    let transport = SimulatedTransport::new(simulator, seed + 6, FakeClock::default(), 0.0);
     let mut recorded = Vec::new();
     let stop = block_on(run(
         &mut scheduler,
@@ -135,4 +146,45 @@ fn median_error(dataset: &balance_core::datasets::Dataset) -> f64 {
     assert!(errors.len() >= 10, "{errors:?}");
     errors.sort_by(f64::total_cmp);
     errors[errors.len() / 2]
+}
+
+#[test]
+fn the_number_tasks_run_offline_and_their_hidden_potential_is_recovered() {
+    for id in ["digit-sum-15", "four-digit-div-7"] {
+        let preset = Preset::find(id).unwrap();
+        let task = preset.task();
+        let recorded = run_task(&task, preset.seed, 1.0, 20_000, 3);
+        assert_eq!(recorded.len(), 20_000);
+        // What became a state is a number the task accepts; what did not is said why.
+        for (_, a) in &recorded {
+            let raw = a.raw.as_deref().unwrap();
+            match (&a.outcome, task.judge(&a.source, raw)) {
+                (Outcome::Transition, Judged::State(s)) => assert_eq!(Some(&s), a.state.as_ref()),
+                (Outcome::Invalid, Judged::Sink { reason, .. }) => assert!(!reason.is_empty()),
+                (Outcome::Rejected, Judged::Rejected { reason }) => {
+                    assert_eq!(reason, "repeats the prompt's state", "{raw}")
+                }
+                (o, j) => panic!("{id}: {raw:?} recorded as {o:?}, judged {j:?}"),
+            }
+        }
+        let invalid = recorded.iter().filter(|r| r.1.outcome == Outcome::Invalid).count();
+        assert!(invalid > 50, "{id}: the agent sometimes answers a number that fails: {invalid}");
+        let truth = Simulator::for_task(&task).unwrap().truth(1.0);
+        let report = analyze(&file(recorded).dataset(), &Settings::default()).unwrap();
+        // Potentials are known up to a constant: compare them after the median offset.
+        let mut differences: Vec<f64> = report
+            .states
+            .iter()
+            .filter(|s| s.attempts >= 300.0)
+            .filter_map(|s| Some(s.potential? - truth.get(s.label.as_str())?))
+            .collect();
+        assert!(differences.len() >= 5, "{id}: {differences:?}");
+        differences.sort_by(f64::total_cmp);
+        let offset = differences[differences.len() / 2];
+        let mut errors: Vec<f64> = differences.iter().map(|d| (d - offset).abs()).collect();
+        errors.sort_by(f64::total_cmp);
+        let median = errors[errors.len() / 2];
+        println!("{id}: {} states of 300+ attempts, median |error| {median:.3}", errors.len());
+        assert!(median < 0.25, "{id}: median |recovered - true| {median} over {errors:?}");
+    }
 }

@@ -17,9 +17,9 @@ use balance_agent::provider::{ApiKey, ProviderConfig, ProviderKind};
 use balance_agent::retry::RetryPolicy;
 use balance_agent::runner::{Events, Experiment, Notice, run};
 use balance_agent::schedule::{Plan, Scheduler, Stop};
-use balance_agent::simulated::SimulatedTransport;
+use balance_agent::simulated::{SimulatedTransport, Simulator};
 use balance_agent::spec::Arm;
-use balance_agent::task::Task;
+use balance_agent::task::{PRESETS, Preset, Task};
 use balance_core::experiment::{Attempt, ExperimentFile, FORMAT, VERSION};
 use serde::Deserialize;
 
@@ -51,15 +51,16 @@ type Arms = Vec<(Option<String>, Spec)>;
 pub fn read_specs(text: &str) -> Result<(Arms, Option<String>), String> {
     let file: RunFile = toml::from_str(text).map_err(|e| format!("the run file: {e}"))?;
     let mut task = file.task;
-    let preset = match task.remove("preset") {
-        None => Task::blank(),
-        Some(toml::Value::String(p)) if p == "word-sum-100" => Task::word_sum_100(),
-        Some(toml::Value::String(p)) if p == "blank" => Task::blank(),
-        Some(other) => {
-            return Err(format!(
-                "the run file: task.preset is {other}, not \"word-sum-100\" or \"blank\""
-            ));
-        }
+    let given = task.remove("preset");
+    let found = match &given {
+        None => Preset::find("blank"),
+        Some(toml::Value::String(p)) => Preset::find(p),
+        Some(_) => None,
+    };
+    let Some(preset) = found.map(Preset::task) else {
+        let ids: Vec<String> = PRESETS.iter().map(|p| format!("\"{}\"", p.id)).collect();
+        let given = given.map_or_else(String::new, |g| g.to_string());
+        return Err(format!("the run file: task.preset is {given}, not one of {}", ids.join(", ")));
     };
     let mut merged = serde_json::to_value(&preset).map_err(|e| e.to_string())?;
     for (k, v) in task {
@@ -192,7 +193,9 @@ pub fn execute(run_file: &Path, out: Option<PathBuf>, quiet: bool) -> Result<Str
             if job.spec.provider.kind == ProviderKind::Simulated {
                 let latency = job.spec.provider.latency_ms;
                 let seed = job.spec.plan.seed;
-                job.go(&SimulatedTransport::new(seed, TokioClock::new(), latency), &clock).await
+                let simulator = Simulator::for_task(&job.spec.task)?;
+                let llm = SimulatedTransport::new(simulator, seed, TokioClock::new(), latency);
+                job.go(&llm, &clock).await
             } else {
                 let transport = Reqwest::new(job.spec.provider.timeout_s)?;
                 job.go(&transport, &clock).await

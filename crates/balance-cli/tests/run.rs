@@ -251,6 +251,50 @@ fn a_simulated_run_needs_no_key_and_no_network() {
 }
 
 #[test]
+fn the_authors_number_tasks_run_from_a_run_file_on_the_simulated_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    for (preset, seed, digits) in [("digit_sum_15", "159", 3), ("four-digit-div-7", "1001", 4)] {
+        let text = simulated_run("numbers", 400)
+            .replace(r#"preset = "word-sum-100""#, &format!("preset = \"{preset}\""))
+            .replace(r#"seeds = ["BUZZY"]"#, &format!("seeds = [\"{seed}\"]"));
+        let file = dir.path().join("numbers.toml");
+        std::fs::write(&file, text).unwrap();
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+        assert!(out.status.success(), "{preset}: {}", String::from_utf8_lossy(&out.stderr));
+        let written = read(&dir.path().join("numbers.json"));
+        assert_eq!(written.attempts.len(), 400);
+        let states: std::collections::BTreeSet<&str> =
+            written.attempts.iter().filter_map(|a| a.state.as_deref()).collect();
+        assert!(states.len() > 5, "{preset}: {states:?}");
+        for s in states.iter().filter(|s| **s != "INVALID00") {
+            let n: u64 = s.parse().unwrap();
+            let ok = if digits == 3 {
+                balance_core::simulate::digit_sum(n) == 15
+            } else {
+                n.is_multiple_of(7)
+            };
+            assert!(s.len() == digits && ok, "{preset}: {s}");
+        }
+        std::fs::remove_file(dir.path().join("numbers.json")).unwrap();
+    }
+    // A task the simulated agent cannot answer is refused before any attempt, saying why.
+    let text = simulated_run("words", 100).replace("word-sum-100", "five-letter-s");
+    let file = dir.path().join("words.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("needs a real model"), "{stderr}");
+    assert!(!dir.path().join("words.json").exists());
+    // An unknown preset names the ones there are.
+    let text = simulated_run("typo", 100).replace("word-sum-100", "sum-101");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_balance")).arg("run").arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\"sum-101\"") && stderr.contains("\"digit-sum-15\""), "{stderr}");
+}
+
+#[test]
 fn a_planned_run_file_spends_its_attempts_unevenly_and_resumes_planned() {
     let dir = tempfile::tempdir().unwrap();
     let text = simulated_run("planned", 2000)

@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use balance_agent::simulated::state_in_prompt;
 use balance_core::random::Random;
-use balance_core::simulate::{WordResponder, WordTask};
+use balance_core::simulate::{Responder, WordTask};
 use serde::{Deserialize, Serialize};
 
 pub use faults::{Fault, Faults};
@@ -60,7 +60,7 @@ struct Shared {
     faults: Mutex<Faults>,
     log: Mutex<Vec<LogEntry>>,
     requests: AtomicU64,
-    llm: Mutex<WordResponder>,
+    llm: Mutex<Responder>,
     /// Draws of the reasoning each answer takes.
     thinking: Mutex<Random>,
     echo: bool,

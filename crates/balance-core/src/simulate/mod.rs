@@ -6,12 +6,15 @@
 //!   `V = beta E`, so the recovered potential can be checked against the truth.
 //! - [`DrivenCycle`]: a ring driven one way; detailed balance is broken by design.
 //! - [`WordTask`]: the paper's word-sum-100 task over real English words with a hidden potential.
+//! - [`NumberTask`]: number tasks (digit sums, divisibility) with a hidden potential.
 //! - [`PaperScale`]: a large landscape with the size of the paper's symbolic-regression data.
 
+mod catalogue;
 mod driven;
 mod engine;
 mod few_states;
 mod metropolis;
+mod number_task;
 mod paper_scale;
 mod word_task;
 
@@ -19,12 +22,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use catalogue::Responder;
 pub use driven::DrivenCycle;
 pub use engine::{Agent, Step, restart_sampling};
 pub use few_states::{FewResponder, FewStates};
 pub use metropolis::Metropolis;
+pub use number_task::{MAX_DIGITS, NumberTask, digit_sum};
 pub use paper_scale::PaperScale;
-pub use word_task::{WORDS, WordResponder, WordTask, letter_sum};
+pub use word_task::{WORDS, WordTask, letter_sum};
 
 use crate::datasets::Dataset;
 

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use super::engine::{Agent, Step, restart_sampling};
+use super::catalogue::{Catalogue, Responder};
+use super::engine::{Agent, restart_sampling};
 use super::{Simulation, lowest_zero};
 use crate::datasets::Dataset;
 use crate::random::Random;
@@ -23,12 +24,10 @@ pub fn letter_sum(word: &str) -> Option<u32> {
         .sum()
 }
 
-/// The simulated word agent. ATTITUDE is the deep well (potential 0), every other word sits at
-/// `floor + sigma |z|`. Like an LLM with favourite words, it proposes word `g` with a popularity
-/// `q(g)` falling off with its place in the built-in list (`exp(-rank / spread)`), and keeps it
-/// with the Metropolis-Hastings probability `min(1, exp(-(V_g - V_f)) q(f) / q(g))`, else repeats
-/// the prompt word (a rejected answer): detailed balance holds exactly with `V`. A fraction
-/// `invalid_rate` of answers are words that do not sum to 100, mapped to `INVALID00`.
+/// The simulated word agent, a [`Responder`] over the built-in words (most popular first).
+/// ATTITUDE is the deep well (potential 0), every other word sits at `floor + sigma |z|`.
+/// Detailed balance holds exactly with `V`. A fraction `invalid_rate` of answers are words that
+/// do not sum to 100, mapped to `INVALID00`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WordTask {
     /// Potential of the words other than ATTITUDE, at least this.
@@ -64,33 +63,6 @@ const SEED_WORD: &str = "BUZZY";
 /// The sink of invalid answers.
 const INVALID: &str = "INVALID00";
 
-struct Words {
-    potential: Vec<f64>,
-    popularity: Vec<f64>,
-    cumulative: Vec<f64>,
-    invalid_rate: f64,
-}
-
-impl Agent for Words {
-    fn label(&self, i: usize) -> String {
-        WORDS.get(i).map_or(INVALID, |w| w).to_owned()
-    }
-
-    fn step(&mut self, f: usize, rng: &mut Random) -> Step {
-        let k = WORDS.len();
-        if rng.uniform() < self.invalid_rate {
-            return Step::Sink(k);
-        }
-        let g = rng.pick(&self.cumulative);
-        if g == f {
-            return Step::Rejected;
-        }
-        let ratio = self.popularity[f] / self.popularity[g];
-        let accept = (libm::exp(-(self.potential[g] - self.potential[f])) * ratio).min(1.0);
-        if rng.uniform() < accept { Step::To(g) } else { Step::Rejected }
-    }
-}
-
 impl WordTask {
     /// The hidden potential of every built-in word (fixed: the same "LLM" in every run).
     pub fn potential(&self) -> Vec<f64> {
@@ -117,27 +89,16 @@ impl WordTask {
     }
 
     /// The simulated LLM itself.
-    fn agent(&self) -> Words {
-        let popularity: Vec<f64> =
-            (0..WORDS.len()).map(|r| libm::exp(-(r as f64) / self.spread.max(0.1))).collect();
-        let cumulative = popularity
-            .iter()
-            .scan(0.0, |acc, p| {
-                *acc += p;
-                Some(*acc)
-            })
-            .collect();
-        Words {
-            potential: self.scaled_potential(),
-            popularity,
-            cumulative,
-            invalid_rate: self.invalid_rate,
-        }
+    fn agent(&self) -> Catalogue {
+        let words = WORDS.iter().map(|w| (*w).to_owned()).collect();
+        Catalogue::new(words, self.scaled_potential(), self.spread, self.invalid_rate, INVALID)
     }
 
     /// The simulated LLM answering one prompt at a time, as an experiment runner meets it.
-    pub fn responder(&self, seed: u64) -> WordResponder {
-        WordResponder { agent: self.agent(), rng: Random::new(seed) }
+    pub fn responder(&self, seed: u64) -> Responder {
+        let wrong = WRONG_WORDS.iter().map(|w| (*w).to_owned()).collect();
+        let buzzy = WORDS.iter().position(|w| *w == SEED_WORD).unwrap_or(0);
+        Responder::new(self.agent(), wrong, buzzy, seed)
     }
 
     /// Runs `attempts` attempts of restart sampling from BUZZY.
@@ -169,59 +130,6 @@ impl WordTask {
 /// Words that do not add up to 100: what the simulated LLM says when it gets the task wrong.
 const WRONG_WORDS: [&str; 5] = ["KNOWLEDGE", "HARDWORK", "LUCK", "LOVE", "MONEY"];
 
-/// The word task's simulated LLM answering prompts one at a time with text: a word of 100 (a
-/// move), the prompt's word again (a move it refused), or a word that does not add up to 100.
-/// Its hidden potential is [`WordTask::potential`].
-pub struct WordResponder {
-    agent: Words,
-    rng: Random,
-}
-
-impl WordResponder {
-    /// The built-in word a prompt about `word` is answered for (case-insensitive; an unknown
-    /// word is answered as if it were BUZZY, the paper's seed).
-    fn source(word: &str) -> usize {
-        let known = WORDS.iter().position(|w| w.eq_ignore_ascii_case(word.trim()));
-        known.unwrap_or_else(|| WORDS.iter().position(|w| *w == SEED_WORD).unwrap_or(0))
-    }
-
-    /// The answer to a prompt about `word` (case-insensitive; an unknown word is answered as
-    /// if it were BUZZY, the paper's seed).
-    pub fn answer(&mut self, word: &str) -> String {
-        let f = Self::source(word);
-        match self.agent.step(f, &mut self.rng) {
-            Step::To(g) => WORDS[g].to_owned(),
-            Step::Rejected => WORDS[f].to_owned(),
-            Step::Sink(_) => WRONG_WORDS[self.rng.below(WRONG_WORDS.len())].to_owned(),
-        }
-    }
-
-    /// The probability that a prompt about `word` is answered with exactly `answer`: what a
-    /// model's token log-probabilities would give, known exactly here.
-    pub fn probability(&self, word: &str, answer: &str) -> f64 {
-        let a = &self.agent;
-        let f = Self::source(word);
-        if WRONG_WORDS.contains(&answer) {
-            return a.invalid_rate / WRONG_WORDS.len() as f64;
-        }
-        let Some(g) = WORDS.iter().position(|w| *w == answer) else { return 0.0 };
-        let total = a.cumulative[a.cumulative.len() - 1];
-        let accept = |g: usize| {
-            let ratio = a.popularity[f] / a.popularity[g];
-            (libm::exp(-(a.potential[g] - a.potential[f])) * ratio).min(1.0)
-        };
-        let moved = |g: usize| a.popularity[g] / total * accept(g);
-        let valid = 1.0 - a.invalid_rate;
-        if g != f {
-            return valid * moved(g);
-        }
-        // The prompt's own word: proposed itself, or another proposal refused.
-        let refused: f64 =
-            (0..WORDS.len()).filter(|&h| h != f).map(|h| a.popularity[h] / total - moved(h)).sum();
-        valid * (a.popularity[f] / total + refused)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,8 +139,7 @@ mod tests {
         let task = WordTask::default();
         let mut llm = task.responder(5);
         for word in ["BUZZY", "ATTITUDE", "TURKEY"] {
-            let all: f64 =
-                WORDS.iter().chain(WRONG_WORDS.iter()).map(|w| llm.probability(word, w)).sum();
+            let all: f64 = llm.answers().map(|w| llm.probability(word, w)).sum();
             assert!((all - 1.0).abs() < 1e-12, "{word}: {all}");
         }
         let n = 200_000;
