@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use balance_core::experiment::ExperimentFile;
 use mock_llm::{Faults, MockServer};
 use serde_json::{Value, json};
 
-use crate::support::Browser;
+use crate::support::{Browser, export_first, wait_status};
 
 async fn server(faults: Faults) -> MockServer {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
@@ -29,34 +29,6 @@ async fn set_up(b: &Browser, server: &MockServer, kind: &str, attempts: usize, c
     b.fill("#attempts", &attempts.to_string()).await;
     b.fill("#concurrency", &concurrency.to_string()).await;
     b.fill("#max-tries", "10").await;
-}
-
-/// Waits (up to `seconds`) until the run's status satisfies `done`; returns it.
-async fn wait_status(b: &Browser, seconds: u64, done: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        let text = b.text("#run-status").await;
-        if done(&text) {
-            return text;
-        }
-        assert!(started.elapsed() < Duration::from_secs(seconds), "the run is still: {text}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Records every Blob the page turns into a download URL, so exports can be read back.
-const CAPTURE_BLOBS: &str = "window.__blobs = []; const make = URL.createObjectURL; \
-    URL.createObjectURL = function (b) { window.__blobs.push(b); return make.call(URL, b); };";
-
-/// Exports the first listed experiment and reads the file the page made.
-async fn export_first(b: &Browser) -> ExperimentFile {
-    b.client.execute(CAPTURE_BLOBS, vec![]).await.unwrap();
-    b.find("#experiment-list tbody tr .export-button").await.click().await.unwrap();
-    let read = "const done = arguments[arguments.length - 1]; \
-        const wait = () => window.__blobs.length ? window.__blobs[0].text().then(done) \
-                                                 : setTimeout(wait, 50); wait();";
-    let text = b.client.execute_async(read, vec![]).await.unwrap();
-    serde_json::from_str(text.as_str().unwrap()).expect("the export is an experiment file")
 }
 
 type Tally = BTreeMap<(String, String), usize>;

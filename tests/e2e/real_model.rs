@@ -4,42 +4,17 @@
 //! attempt recorded once with its raw answer, no failed call, the answers that became no state
 //! listed with the model's words, the analysis and its views drawn from the data.
 
-use std::time::{Duration, Instant};
-
 use balance_core::experiment::ExperimentFile;
 
 use crate::llama::{Llama, MODEL};
-use crate::support::Browser;
+use crate::support::{Browser, export_first, wait_status};
 
 /// Waits (up to `seconds`) until the run's status is no longer "running"; returns it.
 async fn wait_done(b: &Browser, seconds: u64) -> String {
-    let started = Instant::now();
-    loop {
-        let text = b.text("#run-status").await;
-        if !text.is_empty() && !text.starts_with("running") && !text.contains("finishing") {
-            return text;
-        }
-        assert!(started.elapsed() < Duration::from_secs(seconds), "the run is still: {text}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// The experiment file of the first listed experiment, as its export button makes it.
-async fn export_first(b: &Browser) -> ExperimentFile {
-    b.client
-        .execute(
-            "window.__blobs = []; const make = URL.createObjectURL; \
-             URL.createObjectURL = function (x) { window.__blobs.push(x); return make.call(URL, x); };",
-            vec![],
-        )
-        .await
-        .unwrap();
-    b.find("#experiment-list tbody tr .export-button").await.click().await.unwrap();
-    let read = "const done = arguments[arguments.length - 1]; \
-        const wait = () => window.__blobs.length ? window.__blobs[0].text().then(done) \
-                                                 : setTimeout(wait, 50); wait();";
-    let text = b.client.execute_async(read, vec![]).await.unwrap();
-    serde_json::from_str(text.as_str().unwrap()).expect("the export is an experiment file")
+    wait_status(b, seconds, |t| {
+        !t.is_empty() && !t.starts_with("running") && !t.contains("finishing")
+    })
+    .await
 }
 
 /// Every attempt recorded once, by index, each with the model's raw answer.

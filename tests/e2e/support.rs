@@ -10,6 +10,7 @@ use std::process::{Child, Command};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use balance_core::experiment::ExperimentFile;
 use fantoccini::elements::Element;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -604,4 +605,32 @@ impl Drop for Driver {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Waits (up to `seconds`) until the run's status satisfies `done`; returns it.
+pub async fn wait_status(b: &Browser, seconds: u64, done: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let text = b.text("#run-status").await;
+        if done(&text) {
+            return text;
+        }
+        assert!(started.elapsed() < Duration::from_secs(seconds), "the run is still: {text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Records every Blob the page turns into a download URL, so exports can be read back.
+const CAPTURE_BLOBS: &str = "window.__blobs = []; const make = URL.createObjectURL; \
+    URL.createObjectURL = function (b) { window.__blobs.push(b); return make.call(URL, b); };";
+
+/// Exports the first listed experiment and reads the file the page made.
+pub async fn export_first(b: &Browser) -> ExperimentFile {
+    b.client.execute(CAPTURE_BLOBS, vec![]).await.unwrap();
+    b.find("#experiment-list tbody tr .export-button").await.click().await.unwrap();
+    let read = "const done = arguments[arguments.length - 1]; \
+        const wait = () => window.__blobs.length ? window.__blobs[0].text().then(done) \
+                                                 : setTimeout(wait, 50); wait();";
+    let text = b.client.execute_async(read, vec![]).await.unwrap();
+    serde_json::from_str(text.as_str().unwrap()).expect("the export is an experiment file")
 }

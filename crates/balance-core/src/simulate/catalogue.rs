@@ -149,3 +149,30 @@ impl Responder {
         self.agent.states.iter().chain(&self.wrong).map(String::as_str)
     }
 }
+
+/// Checks `llm`'s exact probabilities: they sum to 1 from each of `sources`, and `n` answers to
+/// `from` occur as often as they say (within 5 standard errors, for answers seen more than 1% of
+/// the time). Returns the answers seen, with their counts.
+#[cfg(test)]
+pub(crate) fn check_probabilities(
+    llm: &mut Responder,
+    sources: &[&str],
+    from: &str,
+    n: usize,
+) -> BTreeMap<String, usize> {
+    for source in sources {
+        let all: f64 = llm.answers().map(|a| llm.probability(source, a)).sum();
+        assert!((all - 1.0).abs() < 1e-12, "{source}: {all}");
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..n {
+        *seen.entry(llm.answer(from)).or_default() += 1;
+    }
+    for (answer, k) in seen.iter().filter(|(_, k)| **k > n / 100) {
+        let p = llm.probability(from, answer);
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        let freq = *k as f64 / n as f64;
+        assert!((freq - p).abs() < 5.0 * se, "{answer}: {freq} against {p}");
+    }
+    seen
+}

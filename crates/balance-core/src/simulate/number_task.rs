@@ -158,6 +158,7 @@ impl NumberTask {
 
 #[cfg(test)]
 mod tests {
+    use super::super::catalogue::check_probabilities;
     use super::*;
 
     #[test]
@@ -177,20 +178,8 @@ mod tests {
         let task = NumberTask::new(3, Some(15), None);
         let mut llm = task.responder(3).unwrap();
         let states = task.states();
-        for state in [states[0].as_str(), states[5].as_str(), "999"] {
-            let all: f64 = llm.answers().map(|a| llm.probability(state, a)).sum();
-            assert!((all - 1.0).abs() < 1e-12, "{state}: {all}");
-        }
-        let n = 100_000;
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for _ in 0..n {
-            *seen.entry(llm.answer(&states[3])).or_default() += 1;
-        }
-        for (answer, k) in seen.iter().filter(|(_, k)| **k > 1000) {
-            let p = llm.probability(&states[3], answer);
-            let se = (p * (1.0 - p) / n as f64).sqrt();
-            assert!((*k as f64 / n as f64 - p).abs() < 5.0 * se, "{answer}");
-        }
+        let sources = [states[0].as_str(), states[5].as_str(), "999"];
+        let seen = check_probabilities(&mut llm, &sources, &states[3], 100_000);
         assert!(seen.keys().all(|a| states.contains(a) || task.wrong().contains(a)));
         assert!(task.wrong().iter().all(|w| digit_sum(w.parse().unwrap()) != 15));
     }

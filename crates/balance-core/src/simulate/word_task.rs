@@ -132,27 +132,13 @@ const WRONG_WORDS: [&str; 5] = ["KNOWLEDGE", "HARDWORK", "LUCK", "LOVE", "MONEY"
 
 #[cfg(test)]
 mod tests {
+    use super::super::catalogue::check_probabilities;
     use super::*;
 
     #[test]
     fn answer_probabilities_sum_to_one_and_match_the_frequencies() {
-        let task = WordTask::default();
-        let mut llm = task.responder(5);
-        for word in ["BUZZY", "ATTITUDE", "TURKEY"] {
-            let all: f64 = llm.answers().map(|w| llm.probability(word, w)).sum();
-            assert!((all - 1.0).abs() < 1e-12, "{word}: {all}");
-        }
-        let n = 200_000;
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for _ in 0..n {
-            *seen.entry(llm.answer("BUZZY")).or_default() += 1;
-        }
-        for (answer, k) in seen.iter().filter(|(_, k)| **k > 2000) {
-            let p = llm.probability("BUZZY", answer);
-            let se = (p * (1.0 - p) / n as f64).sqrt();
-            let freq = *k as f64 / n as f64;
-            assert!((freq - p).abs() < 5.0 * se, "{answer}: {freq} against {p}");
-        }
+        let mut llm = WordTask::default().responder(5);
+        check_probabilities(&mut llm, &["BUZZY", "ATTITUDE", "TURKEY"], "BUZZY", 200_000);
         assert_eq!(llm.probability("BUZZY", "NOT-A-WORD"), 0.0);
     }
 }
